@@ -1,0 +1,56 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DJANGO_DEBUG=true
+# Production-like values for `make check` (check --deploy must be clean with them).
+PROD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
+	DJANGO_ALLOWED_HOSTS=portal.clinic.example DJANGO_REQUIRE_2FA=true
+
+.PHONY: run test test-browser lint format check install migrate seed clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+
+run: seed
+	@echo "Serving on http://127.0.0.1:8000 — demo accounts are listed in README.md"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-browser: install
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-artifacts

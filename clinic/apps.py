@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ClinicConfig(AppConfig):
+    name = "clinic"
+    verbose_name = "Clinic"
+
+    def ready(self):
+        from clinic import roles, signals  # noqa: F401  (signals connects the login audit)
+
+        # After the permissions exist (django.contrib.auth's own post_migrate handler runs
+        # first: it is connected earlier), give each role its permissions.
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="clinic.sync_roles")

@@ -1,0 +1,225 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from clinic import roles
+
+
+class User(AbstractUser):
+    """The portal's one user model; what a user may do comes from their role groups."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def role_names(self):
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_patient(self):
+        return roles.PATIENTS in self.role_names
+
+    @property
+    def is_specialist(self):
+        return roles.SPECIALISTS in self.role_names
+
+    @property
+    def is_editor(self):
+        return roles.CONTENT_EDITORS in self.role_names
+
+    @property
+    def is_clinician(self):
+        """May see protected health information: specialists and superusers."""
+        return self.is_superuser or self.is_specialist
+
+    @property
+    def role_label(self):
+        if self.is_superuser:
+            return "Administrator"
+        for name in (roles.SPECIALISTS, roles.CONTENT_EDITORS, roles.PATIENTS):
+            if name in self.role_names:
+                return {"Patients": "Patient", "Specialists": "Specialist"}.get(name, name[:-1])
+        return "No role"
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Patients a user may see: clinicians see all; a patient only their own record."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_clinician:
+            return self
+        if user.is_patient:
+            return self.filter(user=user)
+        return self.none()
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        query = models.Q(mrn__iexact=text)
+        for word in text.split():
+            query |= models.Q(family_name__istartswith=word) | models.Q(
+                given_name__istartswith=word
+            )
+        return self.filter(query)
+
+    def delete(self):
+        raise ValidationError("Patient records are never deleted.")
+
+
+class Patient(models.Model):
+    """A person the clinic treats. Never hard-deleted: health records must be kept."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Not recorded"
+
+    mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Medical record number")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
+    preferred_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patient",
+        help_text="The patient's portal login, if they have one.",
+    )
+    primary_specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_patients",
+        limit_choices_to={"groups__name": roles.SPECIALISTS},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(Lower("family_name"), Lower("given_name"), name="patient_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sex__in=["female", "male", "other", "unknown"]),
+                name="patient_sex_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.mrn})"
+
+    def get_absolute_url(self):
+        return reverse("cases:patient_detail", args=[self.pk])
+
+    def clean(self):
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Patient records are never deleted.")
+
+    @property
+    def full_name(self):
+        return f"{self.given_name} {self.family_name}"
+
+    def age_on(self, day):
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail. Append-only; holds no health values, only what and who."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "View"
+        CREATE = "create", "Create"
+        UPDATE = "update", "Update"
+        EXPORT = "export", "Export"
+        LOGIN = "login", "Login"
+        LOGIN_FAILED = "login_failed", "Login failed"
+        LOCKOUT = "lockout", "Lockout"
+        LOGOUT = "logout", "Logout"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failures.")
+    action = models.CharField(max_length=20, choices=Action)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.CharField(max_length=255, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["user", "-at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    action__in=[
+                        "view",
+                        "create",
+                        "update",
+                        "export",
+                        "login",
+                        "login_failed",
+                        "lockout",
+                        "logout",
+                    ]
+                ),
+                name="auditevent_action_valid",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.user or self.username or "anonymous"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit events cannot be deleted.")

@@ -1,0 +1,52 @@
+"""The portal's roles: Django groups, each with model permissions and action permissions.
+
+The groups are created by a data migration (``clinic/migrations/0002_roles.py``). Their
+permissions are declared here, in one table, and synchronised after every ``migrate`` (and every
+test-database flush) by :func:`sync_role_permissions`, so the groups always carry exactly what
+DESIGN.md's role table says and the shared admin follows it. Each app adds its own rows.
+"""
+
+PATIENTS = "Patients"
+SPECIALISTS = "Specialists"
+CONTENT_EDITORS = "Content editors"
+ALL_ROLES = (PATIENTS, SPECIALISTS, CONTENT_EDITORS)
+
+ROLE_PERMISSIONS = {
+    PATIENTS: [],
+    SPECIALISTS: [
+        # clinic: patients are registered and corrected, never deleted
+        "clinic.view_patient",
+        "clinic.add_patient",
+        "clinic.change_patient",
+    ],
+    CONTENT_EDITORS: [],
+}
+
+
+def sync_role_permissions(sender=None, using="default", **kwargs):
+    """Create the role groups if missing and set each one's permissions to the table above.
+
+    Connected to ``post_migrate``, which is sent once per app: it acts once, for the last app,
+    after making sure every app's permissions exist.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    app_configs = list(apps.get_app_configs())
+    if sender is not None and sender != app_configs[-1]:
+        return
+    for app_config in app_configs:
+        create_permissions(app_config, verbosity=0, using=using)
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = set()
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted.update(
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .values_list("pk", flat=True)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from clinic import views
+
+admin.site.site_header = f"{settings.CLINIC_NAME} portal — administration"
+admin.site.site_title = "Clinic portal admin"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("education/", include("education.urls")),
+    path("cases/", include("cases.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "clinic.views.permission_denied"
+handler404 = "clinic.views.page_not_found"

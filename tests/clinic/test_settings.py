@@ -1,0 +1,64 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = run_check({"DJANGO_DEBUG": "false"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_starts_in_debug_without_secret_key():
+    result = run_check({"DJANGO_DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = run_check(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-9f8e7d6c5b4a",
+            "DJANGO_ALLOWED_HOSTS": "portal.clinic.example",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_sqlite_file_database_uses_wal_and_immediate_transactions(tmp_path):
+    script = (
+        "from django.db import connection;"
+        "c = connection.cursor(); c.execute('PRAGMA journal_mode');"
+        "print(c.fetchone()[0], connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update({"DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == ["wal", "IMMEDIATE"], result.stderr
