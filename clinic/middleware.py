@@ -1,4 +1,11 @@
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 
 
 class PermissionsPolicyMiddleware:
@@ -11,3 +18,79 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+def idle_limit_for(user):
+    """Seconds of inactivity allowed: staff (who see many patients) are logged off sooner."""
+    if user.is_staff or user.is_superuser or user.is_specialist or user.is_editor:
+        return settings.SESSION_IDLE_TIMEOUT_STAFF
+    return settings.SESSION_IDLE_TIMEOUT_PATIENT
+
+
+class SessionTimeoutMiddleware:
+    """Automatic logoff: after an idle period by role, and at an absolute limit after login."""
+
+    SAVE_EVERY = 30  # seconds: do not write the session on every single request
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.setdefault("login_at", now)
+            last = session.get("last_activity", now)
+            idle = now - last > idle_limit_for(user)
+            expired = now - started > settings.SESSION_COOKIE_AGE
+            if idle or expired:
+                logout(request)
+                messages.info(
+                    request,
+                    "You were logged out after a period of inactivity."
+                    if idle
+                    else "Your session ended; please log in again.",
+                )
+                return redirect_to_login(request.get_full_path())
+            if now - last > self.SAVE_EVERY or "last_activity" not in session:
+                session["last_activity"] = now
+        return self.get_response(request)
+
+
+def needs_two_factor(user):
+    return user.is_superuser or user.is_staff or user.is_specialist or user.is_editor
+
+
+class RequireTwoFactorMiddleware:
+    """Staff (specialists, editors, superusers) must pass a second factor before any page with
+    health information or the admin opens. On whenever DEBUG is off (settings.REQUIRE_2FA)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.REQUIRE_2FA
+            and user is not None
+            and user.is_authenticated
+            and needs_two_factor(user)
+            and not user.is_verified()
+            and not self.is_exempt(request.path)
+        ):
+            from django_otp import user_has_device
+
+            target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    @staticmethod
+    def is_exempt(path):
+        exempt = [
+            reverse("two_factor_setup"),
+            reverse("two_factor_verify"),
+            reverse("logout"),
+            "/" + settings.STATIC_URL.lstrip("/"),
+        ]
+        return any(path.startswith(prefix) for prefix in exempt)

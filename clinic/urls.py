@@ -10,7 +10,10 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("accounts/two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("audit/", views.audit_trail, name="audit_trail"),
     path("education/", include("education.urls")),
     path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),

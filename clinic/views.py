@@ -1,8 +1,21 @@
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+import base64
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, user_passes_test
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
 
 from cases import dashboard as cases_dashboard
-from clinic.models import Patient
+from clinic import two_factor
+from clinic.audit import record_event
+from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
+from clinic.models import AuditEvent, Patient
 from education import dashboard as education_dashboard
 
 
@@ -31,3 +44,101 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def _safe_next(request, default="dashboard"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+def two_factor_setup(request):
+    """Enrol an authenticator app: scan the QR code, confirm with a code, get recovery codes."""
+    if user_has_device(request.user):
+        return redirect("two_factor_verify")
+    device = two_factor.pending_totp_device(request.user)
+    form = TokenForm(request.POST or None)
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            codes = two_factor.new_recovery_codes(request.user)
+            messages.success(request, "Two-factor authentication is on.")
+            return render(
+                request,
+                "registration/two_factor_codes.html",
+                {"codes": codes, "next": _safe_next(request)},
+            )
+        form.add_error("token", "That code is not right. Check the time on your phone and retry.")
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_data_uri(device),
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+def two_factor_verify(request):
+    """The second step of logging in for staff."""
+    if not user_has_device(request.user):
+        return redirect("two_factor_setup")
+    form = VerifyForm(request.POST or None)
+    if form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        record_event(
+            AuditEvent.Action.LOGIN_FAILED, request=request, detail="wrong second-factor code"
+        )
+        form.add_error("token", "That code is not right.")
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {"form": form, "next": request.GET.get("next", "")},
+    )
+
+
+@user_passes_test(lambda user: user.is_superuser)
+def audit_trail(request):
+    """The audit trail for superusers: filter by patient, user, action and date; export CSV."""
+    form = AuditFilterForm(request.GET or None)
+    events = AuditEvent.objects.select_related("user", "patient")
+    if form.is_valid():
+        events = form.filter(events)
+    if request.GET.get("format") == "csv":
+        record_event(AuditEvent.Action.EXPORT, request=request, detail="audit trail CSV")
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["at_utc", "user", "username", "action", "object", "id", "mrn", "ip"])
+        for event in events.iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    event.at.isoformat(),
+                    event.user.username if event.user else "",
+                    event.username,
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    event.patient.mrn if event.patient else "",
+                    event.ip_address or "",
+                ]
+            )
+        return response
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clinic/auditevent_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

@@ -62,3 +62,37 @@ def test_sqlite_file_database_uses_wal_and_immediate_transactions(tmp_path):
         timeout=120,
     )
     assert result.stdout.split() == ["wal", "IMMEDIATE"], result.stderr
+
+
+def print_setting(env_overrides, expression):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            f"from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout.strip()
+
+
+def test_two_factor_is_required_whenever_debug_is_off():
+    production = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "k" * 60}
+    assert print_setting(production, "settings.REQUIRE_2FA") == "True"
+    assert print_setting({"DJANGO_DEBUG": "true"}, "settings.REQUIRE_2FA") == "False"
+
+
+def test_redis_url_moves_cache_and_sessions_to_redis():
+    value = print_setting(
+        {"DJANGO_DEBUG": "true", "REDIS_URL": "redis://127.0.0.1:6379/1"},
+        "settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE",
+    )
+    assert "RedisCache" in value and "sessions.backends.cache" in value

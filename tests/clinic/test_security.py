@@ -1,0 +1,254 @@
+import time
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic.audit import record_event
+from clinic.models import AuditEvent
+from tests.factories import PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(device):
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+# --- two-factor authentication ------------------------------------------------------------
+
+
+@pytest.fixture
+def require_2fa(settings):
+    settings.REQUIRE_2FA = True
+    # django-otp slows retries down after a wrong code; these tests retry at once.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+
+
+@pytest.mark.parametrize("role", ["specialist", "editor", "superuser"])
+def test_staff_must_enrol_a_second_factor_before_any_page(client_for, request, role, require_2fa):
+    client = client_for(request.getfixturevalue(role))
+    for url in ("/", reverse("admin:index")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_patients_are_not_asked_for_a_second_factor(client_for, patient_user, require_2fa):
+    assert client_for(patient_user).get("/").status_code == 200
+
+
+def test_enrolment_confirms_the_device_and_shows_recovery_codes(
+    client_for, specialist, require_2fa
+):
+    client = client_for(specialist)
+    page = client.get(reverse("two_factor_setup"))
+    assert page.status_code == 200
+    assert b"data:image/svg+xml;base64," in page.content
+    device = TOTPDevice.objects.get(user=specialist, confirmed=False)
+
+    wrong = client.post(reverse("two_factor_setup"), {"token": "000000"})
+    assert wrong.status_code == 200 and "not right" in wrong.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+
+    done = client.post(reverse("two_factor_setup"), {"token": current_code(device), "next": "/"})
+    assert done.status_code == 200
+    assert len(done.context["codes"]) == 10
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/").status_code == 200
+
+
+def test_an_enrolled_user_verifies_with_a_code_or_a_single_use_recovery_code(
+    client, specialist, require_2fa
+):
+    from clinic import two_factor
+
+    device = TOTPDevice.objects.create(user=specialist, name="phone", confirmed=True)
+    codes = two_factor.new_recovery_codes(specialist)
+
+    client.force_login(specialist)
+    response = client.get("/")
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    assert client.post(reverse("two_factor_verify"), {"token": "12345678"}).status_code == 200
+    assert AuditEvent.objects.filter(action="login_failed", user=specialist).exists()
+
+    response = client.post(reverse("two_factor_verify"), {"token": codes[0], "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+    client.logout()
+    client.force_login(specialist)
+    reused = client.post(reverse("two_factor_verify"), {"token": codes[0]})
+    assert reused.status_code == 200  # a recovery code works once
+    fresh = client.post(reverse("two_factor_verify"), {"token": current_code(device)})
+    assert fresh.status_code == 302
+
+
+def test_verify_refuses_to_redirect_off_site(client, specialist, require_2fa):
+    from clinic import two_factor
+
+    codes = two_factor.new_recovery_codes(specialist)
+    client.force_login(specialist)
+    response = client.post(
+        reverse("two_factor_verify"), {"token": codes[0], "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("dashboard")
+
+
+# --- automatic logoff ------------------------------------------------------------------------
+
+
+def age_session(client, *, idle_seconds=0, since_login_seconds=0):
+    session = client.session
+    now = time.time()
+    session["last_activity"] = now - idle_seconds
+    session["login_at"] = now - max(since_login_seconds, idle_seconds)
+    session.save()
+
+
+def test_staff_are_logged_out_after_fifteen_idle_minutes(client_for, specialist):
+    client = client_for(specialist)
+    client.get("/")
+    age_session(client, idle_seconds=14 * 60)
+    assert client.get("/").status_code == 200
+    age_session(client, idle_seconds=16 * 60)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_patients_are_logged_out_after_thirty_idle_minutes(client_for, patient_user):
+    client = client_for(patient_user)
+    client.get("/")
+    age_session(client, idle_seconds=16 * 60)
+    assert client.get("/").status_code == 200
+    age_session(client, idle_seconds=31 * 60)
+    assert client.get("/").status_code == 302
+
+
+def test_sessions_end_twelve_hours_after_login_however_active(client_for, patient_user):
+    client = client_for(patient_user)
+    client.get("/")
+    age_session(client, idle_seconds=10, since_login_seconds=12 * 60 * 60 + 5)
+    assert client.get("/").status_code == 302
+
+
+def test_login_gives_a_new_session_key(client, patient_user):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    client.post(
+        reverse("login"), {"username": patient_user.username, "password": "correct-horse-battery"}
+    )
+    assert client.session.session_key != before
+
+
+def test_deactivated_user_loses_their_session(client_for, patient_user):
+    client = client_for(patient_user)
+    assert client.get("/").context["user"].is_authenticated
+    patient_user.is_active = False
+    patient_user.save()
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_password_change_ends_the_users_other_sessions(client, patient_user):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(patient_user)
+    client.force_login(patient_user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-brand-new-passphrase-42",
+            "new_password2": "a-brand-new-passphrase-42",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/").context["user"].is_authenticated
+    assert not other.get("/").context["user"].is_authenticated
+
+
+# --- lockout ---------------------------------------------------------------------------------
+
+
+def login_attempt(client, username, password, ip="192.0.2.10"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_five_failures_lock_the_username_and_ip_pair(client, patient_user):
+    for _ in range(5):
+        login_attempt(client, patient_user.username, "wrong-password")
+    locked = login_attempt(client, patient_user.username, "correct-horse-battery")
+    assert locked.status_code == 429
+    assert b"paused for 15 minutes" in locked.content
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="lockout").exists()
+    # The same user from another address is not locked out.
+    other_ip = login_attempt(client, patient_user.username, "correct-horse-battery", "192.0.2.99")
+    assert other_ip.status_code == 302
+
+
+def test_lockout_page_is_the_same_for_unknown_accounts(client, patient_user):
+    for _ in range(6):
+        known = login_attempt(client, patient_user.username, "wrong-password")
+        unknown = login_attempt(client, "no-such-user", "wrong-password")
+    assert known.status_code == unknown.status_code == 429
+    assert known.content == unknown.content
+
+
+def test_admin_login_is_covered_by_the_lockout(client, superuser):
+    for _ in range(5):
+        client.post(
+            reverse("admin:login"),
+            {"username": superuser.username, "password": "wrong"},
+            REMOTE_ADDR="192.0.2.20",
+        )
+    response = client.post(
+        reverse("admin:login"),
+        {"username": superuser.username, "password": "correct-horse-battery"},
+        REMOTE_ADDR="192.0.2.20",
+    )
+    assert response.status_code == 429
+
+
+# --- audit trail page ------------------------------------------------------------------------
+
+
+def test_audit_trail_page_is_for_superusers_only(client_for, patient_user, editor, specialist):
+    url = reverse("audit_trail")
+    assert client_for(None).get(url).status_code == 302
+    for user in (patient_user, editor, specialist):
+        assert client_for(user).get(url).status_code in (302, 403)
+        assert "Audit trail" not in client_for(user).get("/").content.decode()
+
+
+def test_audit_trail_filters_by_patient_and_action(client_for, superuser, specialist):
+    mine, other = PatientFactory(mrn="KEEP-1"), PatientFactory(mrn="SKIP-1")
+    record_event(AuditEvent.Action.VIEW, user=specialist, obj=mine)
+    record_event(AuditEvent.Action.UPDATE, user=specialist, obj=mine)
+    record_event(AuditEvent.Action.VIEW, user=specialist, obj=other)
+    response = client_for(superuser).get(
+        reverse("audit_trail"), {"patient": "KEEP-1", "action": "view"}
+    )
+    assert response.status_code == 200
+    events = list(response.context["page"])
+    assert [(e.patient.mrn, e.action) for e in events] == [("KEEP-1", "view")]
+
+
+def test_audit_trail_export_is_itself_audited(client_for, superuser, specialist):
+    record_event(AuditEvent.Action.VIEW, user=specialist, obj=PatientFactory(mrn="CSV-1"))
+    response = client_for(superuser).get(reverse("audit_trail"), {"format": "csv"})
+    assert response["Content-Type"] == "text/csv"
+    body = response.content.decode()
+    assert body.splitlines()[0].startswith("at_utc,user")
+    assert "CSV-1" in body
+    assert AuditEvent.objects.filter(action="export", user=superuser).exists()
