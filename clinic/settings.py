@@ -171,8 +171,11 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The client IP comes from REMOTE_ADDR unless a trusted proxy's header is configured, e.g.
+# DJANGO_CLIENT_IP_HEADERS=HTTP_X_FORWARDED_FOR and DJANGO_PROXY_COUNT=1 behind one proxy.
+# Never trust a header the proxy does not overwrite: clients could spoof it.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("DJANGO_CLIENT_IP_HEADERS", "REMOTE_ADDR")
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(env_list("DJANGO_CLIENT_IP_HEADERS", "REMOTE_ADDR"))
 
 # Two-factor authentication for staff (specialists, editors, superusers). On whenever DEBUG is
 # off; the demo may run without it.

@@ -252,3 +252,28 @@ def test_audit_trail_export_is_itself_audited(client_for, superuser, specialist)
     assert body.splitlines()[0].startswith("at_utc,user")
     assert "CSV-1" in body
     assert AuditEvent.objects.filter(action="export", user=superuser).exists()
+
+
+def test_a_spoofed_forwarded_for_header_does_not_escape_the_lockout(client, patient_user):
+    for n in range(6):
+        response = client.post(
+            reverse("login"),
+            {"username": patient_user.username, "password": "wrong-password"},
+            REMOTE_ADDR="192.0.2.30",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    assert response.status_code == 429
+    event = AuditEvent.objects.filter(action="login_failed").first()
+    assert event.ip_address == "192.0.2.30"
+
+
+def test_a_configured_proxy_header_gives_the_client_ip(client, patient_user, settings):
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    client.post(
+        reverse("login"),
+        {"username": patient_user.username, "password": "wrong-password"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.2",
+    )
+    assert AuditEvent.objects.get(action="login_failed").ip_address == "198.51.100.7"
