@@ -1,0 +1,32 @@
+"""axe-core (from npm) checks pages for WCAG 2.1 A/AA violations in real Chromium."""
+
+from pathlib import Path
+
+import pytest
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page):
+    # The strict CSP forbids injected <script> tags; evaluate() runs outside the page's CSP.
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+            });
+            return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target).join(' | ')}`);
+        }"""
+    )
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/password_reset/"])
+def test_public_pages_have_no_accessibility_violations(page, live_server, demo, path):
+    page.goto(f"{live_server.url}{path}")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("username", ["patient", "specialist", "editor", "admin"])
+def test_dashboards_have_no_accessibility_violations(login, username):
+    page = login(username)
+    assert axe_violations(page) == []
