@@ -1,5 +1,7 @@
 """Login, logout, failed login and lockout go to the audit trail."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -11,6 +13,9 @@ from clinic.models import AuditEvent
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     record_event(AuditEvent.Action.LOGIN, request=request, user=user)
+    if request is not None and hasattr(request, "session"):
+        # The clock for automatic logoff (clinic.middleware.SessionTimeoutMiddleware).
+        request.session["login_at"] = request.session["last_activity"] = time.time()
 
 
 @receiver(user_logged_out)
