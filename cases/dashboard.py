@@ -1,6 +1,20 @@
 """The cases app's part of the dashboard."""
 
+from django.db.models import Q
+
+from cases.models import FollowUp
+
 
 def context_for(user):
-    """Dashboard context for ``user`` (specialists: due follow-ups and recent activity)."""
-    return {}
+    """Dashboard context for ``user``: for clinicians, follow-ups due now or overdue."""
+    if not user.is_clinician:
+        return {}
+    rows = (
+        FollowUp.objects.due_or_overdue().select_related("patient").order_by("window_closes", "id")
+    )
+    if not user.is_superuser:
+        rows = rows.filter(
+            Q(patient__primary_specialist=user) | Q(patient__primary_specialist__isnull=True)
+        )
+    rows = list(rows[:50])
+    return {"follow_ups_due": rows}

@@ -1,5 +1,35 @@
 from django.urls import path
 
+from cases import views
+
 app_name = "cases"
 
-urlpatterns: list[path] = []
+urlpatterns = [
+    path("patients/", views.patient_list, name="patient_list"),
+    path("patients/new/", views.patient_create, name="patient_create"),
+    path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/invite/", views.patient_invite, name="patient_invite"),
+    path("patients/<int:patient_pk>/consults/new/", views.consult_create, name="consult_create"),
+    path("consults/<int:pk>/", views.consult_detail, name="consult_detail"),
+    path("consults/<int:pk>/edit/", views.consult_edit, name="consult_edit"),
+    path("consults/<int:consult_pk>/decide/", views.decision_create, name="decision_create"),
+    path("decisions/<int:pk>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<int:pk>/amend/", views.decision_amend, name="decision_amend"),
+    path("decisions/<int:decision_pk>/procedure/", views.procedure_create, name="procedure_create"),
+    path("procedures/<int:pk>/", views.procedure_detail, name="procedure_detail"),
+    path("procedures/<int:pk>/edit/", views.procedure_edit, name="procedure_edit"),
+    path(
+        "procedures/<int:procedure_pk>/adverse-events/new/",
+        views.adverseevent_create,
+        name="adverseevent_create",
+    ),
+    path("adverse-events/<int:pk>/edit/", views.adverseevent_edit, name="adverseevent_edit"),
+    path("follow-ups/<int:pk>/", views.followup_form, name="followup_form"),
+    path(
+        "<slug:kind>/<int:pk>/entered-in-error/",
+        views.entered_in_error,
+        name="entered_in_error",
+    ),
+    path("export/", views.export_index, name="export_index"),
+    path("export/<slug:table>.csv", views.export_csv, name="export_csv"),
+]

@@ -18,6 +18,14 @@ ROLE_PERMISSIONS = {
         "clinic.view_patient",
         "clinic.add_patient",
         "clinic.change_patient",
+        # cases: clinical records are viewed, added and changed, never deleted
+        *[
+            f"cases.{action}_{model}"
+            for model in ("consult", "candidacydecision", "procedure", "adverseevent", "followup")
+            for action in ("view", "add", "change")
+        ],
+        "cases.decide_candidacy",
+        "cases.export_research_data",
     ],
     CONTENT_EDITORS: [],
 }

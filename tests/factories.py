@@ -39,3 +39,106 @@ class PatientFactory(DjangoModelFactory):
     )
     sex = Patient.Sex.FEMALE
     email = factory.LazyAttribute(lambda p: f"{p.mrn.lower()}@example.org")
+
+
+# --- cases ------------------------------------------------------------------------------------
+# Cases' factories build records through the model, as the services do (derived values are
+# computed in save()). Dates are relative to today so that follow-ups are due.
+
+
+def _days_ago(n):
+    from django.utils import timezone
+
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def _now_minus_days(n):
+    from django.utils import timezone
+
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+class ConsultFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.Consult"
+
+    patient = factory.SubFactory(PatientFactory)
+    specialist = factory.SubFactory(UserFactory, is_staff=True)
+    recorded_by = factory.SelfAttribute("specialist")
+    consult_date = factory.LazyFunction(lambda: _days_ago(120))
+    dominant_pain = "leg"
+    side = "left"
+    symptom_duration_weeks = 12
+    mri_date = factory.LazyFunction(lambda: _days_ago(130))
+    level = "L4-L5"
+    morphology = "extrusion"
+    zone = "subarticular"
+    imaging_concordant = True
+    physiotherapy = True
+    conservative_care_weeks = 8
+    asa_class = 1
+    smoking = "never"
+    work_status = "working"
+    nrs_back = 3
+    nrs_leg = 7
+
+
+class CandidacyDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.CandidacyDecision"
+
+    consult = factory.SubFactory(ConsultFactory)
+    outcome = "miss"
+    severity_assessment = "favours"
+    health_assessment = "favours"
+    symptoms_assessment = "favours"
+    rationale = "Leg-dominant pain with a concordant extrusion after failed conservative care."
+    decided_by = factory.SelfAttribute("consult.specialist")
+    recorded_by = factory.SelfAttribute("consult.specialist")
+    decided_at = factory.LazyFunction(lambda: _now_minus_days(110))
+
+
+class ProcedureFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.Procedure"
+
+    decision = factory.SubFactory(CandidacyDecisionFactory)
+    surgeon = factory.SelfAttribute("decision.decided_by")
+    recorded_by = factory.SelfAttribute("decision.decided_by")
+    procedure_date = factory.LazyFunction(lambda: _days_ago(100))
+    technique = "fe_transforaminal"
+    level = "L4-L5"
+    side = "left"
+    incision_length_mm = 8
+    skin_to_skin_minutes = 55
+    blood_loss_ml = 10
+    admitted_at = factory.LazyAttribute(
+        lambda p: datetime.datetime.combine(
+            p.procedure_date, datetime.time(7, 0), tzinfo=datetime.UTC
+        )
+    )
+    discharged_at = factory.LazyAttribute(
+        lambda p: datetime.datetime.combine(
+            p.procedure_date, datetime.time(17, 0), tzinfo=datetime.UTC
+        )
+    )
+
+
+class AdverseEventFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.AdverseEvent"
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    recorded_by = factory.SelfAttribute("procedure.surgeon")
+    event_type = "dural_tear"
+    onset_date = factory.SelfAttribute("procedure.procedure_date")
+    clavien_dindo_grade = "I"
+
+
+class FollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.FollowUp"
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    recorded_by = factory.SelfAttribute("procedure.surgeon")
+    timepoint = "2w"

@@ -1,0 +1,60 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+
+
+class ClinicalAdmin(SimpleHistoryAdmin):
+    """Clinical records in the admin: shown to staff with the model permissions, never deleted.
+
+    Derived values and the entered-in-error marking are read-only here: they are set by the
+    model's own methods.
+    """
+
+    list_select_related = ["patient"]
+    search_fields = ["patient__mrn", "patient__family_name"]
+    list_filter = ["entered_in_error"]
+    raw_id_fields = ["patient"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # clinical records are marked entered in error, never deleted
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if not f.editable]
+
+    def get_raw_id_fields(self, request):
+        return [
+            f.name
+            for f in self.model._meta.fields
+            if f.is_relation and f.editable and f.name != "id"
+        ]
+
+
+@admin.register(Consult)
+class ConsultAdmin(ClinicalAdmin):
+    list_display = ["patient", "consult_date", "level", "dominant_pain", "entered_in_error"]
+
+
+@admin.register(CandidacyDecision)
+class CandidacyDecisionAdmin(ClinicalAdmin):
+    list_display = ["patient", "outcome", "decided_at", "decided_by", "entered_in_error"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # append-only: amend through the portal
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(ClinicalAdmin):
+    list_display = ["patient", "procedure_date", "technique", "length_of_stay_nights"]
+    list_filter = ["technique", "entered_in_error"]
+
+
+@admin.register(AdverseEvent)
+class AdverseEventAdmin(ClinicalAdmin):
+    list_display = ["patient", "event_type", "onset_date", "clavien_dindo_grade"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ClinicalAdmin):
+    list_display = ["patient", "timepoint", "due_date", "completed_at", "source"]
+    list_filter = ["timepoint", "source", "entered_in_error"]

@@ -1,0 +1,284 @@
+from django import forms
+from django.utils import timezone
+
+from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from clinic import roles
+from clinic.models import Patient, User
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+YES_NO_UNKNOWN = forms.Select(choices=[("unknown", "Unknown"), ("true", "Yes"), ("false", "No")])
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the record's version in a hidden field: a save from a stale copy is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        if self.instance.pk is None:
+            self.fields["version"].required = False
+
+
+def specialists():
+    return User.objects.filter(groups__name=roles.SPECIALISTS, is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+class PatientForm(forms.ModelForm):
+    """Registration; a patient with the same name and date of birth needs a confirmation."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="This is a different person from the existing patient(s) listed above",
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "mrn",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "preferred_language",
+            "email",
+            "phone",
+            "primary_specialist",
+        ]
+        widgets = {"date_of_birth": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary_specialist"].queryset = specialists()
+        self.possible_duplicates = []
+
+    def clean(self):
+        cleaned = super().clean()
+        given, family = cleaned.get("given_name"), cleaned.get("family_name")
+        dob = cleaned.get("date_of_birth")
+        if given and family and dob:
+            self.possible_duplicates = list(
+                Patient.objects.filter(
+                    given_name__iexact=given.strip(),
+                    family_name__iexact=family.strip(),
+                    date_of_birth=dob,
+                ).exclude(pk=self.instance.pk)
+            )
+            if self.possible_duplicates and not cleaned.get("confirm_not_duplicate"):
+                self.add_error(
+                    "confirm_not_duplicate",
+                    "A patient with the same name and date of birth is already registered. "
+                    "Check it is not the same person, then tick the box to register anyway.",
+                )
+        return cleaned
+
+
+class ConsultForm(VersionedForm):
+    class Meta:
+        model = Consult
+        fields = [
+            "consult_date",
+            "dominant_pain",
+            "side",
+            "symptom_duration_weeks",
+            "numbness",
+            "weakness",
+            "mrc_grade",
+            "red_flag_saddle_anaesthesia",
+            "red_flag_bladder_bowel",
+            "red_flag_progressive_deficit",
+            "red_flag_other",
+            "mri_date",
+            "level",
+            "second_level",
+            "morphology",
+            "zone",
+            "imaging_concordant",
+            "physiotherapy",
+            "medication",
+            "injection",
+            "conservative_care_weeks",
+            "asa_class",
+            "bmi",
+            "smoking",
+            "diabetes",
+            "prior_surgery_at_level",
+            "work_status",
+            "nrs_back",
+            "nrs_leg",
+            "odi_score",
+            "notes",
+        ]
+        widgets = {
+            "consult_date": DATE,
+            "mri_date": DATE,
+            "imaging_concordant": forms.NullBooleanSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["consult_date"].initial = timezone.localdate()
+
+
+class DecisionForm(forms.ModelForm):
+    assign_article = forms.BooleanField(
+        required=False,
+        label="Give the patient the MISS article",
+        help_text="Only for a MISS candidate: adds the article to the patient's reading list.",
+    )
+
+    class Meta:
+        model = CandidacyDecision
+        fields = [
+            "outcome",
+            "severity_assessment",
+            "severity_note",
+            "health_assessment",
+            "health_note",
+            "symptoms_assessment",
+            "symptoms_note",
+            "rationale",
+            "red_flags_acknowledged",
+        ]
+        widgets = {
+            "rationale": forms.Textarea(attrs={"rows": 4}),
+            "severity_assessment": forms.RadioSelect,
+            "health_assessment": forms.RadioSelect,
+            "symptoms_assessment": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rationale"].help_text = "Required: why this plan suits this patient."
+        consult = self.instance.consult
+        if not consult.has_red_flags:
+            del self.fields["red_flags_acknowledged"]
+        self.miss_article = miss_article()
+        if self.miss_article is None:
+            del self.fields["assign_article"]
+
+    def clean_rationale(self):
+        rationale = self.cleaned_data["rationale"].strip()
+        if not rationale:
+            raise forms.ValidationError("Give the rationale for the decision.")
+        return rationale
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("assign_article") and cleaned.get("outcome") != (
+            CandidacyDecision.Outcome.MISS_CANDIDATE
+        ):
+            self.add_error("assign_article", "The MISS article is given to MISS candidates only.")
+        return cleaned
+
+
+MISS_ARTICLE_SLUG = "miss-spinal-herniations"
+
+
+def miss_article():
+    """The published MISS article, if the education app has it."""
+    try:
+        from education.models import Article
+    except ImportError:  # the education app is not there yet
+        return None
+    return Article.objects.published().filter(slug=MISS_ARTICLE_SLUG).first()
+
+
+class ProcedureForm(VersionedForm):
+    class Meta:
+        model = Procedure
+        fields = [
+            "procedure_date",
+            "surgeon",
+            "technique",
+            "level",
+            "second_level",
+            "side",
+            "incision_length_mm",
+            "skin_to_skin_minutes",
+            "blood_loss_ml",
+            "converted_to_open",
+            "admitted_at",
+            "discharged_at",
+        ]
+        widgets = {"procedure_date": DATE, "admitted_at": DATETIME, "discharged_at": DATETIME}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["surgeon"].queryset = specialists()
+
+
+class AdverseEventForm(VersionedForm):
+    class Meta:
+        model = AdverseEvent
+        fields = ["event_type", "onset_date", "clavien_dindo_grade", "description"]
+        widgets = {"onset_date": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class FollowUpForm(VersionedForm):
+    class Meta:
+        model = FollowUp
+        fields = [
+            "assessed_on",
+            "nrs_back",
+            "nrs_leg",
+            "returned_to_daily_activities_on",
+            "returned_to_work_on",
+            "satisfaction",
+            "global_perceived_effect",
+            "odi_score",
+        ]
+        widgets = {
+            "assessed_on": DATE,
+            "returned_to_daily_activities_on": DATE,
+            "returned_to_work_on": DATE,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("assessed_on", "nrs_back", "nrs_leg"):
+            self.fields[name].required = True
+        if not self.instance.assessed_on:
+            self.fields["assessed_on"].initial = timezone.localdate()
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why was this record entered in error? (No health details needed.)",
+    )
+
+
+class PatientFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Name or MRN")
+    outcome = forms.ChoiceField(
+        required=False,
+        label="Decision",
+        choices=[
+            ("", "Any decision"),
+            ("none", "No decision yet"),
+            *CandidacyDecision.Outcome.choices,
+        ],
+    )
+    technique = forms.ChoiceField(
+        required=False,
+        label="Technique",
+        choices=[("", "Any technique"), *Procedure.Technique.choices],
+    )
+    follow_up = forms.ChoiceField(
+        required=False,
+        label="Follow-up",
+        choices=[
+            ("", "Any"),
+            ("due", "Due now"),
+            ("overdue", "Overdue"),
+            ("due_or_overdue", "Due or overdue"),
+        ],
+    )

@@ -1,0 +1,1131 @@
+"""Consults, candidacy decisions, procedures, adverse events and follow-ups.
+
+Every clinical record here follows the same three rules (see :class:`ClinicalRecord`):
+
+* it is never deleted: a record entered in error is marked so, with a reason, and drops out of
+  figures through ``.valid()``;
+* every change is kept by django-simple-history, so it is saved through the model, never through
+  ``QuerySet.update()`` or bulk writes (both raise here);
+* editable records carry a ``version``: a save based on a stale copy is refused
+  (:meth:`ClinicalRecord.save_if_current`), so two specialists cannot overwrite each other.
+
+Derived values (length of stay, same/next-day discharge, 30/90-day flags, follow-up windows) are
+stored columns computed by one method per model, called from ``save()``, so that the outcome
+dashboard can aggregate them in the database. They are never typed into a form.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.models import Patient
+
+# --- shared --------------------------------------------------------------------------------------
+
+
+class StaleRecordError(ValidationError):
+    """Someone else saved the record since this copy was loaded."""
+
+
+STALE_MESSAGE = (
+    "Someone else changed this record while you were editing it. Nothing was saved: "
+    "reload the page to see their changes, then make yours again."
+)
+
+
+def not_in_future(value):
+    today = timezone.localdate()
+    day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
+    if day is not None and day > today:
+        raise ValidationError("This date cannot be in the future.", code="future")
+
+
+def nrs_field(verbose_name, **kwargs):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Numeric rating scale: 0 = no pain, 10 = worst imaginable.",
+        **kwargs,
+    )
+
+
+def odi_field(verbose_name="ODI score", **kwargs):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Oswestry Disability Index 0–100, when the clinic collects it.",
+        **kwargs,
+    )
+
+
+def range_check(field, low, high, name, nullable=False):
+    condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def choices_check(field, choices, name, blank=False):
+    values = list(choices.values)
+    if blank:
+        values.append("")
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
+
+
+class Level(models.TextChoices):
+    L1_L2 = "L1-L2", "L1-L2"
+    L2_L3 = "L2-L3", "L2-L3"
+    L3_L4 = "L3-L4", "L3-L4"
+    L4_L5 = "L4-L5", "L4-L5"
+    L5_S1 = "L5-S1", "L5-S1"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BILATERAL = "bilateral", "Bilateral"
+
+
+class ClinicalQuerySet(models.QuerySet):
+    def valid(self):
+        """Records that count: those not marked as entered in error."""
+        return self.filter(entered_in_error=False)
+
+    def delete(self):
+        raise ValidationError("Clinical records are never deleted; mark them entered in error.")
+
+    def update(self, **kwargs):
+        # History and the audit trail only see saves through the model.
+        raise ValidationError("Clinical records are changed one at a time, through the model.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise ValidationError("Clinical records are changed one at a time, through the model.")
+
+
+class ClinicalRecord(models.Model):
+    """What every clinical record shares: who recorded it, entered-in-error, a version."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    entered_in_error = models.BooleanField(default=False, editable=False)
+    entered_in_error_reason = models.CharField(max_length=255, blank=True, editable=False)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    entered_in_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Clinical records are never deleted; mark them entered in error.")
+
+    @property
+    def kind(self):
+        return self._meta.model_name
+
+    def save_if_current(self, *, expected_version, **kwargs):
+        """Save this edited copy only if nobody saved the record since ``expected_version``.
+
+        The row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write lock is taken
+        when the transaction starts) so the compare-and-save is atomic. Raises
+        :class:`StaleRecordError` and writes nothing when the copy is stale.
+        """
+        with transaction.atomic():
+            current = (
+                type(self)
+                ._base_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .get()
+            )
+            if current != expected_version:
+                raise StaleRecordError(STALE_MESSAGE, code="stale")
+            self.full_clean()
+            self.version = current + 1
+            self.save(**kwargs)
+
+    def mark_entered_in_error(self, *, by, reason):
+        """Mark the record as entered in error: it stays, visibly, but leaves every figure."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why the record was entered in error."})
+        if self.entered_in_error:
+            raise ValidationError("This record is already marked as entered in error.")
+        with transaction.atomic():
+            locked = type(self)._base_manager.select_for_update().get(pk=self.pk)
+            if locked.entered_in_error:
+                raise ValidationError("This record is already marked as entered in error.")
+            self.entered_in_error = True
+            self.entered_in_error_reason = reason[:255]
+            self.entered_in_error_by = by
+            self.entered_in_error_at = timezone.now()
+            self.version = locked.version + 1
+            self.save(
+                update_fields=[
+                    "entered_in_error",
+                    "entered_in_error_reason",
+                    "entered_in_error_by",
+                    "entered_in_error_at",
+                    "version",
+                ]
+            )
+
+
+def entered_in_error_check(prefix):
+    """A record marked in error has a reason, a who and a when."""
+    return models.CheckConstraint(
+        condition=Q(entered_in_error=False)
+        | (
+            ~Q(entered_in_error_reason="")
+            & Q(entered_in_error_by__isnull=False)
+            & Q(entered_in_error_at__isnull=False)
+        ),
+        name=f"{prefix}_entered_in_error_has_reason",
+    )
+
+
+# --- consult -------------------------------------------------------------------------------------
+
+
+class ConsultQuerySet(ClinicalQuerySet):
+    def visible_to(self, user):
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+
+class DominantPain(models.TextChoices):
+    LEG = "leg", "Leg-dominant (radicular)"
+    BACK = "back", "Back-dominant"
+    EQUAL = "equal", "Leg and back equally"
+
+
+class Morphology(models.TextChoices):
+    PROTRUSION = "protrusion", "Protrusion"
+    EXTRUSION = "extrusion", "Extrusion"
+    SEQUESTRATION = "sequestration", "Sequestration"
+
+
+class Zone(models.TextChoices):
+    CENTRAL = "central", "Central"
+    SUBARTICULAR = "subarticular", "Subarticular (paracentral)"
+    FORAMINAL = "foraminal", "Foraminal"
+    EXTRAFORAMINAL = "extraforaminal", "Extraforaminal"
+
+
+class Smoking(models.TextChoices):
+    NEVER = "never", "Never"
+    FORMER = "former", "Former"
+    CURRENT = "current", "Current"
+
+
+class WorkStatus(models.TextChoices):
+    WORKING = "working", "Working"
+    SICK_LEAVE = "sick_leave", "On sick leave"
+    UNEMPLOYED = "unemployed", "Unemployed"
+    RETIRED = "retired", "Retired"
+    STUDENT = "student", "Student"
+    OTHER = "other", "Other"
+
+
+class ASAClass(models.IntegerChoices):
+    I = 1, "ASA I — healthy"  # noqa: E741
+    II = 2, "ASA II — mild systemic disease"
+    III = 3, "ASA III — severe systemic disease"
+    IV = 4, "ASA IV — severe disease, constant threat to life"
+
+
+class Consult(ClinicalRecord):
+    """A specialist's assessment of a patient with a suspected lumbar disc herniation."""
+
+    DominantPain = DominantPain
+    Morphology = Morphology
+    Zone = Zone
+    Smoking = Smoking
+    WorkStatus = WorkStatus
+    ASAClass = ASAClass
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consults")
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consults"
+    )
+    consult_date = models.DateField(validators=[not_in_future])
+    # Symptoms
+    dominant_pain = models.CharField(max_length=10, choices=DominantPain)
+    side = models.CharField(max_length=10, choices=Side)
+    symptom_duration_weeks = models.PositiveSmallIntegerField(
+        "duration of symptoms (weeks)", validators=[MaxValueValidator(2000)]
+    )
+    numbness = models.BooleanField(default=False)
+    weakness = models.BooleanField("motor weakness", default=False)
+    mrc_grade = models.PositiveSmallIntegerField(
+        "MRC grade of the weakest muscle",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+        help_text="0 (no contraction) to 5 (normal power). Required when there is weakness.",
+    )
+    red_flag_saddle_anaesthesia = models.BooleanField("saddle anaesthesia", default=False)
+    red_flag_bladder_bowel = models.BooleanField("bladder or bowel dysfunction", default=False)
+    red_flag_progressive_deficit = models.BooleanField(
+        "rapidly progressive neurological deficit", default=False
+    )
+    red_flag_other = models.BooleanField(
+        "other red flag (fever, cancer history, trauma, weight loss)", default=False
+    )
+    # Imaging
+    mri_date = models.DateField("MRI date", null=True, blank=True, validators=[not_in_future])
+    level = models.CharField("herniation level", max_length=5, choices=Level)
+    second_level = models.CharField(
+        "second level", max_length=5, choices=Level, blank=True, help_text="If two levels."
+    )
+    morphology = models.CharField(max_length=15, choices=Morphology)
+    zone = models.CharField(max_length=15, choices=Zone)
+    imaging_concordant = models.BooleanField(
+        "imaging concordant with symptoms",
+        null=True,
+        blank=True,
+        help_text="Does the herniation explain the side and level of the symptoms?",
+    )
+    # Conservative care
+    physiotherapy = models.BooleanField(default=False)
+    medication = models.BooleanField("analgesic / neuropathic medication", default=False)
+    injection = models.BooleanField("epidural or root injection", default=False)
+    conservative_care_weeks = models.PositiveSmallIntegerField(
+        "conservative care (weeks)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(2000)],
+        help_text="Leave empty if unknown.",
+    )
+    # Case-mix
+    asa_class = models.PositiveSmallIntegerField("ASA class", choices=ASAClass)
+    bmi = models.DecimalField(
+        "BMI",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10), MaxValueValidator(80)],
+    )
+    smoking = models.CharField(max_length=10, choices=Smoking)
+    diabetes = models.BooleanField(default=False)
+    prior_surgery_at_level = models.BooleanField("prior surgery at this level", default=False)
+    work_status = models.CharField(max_length=15, choices=WorkStatus)
+    # Baseline outcome measures
+    nrs_back = nrs_field("NRS back pain")
+    nrs_leg = nrs_field("NRS leg pain")
+    odi_score = odi_field("baseline ODI score")
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+    objects = ConsultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-consult_date", "-id"]
+        indexes = [models.Index(fields=["patient", "-consult_date"])]
+        constraints = [
+            range_check("nrs_back", 0, 10, "consult_nrs_back_0_10"),
+            range_check("nrs_leg", 0, 10, "consult_nrs_leg_0_10"),
+            range_check("mrc_grade", 0, 5, "consult_mrc_0_5", nullable=True),
+            range_check("odi_score", 0, 100, "consult_odi_0_100", nullable=True),
+            range_check("asa_class", 1, 4, "consult_asa_1_4"),
+            range_check("bmi", 10, 80, "consult_bmi_10_80", nullable=True),
+            models.CheckConstraint(
+                condition=Q(weakness=False, mrc_grade__isnull=True)
+                | Q(weakness=True, mrc_grade__isnull=False),
+                name="consult_mrc_grade_iff_weakness",
+            ),
+            models.CheckConstraint(
+                condition=Q(mri_date__isnull=True) | Q(mri_date__lte=models.F("consult_date")),
+                name="consult_mri_not_after_consult",
+            ),
+            choices_check("dominant_pain", DominantPain, "consult_dominant_pain_valid"),
+            choices_check("side", Side, "consult_side_valid"),
+            choices_check("level", Level, "consult_level_valid"),
+            choices_check("second_level", Level, "consult_second_level_valid", blank=True),
+            choices_check("morphology", Morphology, "consult_morphology_valid"),
+            choices_check("zone", Zone, "consult_zone_valid"),
+            choices_check("smoking", Smoking, "consult_smoking_valid"),
+            choices_check("work_status", WorkStatus, "consult_work_status_valid"),
+            entered_in_error_check("consult"),
+        ]
+
+    def __str__(self):
+        return f"Consult {self.consult_date:%Y-%m-%d} ({self.level})"
+
+    def get_absolute_url(self):
+        return reverse("cases:consult_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.weakness and self.mrc_grade is None:
+            errors["mrc_grade"] = "Give the MRC grade of the weakest muscle (0–5)."
+        if not self.weakness and self.mrc_grade is not None:
+            errors["mrc_grade"] = "An MRC grade is recorded only when there is weakness."
+        if self.mri_date and self.consult_date and self.mri_date > self.consult_date:
+            errors["mri_date"] = "The MRI cannot be after the consult."
+        if self.second_level and self.second_level == self.level:
+            errors["second_level"] = "The second level must differ from the first."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def red_flags(self):
+        """Labels of the red flags present (cauda equina signs and the like)."""
+        names = [
+            "red_flag_saddle_anaesthesia",
+            "red_flag_bladder_bowel",
+            "red_flag_progressive_deficit",
+            "red_flag_other",
+        ]
+        return [self._meta.get_field(n).verbose_name for n in names if getattr(self, n)]
+
+    @property
+    def has_red_flags(self):
+        return bool(self.red_flags)
+
+    @property
+    def levels_display(self):
+        return f"{self.level}, {self.second_level}" if self.second_level else self.level
+
+    def candidacy_criteria(self):
+        """The MISS candidacy checklist, computed from this consult.
+
+        Returns a list of ``{"key", "label", "status"}`` with status ``met``, ``not_met`` or
+        ``unknown``. The criteria follow the usual indication for discectomy of a lumbar disc
+        herniation: radicular (leg-dominant) pain, concordant imaging, failed conservative care
+        of at least six weeks and no red flags calling for an urgent pathway.
+        """
+
+        def status(value):
+            if value is None:
+                return Criterion.UNKNOWN
+            return Criterion.MET if value else Criterion.NOT_MET
+
+        weeks = self.conservative_care_weeks
+        return [
+            {
+                "key": "leg_dominant",
+                "label": "Leg-dominant radicular pain",
+                "status": status(self.dominant_pain == self.DominantPain.LEG),
+            },
+            {
+                "key": "imaging_concordant",
+                "label": "Imaging concordant with symptoms",
+                "status": status(self.imaging_concordant),
+            },
+            {
+                "key": "conservative_6_weeks",
+                "label": "Conservative care for at least 6 weeks",
+                "status": status(None if weeks is None else weeks >= 6),
+            },
+            {
+                "key": "no_red_flags",
+                "label": "No red flags",
+                "status": status(not self.has_red_flags),
+            },
+        ]
+
+
+class Criterion(models.TextChoices):
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+    UNKNOWN = "unknown", "Unknown"
+
+
+# --- candidacy decision --------------------------------------------------------------------------
+
+
+class CandidacyDecisionQuerySet(ClinicalQuerySet):
+    def current(self):
+        """Valid decisions not superseded by an amendment."""
+        return self.valid().filter(superseded_by__isnull=True)
+
+
+class Outcome(models.TextChoices):
+    MISS_CANDIDATE = "miss", "MISS candidate"
+    OPEN_SURGERY = "open", "Open surgery"
+    CONSERVATIVE = "conservative", "Conservative care"
+    WORKUP = "workup", "More work-up"
+    REFER = "refer", "Refer"
+
+
+class Factor(models.TextChoices):
+    FAVOURS = "favours", "Favours MISS"
+    NEUTRAL = "neutral", "Neutral"
+    AGAINST = "against", "Against MISS"
+
+
+class CandidacyDecision(ClinicalRecord):
+    """Whether a patient suits MISS, after a consult. Append-only: amend with :meth:`supersede`."""
+
+    Outcome = Outcome
+    Factor = Factor
+
+    SURGICAL = (Outcome.MISS_CANDIDATE, Outcome.OPEN_SURGERY)
+    # Elective plans: with red flags present the specialist must say they considered them.
+    ELECTIVE = (Outcome.MISS_CANDIDATE, Outcome.OPEN_SURGERY, Outcome.CONSERVATIVE)
+    # Patients not operated are followed from the decision date.
+    FOLLOWED_WITHOUT_SURGERY = (Outcome.CONSERVATIVE,)
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="decisions", editable=False
+    )
+    consult = models.ForeignKey(Consult, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=15, choices=Outcome)
+    severity_assessment = models.CharField(
+        "severity of the herniation", max_length=10, choices=Factor
+    )
+    severity_note = models.CharField(max_length=255, blank=True)
+    health_assessment = models.CharField("overall health", max_length=10, choices=Factor)
+    health_note = models.CharField(max_length=255, blank=True)
+    symptoms_assessment = models.CharField("specific symptoms", max_length=10, choices=Factor)
+    symptoms_note = models.CharField(max_length=255, blank=True)
+    rationale = models.TextField()
+    red_flags_acknowledged = models.BooleanField(
+        "I have considered the red flags and this elective plan is appropriate", default=False
+    )
+    criteria = models.JSONField(
+        default=list,
+        editable=False,
+        help_text="The consult's checklist when the decision was made.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    decided_at = models.DateTimeField(default=timezone.now, editable=False)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        editable=False,
+        help_text="The decision this one amends (each decision can be amended once).",
+    )
+
+    history = HistoricalRecords()
+    objects = CandidacyDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        permissions = [
+            ("decide_candidacy", "Can decide MISS candidacy"),
+            ("export_research_data", "Can export de-identified research data"),
+        ]
+        indexes = [models.Index(fields=["patient", "-decided_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_required"),
+            choices_check("outcome", Outcome, "decision_outcome_valid"),
+            choices_check("severity_assessment", Factor, "decision_severity_valid"),
+            choices_check("health_assessment", Factor, "decision_health_valid"),
+            choices_check("symptoms_assessment", Factor, "decision_symptoms_valid"),
+            entered_in_error_check("decision"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.decided_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        # Append-only: once saved, only the entered-in-error marking may change.
+        if self.pk is not None and not set(kwargs.get("update_fields") or ()) <= {
+            "entered_in_error",
+            "entered_in_error_reason",
+            "entered_in_error_by",
+            "entered_in_error_at",
+            "version",
+        }:
+            raise ValidationError("Decisions are not edited; record an amendment instead.")
+        if self.pk is None:
+            self.patient_id = self.consult.patient_id
+            self.criteria = self.consult.candidacy_criteria()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:decision_detail", args=[self.pk])
+
+    def clean(self):
+        if self.rationale is not None and not self.rationale.strip():
+            raise ValidationError({"rationale": "Give the rationale for the decision."})
+        consult = self.consult if self.consult_id else None
+        if consult is not None:
+            if consult.entered_in_error:
+                raise ValidationError({"consult": "That consult was entered in error."})
+            if (
+                consult.has_red_flags
+                and self.outcome in self.ELECTIVE
+                and not self.red_flags_acknowledged
+            ):
+                raise ValidationError(
+                    {
+                        "red_flags_acknowledged": (
+                            "The consult records red flags ("
+                            + ", ".join(consult.red_flags)
+                            + "). Confirm you considered them before an elective plan."
+                        )
+                    }
+                )
+
+    @property
+    def is_current(self):
+        return not self.entered_in_error and not hasattr(self, "superseded_by")
+
+    @property
+    def is_surgical(self):
+        return self.outcome in self.SURGICAL
+
+    @property
+    def factor_rows(self):
+        return [
+            (
+                "Severity of the herniation",
+                self.get_severity_assessment_display(),
+                self.severity_note,
+            ),
+            ("Overall health", self.get_health_assessment_display(), self.health_note),
+            ("Specific symptoms", self.get_symptoms_assessment_display(), self.symptoms_note),
+        ]
+
+    def supersede(self, *, by, **fields):
+        """Record an amendment of this decision; this one stays, linked as superseded.
+
+        ``fields`` are the amended decision's form fields. Returns the new decision.
+        """
+        with transaction.atomic():
+            locked = CandidacyDecision._base_manager.select_for_update().get(pk=self.pk)
+            if locked.entered_in_error:
+                raise ValidationError("A decision entered in error cannot be amended.")
+            if CandidacyDecision._base_manager.filter(supersedes=locked).exists():
+                raise ValidationError(
+                    "This decision has already been amended; amend the current one.",
+                    code="stale",
+                )
+            fields.setdefault("consult", self.consult)
+            new = CandidacyDecision(supersedes=self, decided_by=by, recorded_by=by, **fields)
+            new.full_clean()
+            new.save()
+            return new
+
+
+# --- procedure -----------------------------------------------------------------------------------
+
+
+class Technique(models.TextChoices):
+    FE_TRANSFORAMINAL = "fe_transforaminal", "Full-endoscopic transforaminal"
+    FE_INTERLAMINAR = "fe_interlaminar", "Full-endoscopic interlaminar"
+    TUBULAR = "tubular", "Tubular microdiscectomy"
+    OPEN = "open", "Open microdiscectomy"
+
+
+class Procedure(ClinicalRecord):
+    """An operation for a lumbar disc herniation."""
+
+    Technique = Technique
+
+    MISS_TECHNIQUES = (Technique.FE_TRANSFORAMINAL, Technique.FE_INTERLAMINAR, Technique.TUBULAR)
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="procedures", editable=False
+    )
+    decision = models.ForeignKey(
+        CandidacyDecision,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        help_text="The decision for surgery this procedure carries out.",
+    )
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="procedures"
+    )
+    procedure_date = models.DateField(validators=[not_in_future])
+    technique = models.CharField(max_length=20, choices=Technique)
+    level = models.CharField(max_length=5, choices=Level)
+    second_level = models.CharField(max_length=5, choices=Level, blank=True)
+    side = models.CharField(max_length=10, choices=Side)
+    incision_length_mm = models.PositiveSmallIntegerField(
+        "incision length (mm)", validators=[MinValueValidator(1), MaxValueValidator(300)]
+    )
+    skin_to_skin_minutes = models.PositiveSmallIntegerField(
+        "skin-to-skin time (minutes)", validators=[MinValueValidator(1), MaxValueValidator(1440)]
+    )
+    blood_loss_ml = models.PositiveIntegerField(
+        "blood loss (ml)", null=True, blank=True, validators=[MaxValueValidator(10000)]
+    )
+    converted_to_open = models.BooleanField("converted to open", default=False)
+    admitted_at = models.DateTimeField(validators=[not_in_future])
+    discharged_at = models.DateTimeField(
+        null=True, blank=True, validators=[not_in_future], help_text="Empty while in hospital."
+    )
+    # Derived in compute_stay(), never typed.
+    length_of_stay_nights = models.PositiveSmallIntegerField(null=True, editable=False)
+    length_of_stay_hours = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, editable=False
+    )
+    same_day_discharge = models.BooleanField(null=True, editable=False)
+    next_day_discharge = models.BooleanField(null=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-procedure_date", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "-procedure_date"]),
+            models.Index(fields=["technique", "patient"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discharged_at__isnull=True)
+                | Q(discharged_at__gte=models.F("admitted_at")),
+                name="procedure_discharge_after_admission",
+            ),
+            range_check("incision_length_mm", 1, 300, "procedure_incision_1_300"),
+            range_check("skin_to_skin_minutes", 1, 1440, "procedure_minutes_1_1440"),
+            range_check("blood_loss_ml", 0, 10000, "procedure_blood_loss", nullable=True),
+            choices_check("technique", Technique, "procedure_technique_valid"),
+            choices_check("level", Level, "procedure_level_valid"),
+            choices_check("second_level", Level, "procedure_second_level_valid", blank=True),
+            choices_check("side", Side, "procedure_side_valid"),
+            entered_in_error_check("procedure"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_technique_display()} {self.levels_display} ({self.procedure_date})"
+
+    def save(self, *args, **kwargs):
+        if self.decision_id:
+            self.patient_id = self.decision.patient_id
+        self.compute_stay()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:procedure_detail", args=[self.pk])
+
+    DERIVED = (
+        "length_of_stay_nights",
+        "length_of_stay_hours",
+        "same_day_discharge",
+        "next_day_discharge",
+    )
+
+    def clean(self):
+        errors = {}
+        decision = self.decision if self.decision_id else None
+        if decision is not None:
+            if not decision.is_surgical or decision.entered_in_error:
+                errors["decision"] = "A procedure needs a decision for surgery."
+        if self.admitted_at and self.discharged_at and self.discharged_at < self.admitted_at:
+            errors["discharged_at"] = "Discharge cannot be before admission."
+        if self.admitted_at and self.procedure_date:
+            if timezone.localtime(self.admitted_at).date() > self.procedure_date:
+                errors["admitted_at"] = "Admission cannot be after the day of the procedure."
+        if self.discharged_at and self.procedure_date:
+            if timezone.localtime(self.discharged_at).date() < self.procedure_date:
+                errors["discharged_at"] = "Discharge cannot be before the day of the procedure."
+        if decision is not None and self.procedure_date:
+            if self.procedure_date < timezone.localdate(decision.decided_at):
+                errors["procedure_date"] = "The procedure cannot be before the decision."
+        if self.second_level and self.second_level == self.level:
+            errors["second_level"] = "The second level must differ from the first."
+        if errors:
+            raise ValidationError(errors)
+
+    def compute_stay(self):
+        """Length of stay and same-/next-day discharge: the one place they are computed.
+
+        Nights count calendar days in the clinic's time zone between admission and discharge;
+        same-day and next-day discharge count from the day of the procedure.
+        """
+        if self.discharged_at is None or self.admitted_at is None:
+            self.length_of_stay_nights = self.length_of_stay_hours = None
+            self.same_day_discharge = self.next_day_discharge = None
+            return
+        admitted = timezone.localdate(self.admitted_at)
+        discharged = timezone.localdate(self.discharged_at)
+        self.length_of_stay_nights = max((discharged - admitted).days, 0)
+        hours = (self.discharged_at - self.admitted_at).total_seconds() / 3600
+        self.length_of_stay_hours = round(hours, 1)
+        after_procedure = (discharged - self.procedure_date).days
+        self.same_day_discharge = after_procedure == 0
+        self.next_day_discharge = after_procedure == 1
+
+    @property
+    def levels_display(self):
+        return f"{self.level}, {self.second_level}" if self.second_level else self.level
+
+    @property
+    def is_miss(self):
+        return self.technique in self.MISS_TECHNIQUES
+
+
+# --- adverse event -------------------------------------------------------------------------------
+
+
+class AdverseEventType(models.TextChoices):
+    DURAL_TEAR = "dural_tear", "Dural tear"
+    NERVE_INJURY = "nerve_injury", "Nerve injury"
+    HAEMATOMA = "haematoma", "Haematoma"
+    SSI = "ssi", "Surgical-site infection"
+    NEW_DEFICIT = "new_deficit", "New neurological deficit"
+    RECURRENCE = "recurrence", "Recurrent herniation"
+    READMISSION = "readmission", "Readmission"
+    REOPERATION = "reoperation", "Reoperation"
+    DVT_PE = "dvt_pe", "DVT / PE"
+
+
+class ClavienDindoGrade(models.TextChoices):
+    I = "I", "I — no treatment beyond simple measures"  # noqa: E741
+    II = "II", "II — pharmacological treatment"
+    IIIA = "IIIa", "IIIa — intervention without general anaesthesia"
+    IIIB = "IIIb", "IIIb — intervention under general anaesthesia"
+    IVA = "IVa", "IVa — single-organ dysfunction (ICU)"
+    IVB = "IVb", "IVb — multi-organ dysfunction (ICU)"
+    V = "V", "V — death"
+
+
+class AdverseEvent(ClinicalRecord):
+    """A complication after a procedure, graded by Clavien-Dindo."""
+
+    Type = AdverseEventType
+    Grade = ClavienDindoGrade
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="adverse_events", editable=False
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="adverse_events"
+    )
+    event_type = models.CharField("type", max_length=15, choices=Type)
+    onset_date = models.DateField(validators=[not_in_future])
+    clavien_dindo_grade = models.CharField("Clavien-Dindo grade", max_length=4, choices=Grade)
+    description = models.TextField(blank=True)
+    # Derived in compute_timing(), never typed.
+    days_after_procedure = models.PositiveSmallIntegerField(null=True, editable=False)
+    within_30_days = models.BooleanField(default=False, editable=False)
+    within_90_days = models.BooleanField(default=False, editable=False)
+
+    history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-onset_date", "-id"]
+        indexes = [models.Index(fields=["procedure", "onset_date"])]
+        constraints = [
+            choices_check("event_type", AdverseEventType, "adverseevent_type_valid"),
+            choices_check("clavien_dindo_grade", ClavienDindoGrade, "adverseevent_grade_valid"),
+            models.CheckConstraint(
+                condition=Q(within_30_days=False) | Q(within_90_days=True),
+                name="adverseevent_30_days_is_within_90",
+            ),
+            entered_in_error_check("adverseevent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_type_display()} ({self.onset_date})"
+
+    def save(self, *args, **kwargs):
+        if self.procedure_id:
+            self.patient_id = self.procedure.patient_id
+        self.compute_timing()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:patient_detail", args=[self.patient_id]) + f"#adverseevent-{self.pk}"
+
+    DERIVED = ("days_after_procedure", "within_30_days", "within_90_days")
+
+    def clean(self):
+        if self.procedure_id and self.onset_date:
+            if self.onset_date < self.procedure.procedure_date:
+                raise ValidationError(
+                    {"onset_date": "An adverse event cannot start before the procedure."}
+                )
+
+    def compute_timing(self):
+        """Days after the procedure and the 30-/90-day flags: computed here only."""
+        if not (self.procedure_id and self.onset_date):
+            return
+        days = (self.onset_date - self.procedure.procedure_date).days
+        self.days_after_procedure = max(days, 0)
+        self.within_30_days = 0 <= days <= 30
+        self.within_90_days = 0 <= days <= 90
+
+
+# --- follow-up -----------------------------------------------------------------------------------
+
+
+class Timepoint(models.TextChoices):
+    WEEKS_2 = "2w", "2 weeks"
+    WEEKS_6 = "6w", "6 weeks"
+    MONTHS_3 = "3m", "3 months"
+    MONTHS_12 = "12m", "12 months"
+    MONTHS_24 = "24m", "24 months"
+
+
+# The follow-up schedule, in days after the anchor (procedure date, or decision date for patients
+# who were not operated): (target, window opens, window closes). The one table of it. Windows are
+# wide enough for clinic scheduling and do not overlap, so a visit belongs to one timepoint.
+TIMEPOINT_WINDOWS = {
+    Timepoint.WEEKS_2: (14, 10, 21),
+    Timepoint.WEEKS_6: (42, 35, 56),
+    Timepoint.MONTHS_3: (91, 75, 120),
+    Timepoint.MONTHS_12: (365, 330, 420),
+    Timepoint.MONTHS_24: (730, 690, 780),
+}
+
+
+class FollowUpQuerySet(ClinicalQuerySet):
+    def pending(self):
+        return self.valid().filter(completed_at__isnull=True, cancelled_at__isnull=True)
+
+    def due(self, today=None):
+        """Pending follow-ups whose window is open today."""
+        today = today or timezone.localdate()
+        return self.pending().filter(window_opens__lte=today, window_closes__gte=today)
+
+    def overdue(self, today=None):
+        """Pending follow-ups whose window has closed."""
+        today = today or timezone.localdate()
+        return self.pending().filter(window_closes__lt=today)
+
+    def due_or_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.pending().filter(window_opens__lte=today)
+
+
+class FollowUpSource(models.TextChoices):
+    SPECIALIST = "specialist", "Entered by the specialist"
+    PATIENT = "patient", "Answered by the patient"
+
+
+class GlobalEffect(models.TextChoices):
+    COMPLETELY_RECOVERED = "completely_recovered", "Completely recovered"
+    MUCH_IMPROVED = "much_improved", "Much improved"
+    SLIGHTLY_IMPROVED = "slightly_improved", "Slightly improved"
+    NO_CHANGE = "no_change", "No change"
+    SLIGHTLY_WORSE = "slightly_worse", "Slightly worse"
+    MUCH_WORSE = "much_worse", "Much worse"
+    WORSE_THAN_EVER = "worse_than_ever", "Worse than ever"
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY = 1, "1 — The treatment met my expectations"
+    SOMEWHAT = 2, "2 — Not as improved as hoped, but would have the same treatment again"
+    NOT_AGAIN = 3, "3 — Helped, but would not have the same treatment again"
+    WORSE = 4, "4 — I am the same or worse than before"
+
+
+class FollowUp(ClinicalRecord):
+    """One timepoint of a patient's follow-up: scheduled first, then completed."""
+
+    Source = FollowUpSource
+    GlobalEffect = GlobalEffect
+    Satisfaction = Satisfaction
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="follow_ups", editable=False
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+    )
+    decision = models.ForeignKey(
+        CandidacyDecision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        help_text="The anchor for patients who were not operated.",
+    )
+    timepoint = models.CharField(max_length=3, choices=Timepoint)
+    # Derived from the anchor in compute_schedule(), never typed.
+    anchor_date = models.DateField(editable=False)
+    due_date = models.DateField(editable=False)
+    window_opens = models.DateField(editable=False)
+    window_closes = models.DateField(editable=False)
+    # Results
+    source = models.CharField(max_length=10, choices=Source, default=Source.SPECIALIST)
+    assessed_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(max_length=255, blank=True, editable=False)
+    nrs_back = nrs_field("NRS back pain", null=True, blank=True)
+    nrs_leg = nrs_field("NRS leg pain", null=True, blank=True)
+    returned_to_daily_activities_on = models.DateField(
+        "returned to daily activities on", null=True, blank=True, validators=[not_in_future]
+    )
+    returned_to_work_on = models.DateField(
+        "returned to work on", null=True, blank=True, validators=[not_in_future]
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=Satisfaction, help_text="NASS: 1–2 count as satisfied."
+    )
+    global_perceived_effect = models.CharField(max_length=25, choices=GlobalEffect, blank=True)
+    odi_score = odi_field()
+
+    history = HistoricalRecords()
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(
+                fields=["window_opens", "patient"],
+                name="followup_pending_idx",
+                condition=Q(completed_at__isnull=True, cancelled_at__isnull=True),
+            ),
+            models.Index(fields=["patient", "due_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(procedure__isnull=False, decision__isnull=True)
+                | Q(procedure__isnull=True, decision__isnull=False),
+                name="followup_one_anchor",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure", "timepoint"],
+                condition=Q(entered_in_error=False, procedure__isnull=False),
+                name="followup_one_per_procedure_timepoint",
+            ),
+            models.UniqueConstraint(
+                fields=["decision", "timepoint"],
+                condition=Q(entered_in_error=False, decision__isnull=False),
+                name="followup_one_per_decision_timepoint",
+            ),
+            range_check("nrs_back", 0, 10, "followup_nrs_back_0_10", nullable=True),
+            range_check("nrs_leg", 0, 10, "followup_nrs_leg_0_10", nullable=True),
+            range_check("satisfaction", 1, 4, "followup_satisfaction_1_4", nullable=True),
+            range_check("odi_score", 0, 100, "followup_odi_0_100", nullable=True),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True)
+                | Q(nrs_back__isnull=False, nrs_leg__isnull=False, assessed_on__isnull=False),
+                name="followup_completed_has_nrs",
+            ),
+            models.CheckConstraint(
+                condition=Q(window_opens__lte=models.F("due_date"))
+                & Q(due_date__lte=models.F("window_closes")),
+                name="followup_window_holds_due_date",
+            ),
+            choices_check("timepoint", Timepoint, "followup_timepoint_valid"),
+            choices_check("source", FollowUpSource, "followup_source_valid"),
+            choices_check(
+                "global_perceived_effect", GlobalEffect, "followup_gpe_valid", blank=True
+            ),
+            entered_in_error_check("followup"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_timepoint_display()} follow-up (due {self.due_date})"
+
+    def save(self, *args, **kwargs):
+        self.compute_schedule()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:followup_form", args=[self.pk])
+
+    DERIVED = ("patient", "anchor_date", "due_date", "window_opens", "window_closes")
+
+    def clean(self):
+        errors = {}
+        anchor = self.anchor
+        if anchor is not None and self.assessed_on:
+            if self.assessed_on < self.anchor_day(anchor):
+                errors["assessed_on"] = "The follow-up cannot be before the procedure/decision."
+        for name in ("returned_to_daily_activities_on", "returned_to_work_on"):
+            day = getattr(self, name)
+            if anchor is not None and day and day < self.anchor_day(anchor):
+                errors[name] = "This date cannot be before the procedure/decision."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def anchor(self):
+        if self.procedure_id:
+            return self.procedure
+        if self.decision_id:
+            return self.decision
+        return None
+
+    @staticmethod
+    def anchor_day(anchor):
+        if isinstance(anchor, Procedure):
+            return anchor.procedure_date
+        return timezone.localdate(anchor.decided_at)
+
+    def compute_schedule(self):
+        """Anchor, due date and window from the anchor and TIMEPOINT_WINDOWS: computed here only."""
+        anchor = self.anchor
+        if anchor is None or not self.timepoint:
+            return
+        self.patient_id = anchor.patient_id
+        self.anchor_date = self.anchor_day(anchor)
+        target, opens, closes = TIMEPOINT_WINDOWS[Timepoint(self.timepoint)]
+        self.due_date = self.anchor_date + datetime.timedelta(days=target)
+        self.window_opens = self.anchor_date + datetime.timedelta(days=opens)
+        self.window_closes = self.anchor_date + datetime.timedelta(days=closes)
+
+    @property
+    def is_completed(self):
+        return self.completed_at is not None
+
+    @property
+    def is_pending(self):
+        return self.completed_at is None and self.cancelled_at is None and not self.entered_in_error
+
+    def status(self, today=None):
+        """One of completed, cancelled, entered_in_error, overdue, due, scheduled."""
+        today = today or timezone.localdate()
+        if self.entered_in_error:
+            return "entered_in_error"
+        if self.completed_at:
+            return "completed"
+        if self.cancelled_at:
+            return "cancelled"
+        if self.window_closes < today:
+            return "overdue"
+        if self.window_opens <= today:
+            return "due"
+        return "scheduled"
+
+    @property
+    def in_window(self):
+        return bool(
+            self.assessed_on and self.window_opens <= self.assessed_on <= self.window_closes
+        )
+
+    @property
+    def satisfied(self):
+        return None if self.satisfaction is None else self.satisfaction <= 2
+
+    def cancel(self, *, reason):
+        """Stop expecting a pending follow-up (e.g. the patient was operated after all)."""
+        if not self.is_pending:
+            raise ValidationError("Only a pending follow-up can be cancelled.")
+        self.cancelled_at = timezone.now()
+        self.cancel_reason = reason[:255]
+        self.version += 1
+        self.save(update_fields=["cancelled_at", "cancel_reason", "version"])

@@ -1,0 +1,100 @@
+"""Read-side queries the views share: each page's rows in a fixed number of queries."""
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+
+
+def current_decisions_of(patient_ref):
+    return (
+        CandidacyDecision.objects.current()
+        .filter(patient=patient_ref)
+        .order_by("-decided_at", "-id")
+    )
+
+
+def patient_rows(patients, filters):
+    """The patient list: search, filters and the columns shown, as one query per page."""
+    patients = patients.search(filters.get("q")).select_related("primary_specialist")
+    patient = OuterRef("pk")
+    patients = patients.annotate(
+        decision_outcome=Subquery(current_decisions_of(patient).values("outcome")[:1]),
+        last_technique=Subquery(
+            Procedure.objects.valid()
+            .filter(patient=patient)
+            .order_by("-procedure_date", "-id")
+            .values("technique")[:1]
+        ),
+        next_follow_up_due=Subquery(
+            FollowUp.objects.pending()
+            .filter(patient=patient)
+            .order_by("due_date")
+            .values("due_date")[:1]
+        ),
+    )
+    outcome = filters.get("outcome")
+    if outcome == "none":
+        patients = patients.filter(decision_outcome__isnull=True)
+    elif outcome:
+        patients = patients.filter(decision_outcome=outcome)
+    if technique := filters.get("technique"):
+        patients = patients.filter(
+            Exists(Procedure.objects.valid().filter(patient=patient, technique=technique))
+        )
+    follow_up = filters.get("follow_up")
+    if follow_up in ("due", "overdue", "due_or_overdue"):
+        pending = getattr(FollowUp.objects, follow_up)()
+        patients = patients.filter(Exists(pending.filter(patient=patient)))
+    return patients.order_by("family_name", "given_name", "id")
+
+
+def patient_timeline(patient):
+    """Everything on the patient page, newest first, in five queries (plus reading, if any)."""
+    consults = list(
+        Consult.objects.filter(patient=patient).select_related("specialist", "entered_in_error_by")
+    )
+    decisions = list(
+        CandidacyDecision.objects.filter(patient=patient).select_related(
+            "decided_by", "superseded_by", "supersedes", "entered_in_error_by", "consult"
+        )
+    )
+    procedures = list(
+        Procedure.objects.filter(patient=patient).select_related(
+            "surgeon", "decision", "entered_in_error_by"
+        )
+    )
+    adverse_events = list(
+        AdverseEvent.objects.filter(patient=patient).select_related(
+            "procedure", "entered_in_error_by"
+        )
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(patient=patient).select_related(
+            "procedure", "decision", "entered_in_error_by"
+        )
+    )
+    events = (
+        [(c.consult_date, 0, "consult", c) for c in consults]
+        + [(d.decided_at.date(), 1, "decision", d) for d in decisions]
+        + [(p.procedure_date, 2, "procedure", p) for p in procedures]
+        + [(a.onset_date, 3, "adverseevent", a) for a in adverse_events]
+        + [(f.assessed_on, 4, "followup", f) for f in follow_ups if f.completed_at]
+    )
+    events.sort(key=lambda e: (e[0], e[1], e[3].pk), reverse=True)
+    current = [d for d in decisions if d.is_current]
+    return {
+        "timeline": [{"date": e[0], "kind": e[2], "obj": e[3]} for e in events],
+        "follow_ups": [f for f in follow_ups if not f.entered_in_error],
+        "current_decision": current[0] if current else None,
+        "latest_consult": next((c for c in consults if not c.entered_in_error), None),
+        "assignments": reading_of(patient),
+    }
+
+
+def reading_of(patient):
+    """The patient's assigned reading, from the education app (empty until it exists)."""
+    try:
+        from education.models import Assignment
+    except ImportError:
+        return []
+    return list(Assignment.objects.for_patient(patient).select_related("article"))

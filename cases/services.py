@@ -1,0 +1,253 @@
+"""Writes that span models or leave an audit entry. Each is one transaction.
+
+``request`` is optional everywhere: with it, the audit entry carries the client's IP address.
+Audit ``detail`` strings name what happened, never a health value.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from cases.models import (
+    TIMEPOINT_WINDOWS,
+    CandidacyDecision,
+    Consult,
+    FollowUp,
+    Procedure,
+)
+from clinic import roles
+from clinic.audit import record_event
+from clinic.models import AuditEvent, Patient, User
+
+Action = AuditEvent.Action
+
+
+def _save_new(obj, *, by, request, detail):
+    obj.full_clean()
+    obj.save()
+    record_event(Action.CREATE, request=request, user=by, obj=obj, detail=detail)
+    return obj
+
+
+# --- patients ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_patient(*, patient: Patient, registered_by: User, request=None) -> Patient:
+    patient.full_clean()
+    patient.save()
+    record_event(
+        Action.CREATE, request=request, user=registered_by, obj=patient, detail="registered"
+    )
+    return patient
+
+
+def _username_for(patient: Patient) -> str:
+    base = patient.email.split("@")[0] if patient.email else f"patient-{patient.mrn}"
+    base = re.sub(r"[^\w.@+-]", "", base).lower()[:140] or f"patient-{patient.pk}"
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def invite_patient(*, patient: Patient, invited_by: User, request=None) -> User:
+    """Give the patient a portal login (Patients role) and email them a link to set a password.
+
+    The email holds no health information: only the clinic's name and the link.
+    """
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    if patient.user_id:
+        raise ValidationError("This patient already has a portal login.")
+    if not patient.email:
+        raise ValidationError("Add the patient's email address before inviting them.")
+    user = User(
+        username=_username_for(patient),
+        first_name=patient.given_name,
+        last_name=patient.family_name,
+        email=patient.email,
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=roles.PATIENTS))
+    patient.user = user
+    patient.save(update_fields=["user", "updated_at"])
+    link = settings.SITE_URL + reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {"name": patient.given_name, "link": link, "username": user.username}
+    context["clinic_name"] = settings.CLINIC_NAME
+    transaction.on_commit(
+        lambda: send_mail(
+            f"Your {settings.CLINIC_NAME} patient portal account",
+            render_to_string("cases/email/invitation.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [patient.email],
+        )
+    )
+    record_event(
+        Action.UPDATE, request=request, user=invited_by, obj=patient, detail="invited to portal"
+    )
+    return user
+
+
+# --- records -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_consult(*, consult: Consult, by: User, request=None) -> Consult:
+    consult.recorded_by = by
+    return _save_new(consult, by=by, request=request, detail="consult recorded")
+
+
+@transaction.atomic
+def update_record(*, record, expected_version: int, by: User, request=None):
+    """Save an edited record unless someone else saved it first (raises StaleRecordError)."""
+    record.save_if_current(expected_version=expected_version)
+    record_event(
+        Action.UPDATE,
+        request=request,
+        user=by,
+        obj=record,
+        detail=f"{record._meta.verbose_name} edited",
+    )
+    return record
+
+
+@transaction.atomic
+def mark_entered_in_error(*, record, by: User, reason: str, request=None):
+    """Mark a record entered in error; pending follow-ups it anchors are cancelled with it."""
+    record.mark_entered_in_error(by=by, reason=reason)
+    if isinstance(record, Procedure | CandidacyDecision):
+        for follow_up in record.follow_ups.pending():
+            follow_up.cancel(reason="anchor entered in error")
+    record_event(
+        Action.UPDATE,
+        request=request,
+        user=by,
+        obj=record,
+        detail=f"{record._meta.verbose_name} marked entered in error",
+    )
+    return record
+
+
+def schedule_follow_ups(*, anchor, by: User) -> list[FollowUp]:
+    """Create the missing follow-up timepoints for a procedure or a non-operative decision."""
+    key = "procedure" if isinstance(anchor, Procedure) else "decision"
+    existing = set(
+        FollowUp.objects.valid().filter(**{key: anchor}).values_list("timepoint", flat=True)
+    )
+    created = []
+    for timepoint in TIMEPOINT_WINDOWS:
+        if timepoint in existing:
+            continue
+        follow_up = FollowUp(timepoint=timepoint, recorded_by=by, **{key: anchor})
+        follow_up.compute_schedule()
+        follow_up.full_clean()
+        follow_up.save()
+        created.append(follow_up)
+    return created
+
+
+def _cancel_decision_follow_ups(patient, reason):
+    for follow_up in FollowUp.objects.pending().filter(patient=patient, decision__isnull=False):
+        follow_up.cancel(reason=reason)
+
+
+@transaction.atomic
+def record_decision(
+    *, decision: CandidacyDecision, by: User, request=None, supersedes=None, article=None
+) -> CandidacyDecision:
+    """Record a candidacy decision, or an amendment of ``supersedes``.
+
+    With ``article`` (for a MISS candidate), the article is assigned to the patient in the same
+    step, through the education app's service.
+
+    Patients not operated are followed from the decision date: a conservative decision schedules
+    its follow-ups; an amendment to a surgical plan cancels the pending ones.
+    """
+    fields = {
+        f.name: getattr(decision, f.name)
+        for f in CandidacyDecision._meta.concrete_fields
+        if f.editable and not f.primary_key
+    }
+    if supersedes is not None:
+        decision = supersedes.supersede(by=by, **fields)
+        detail = "decision amended"
+    else:
+        decision.decided_by = decision.recorded_by = by
+        decision.full_clean()
+        decision.save()
+        detail = "decision recorded"
+    if decision.outcome in CandidacyDecision.FOLLOWED_WITHOUT_SURGERY:
+        already_followed = FollowUp.objects.pending().filter(
+            patient_id=decision.patient_id, decision__isnull=False
+        )
+        if not already_followed.exists():
+            schedule_follow_ups(anchor=decision, by=by)
+    else:
+        _cancel_decision_follow_ups(decision.patient, "the plan changed")
+    record_event(Action.CREATE, request=request, user=by, obj=decision, detail=detail)
+    if article is not None:
+        if decision.outcome != CandidacyDecision.Outcome.MISS_CANDIDATE:
+            raise ValidationError("The MISS article is given to MISS candidates only.")
+        from education.services import assign_article
+
+        assign_article(article=article, patient=decision.patient, assigned_by=by)
+    return decision
+
+
+@transaction.atomic
+def record_procedure(*, procedure: Procedure, by: User, request=None) -> Procedure:
+    """Record a procedure and schedule its follow-ups (those from the decision date stop)."""
+    procedure.recorded_by = by
+    _save_new(procedure, by=by, request=request, detail="procedure recorded")
+    _cancel_decision_follow_ups(procedure.patient, "the patient was operated")
+    schedule_follow_ups(anchor=procedure, by=by)
+    return procedure
+
+
+@transaction.atomic
+def record_adverse_event(*, adverse_event, by: User, request=None):
+    adverse_event.recorded_by = by
+    return _save_new(adverse_event, by=by, request=request, detail="adverse event recorded")
+
+
+@transaction.atomic
+def complete_follow_up(
+    *, follow_up: FollowUp, expected_version: int, by: User, request=None
+) -> FollowUp:
+    """Record a follow-up's results (first time or as a correction), refusing stale copies."""
+    from django.utils import timezone
+
+    first_time = follow_up.completed_at is None
+    if follow_up.cancelled_at is not None:
+        raise ValidationError("This follow-up was cancelled.")
+    if first_time:
+        follow_up.completed_at = timezone.now()
+    if follow_up.nrs_back is None or follow_up.nrs_leg is None or follow_up.assessed_on is None:
+        raise ValidationError("A follow-up needs the date and NRS back and leg pain.")
+    follow_up.save_if_current(expected_version=expected_version)
+    record_event(
+        Action.CREATE if first_time else Action.UPDATE,
+        request=request,
+        user=by,
+        obj=follow_up,
+        detail="follow-up recorded" if first_time else "follow-up edited",
+    )
+    return follow_up

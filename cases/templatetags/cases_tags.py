@@ -1,0 +1,53 @@
+from django import template
+
+from cases.models import CandidacyDecision, Criterion, Procedure
+
+register = template.Library()
+
+
+@register.filter
+def outcome_label(value):
+    return CandidacyDecision.Outcome(value).label if value else ""
+
+
+@register.filter
+def technique_label(value):
+    return Procedure.Technique(value).label if value else ""
+
+
+@register.filter
+def criterion_label(value):
+    return Criterion(value).label if value else ""
+
+
+@register.filter
+def criterion_class(value):
+    return {"met": "success", "not_met": "danger"}.get(value, "secondary")
+
+
+@register.filter
+def followup_class(status):
+    return {
+        "completed": "success",
+        "overdue": "danger",
+        "due": "warning",
+        "cancelled": "secondary",
+        "entered_in_error": "secondary",
+    }.get(status, "light")
+
+
+@register.filter
+def yes_no(value):
+    return {True: "Yes", False: "No"}.get(value, "Unknown")
+
+
+@register.filter
+def followup_label(status):
+    return {
+        "completed": "Completed",
+        "overdue": "Overdue",
+        "due": "Due",
+        "cancelled": "Cancelled",
+        "entered_in_error": "Entered in error",
+        "scheduled": "Scheduled",
+    }.get(status, status)

@@ -1,0 +1,465 @@
+"""The specialist's pages. Every view declares its permissions: editors and patients get 403."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from cases import export, queries, services
+from cases.forms import (
+    AdverseEventForm,
+    ConsultForm,
+    DecisionForm,
+    EnteredInErrorForm,
+    FollowUpForm,
+    PatientFilterForm,
+    PatientForm,
+    ProcedureForm,
+)
+from cases.models import (
+    AdverseEvent,
+    CandidacyDecision,
+    Consult,
+    FollowUp,
+    Procedure,
+    StaleRecordError,
+)
+from clinic.audit import record_event
+from clinic.models import AuditEvent, Patient
+
+Action = AuditEvent.Action
+READ = ["clinic.view_patient", "cases.view_consult"]
+PAGE_SIZE = 25
+
+
+def _patient_or_404(request, pk):
+    return get_object_or_404(Patient.objects.visible_to(request.user), pk=pk)
+
+
+def _form_error(form, error):
+    """Put a model ValidationError (e.g. a stale version) on the form."""
+    form.add_error(None, error)
+
+
+# --- patients ------------------------------------------------------------------------------------
+
+
+@permission_required(READ, raise_exception=True)
+def patient_list(request):
+    form = PatientFilterForm(request.GET or None)
+    patients = queries.patient_rows(
+        Patient.objects.visible_to(request.user), form.cleaned_data if form.is_valid() else {}
+    )
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_event(Action.VIEW, request=request, detail=f"patient list page {page.number}")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/patient_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@permission_required("clinic.add_patient", raise_exception=True)
+def patient_create(request):
+    form = PatientForm(request.POST or None)
+    if form.is_valid():
+        patient = services.register_patient(
+            patient=form.save(commit=False), registered_by=request.user, request=request
+        )
+        messages.success(request, f"{patient.full_name} is registered.")
+        return redirect(patient)
+    return render(request, "cases/patient_form.html", {"form": form})
+
+
+@permission_required(READ, raise_exception=True)
+def patient_detail(request, pk):
+    patient = _patient_or_404(request, pk)
+    context = queries.patient_timeline(patient)
+    record_event(Action.VIEW, request=request, obj=patient, detail="patient record")
+    return render(
+        request,
+        "cases/patient_detail.html",
+        {"patient": patient, "assign_url": _assign_url(patient), **context},
+    )
+
+
+def _assign_url(patient):
+    """The education app's page for assigning reading to this patient, once it exists."""
+    try:
+        return reverse("education:assign_article", args=[patient.pk])
+    except NoReverseMatch:
+        return None
+
+
+@permission_required("clinic.change_patient", raise_exception=True)
+def patient_invite(request, pk):
+    patient = _patient_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            user = services.invite_patient(
+                patient=patient, invited_by=request.user, request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Invitation sent; the portal username is {user.username}.")
+        return redirect(patient)
+    return render(request, "cases/patient_confirm_invite.html", {"patient": patient})
+
+
+# --- consults ------------------------------------------------------------------------------------
+
+
+@permission_required("cases.add_consult", raise_exception=True)
+def consult_create(request, patient_pk):
+    patient = _patient_or_404(request, patient_pk)
+    form = ConsultForm(
+        request.POST or None, instance=Consult(patient=patient, specialist=request.user)
+    )
+    if form.is_valid():
+        consult = services.record_consult(
+            consult=form.save(commit=False), by=request.user, request=request
+        )
+        messages.success(request, "Consult recorded.")
+        return redirect(consult)
+    return render(request, "cases/consult_form.html", {"form": form, "patient": patient})
+
+
+@permission_required(READ, raise_exception=True)
+def consult_detail(request, pk):
+    consult = get_object_or_404(
+        Consult.objects.visible_to(request.user).select_related("patient", "specialist"), pk=pk
+    )
+    decisions = consult.decisions.select_related("decided_by", "superseded_by", "supersedes")
+    record_event(Action.VIEW, request=request, obj=consult, detail="consult")
+    return render(
+        request,
+        "cases/consult_detail.html",
+        {
+            "consult": consult,
+            "patient": consult.patient,
+            "criteria": consult.candidacy_criteria(),
+            "decisions": decisions,
+        },
+    )
+
+
+def _edit(request, record, form_class, template, context, success):
+    """Edit a versioned record: a stale copy is refused and nothing is saved."""
+    form = form_class(request.POST or None, instance=record)
+    if form.is_valid():
+        try:
+            services.update_record(
+                record=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except StaleRecordError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(record)
+    return render(request, template, {"form": form, "object": record, **context})
+
+
+@permission_required("cases.change_consult", raise_exception=True)
+def consult_edit(request, pk):
+    consult = get_object_or_404(Consult.objects.valid().visible_to(request.user), pk=pk)
+    return _edit(
+        request,
+        consult,
+        ConsultForm,
+        "cases/consult_form.html",
+        {"patient": consult.patient},
+        "Consult updated.",
+    )
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def _decide(request, consult, supersedes=None):
+    initial = {}
+    if supersedes is not None:
+        initial = {name: getattr(supersedes, name) for name in DecisionForm.Meta.fields}
+    form = DecisionForm(
+        request.POST or None,
+        instance=CandidacyDecision(consult=consult, patient=consult.patient),
+        initial=initial,
+    )
+    if form.is_valid():
+        try:
+            decision = services.record_decision(
+                decision=form.save(commit=False),
+                by=request.user,
+                request=request,
+                supersedes=supersedes,
+                article=form.miss_article if form.cleaned_data.get("assign_article") else None,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect(decision)
+    return render(
+        request,
+        "cases/candidacydecision_form.html",
+        {
+            "form": form,
+            "consult": consult,
+            "patient": consult.patient,
+            "criteria": consult.candidacy_criteria(),
+            "supersedes": supersedes,
+        },
+    )
+
+
+@permission_required("cases.decide_candidacy", raise_exception=True)
+def decision_create(request, consult_pk):
+    consult = get_object_or_404(Consult.objects.valid().visible_to(request.user), pk=consult_pk)
+    return _decide(request, consult)
+
+
+@permission_required("cases.decide_candidacy", raise_exception=True)
+def decision_amend(request, pk):
+    decision = get_object_or_404(
+        CandidacyDecision.objects.current().filter(
+            patient__in=Patient.objects.visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    return _decide(request, decision.consult, supersedes=decision)
+
+
+@permission_required(READ, raise_exception=True)
+def decision_detail(request, pk):
+    decision = get_object_or_404(
+        CandidacyDecision.objects.filter(
+            patient__in=Patient.objects.visible_to(request.user)
+        ).select_related(
+            "patient", "consult", "decided_by", "superseded_by", "supersedes", "entered_in_error_by"
+        ),
+        pk=pk,
+    )
+    record_event(Action.VIEW, request=request, obj=decision, detail="decision")
+    return render(
+        request,
+        "cases/candidacydecision_detail.html",
+        {"decision": decision, "patient": decision.patient},
+    )
+
+
+# --- procedures and adverse events ---------------------------------------------------------------
+
+
+@permission_required("cases.add_procedure", raise_exception=True)
+def procedure_create(request, decision_pk):
+    decision = get_object_or_404(
+        CandidacyDecision.objects.current().filter(
+            patient__in=Patient.objects.visible_to(request.user)
+        ),
+        pk=decision_pk,
+    )
+    if not decision.is_surgical:
+        raise Http404("A procedure needs a decision for surgery.")
+    consult = decision.consult
+    form = ProcedureForm(
+        request.POST or None,
+        instance=Procedure(decision=decision, patient=decision.patient, surgeon=request.user),
+        initial={
+            "level": consult.level,
+            "second_level": consult.second_level,
+            "side": consult.side,
+        },
+    )
+    if form.is_valid():
+        procedure = services.record_procedure(
+            procedure=form.save(commit=False), by=request.user, request=request
+        )
+        messages.success(request, "Procedure recorded; its follow-ups are scheduled.")
+        return redirect(procedure)
+    return render(
+        request,
+        "cases/procedure_form.html",
+        {"form": form, "decision": decision, "patient": decision.patient},
+    )
+
+
+@permission_required(READ, raise_exception=True)
+def procedure_detail(request, pk):
+    procedure = get_object_or_404(
+        Procedure.objects.filter(
+            patient__in=Patient.objects.visible_to(request.user)
+        ).select_related("patient", "surgeon", "decision", "entered_in_error_by"),
+        pk=pk,
+    )
+    record_event(Action.VIEW, request=request, obj=procedure, detail="procedure")
+    return render(
+        request,
+        "cases/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "patient": procedure.patient,
+            "adverse_events": procedure.adverse_events.all(),
+            "follow_ups": procedure.follow_ups.all(),
+        },
+    )
+
+
+@permission_required("cases.change_procedure", raise_exception=True)
+def procedure_edit(request, pk):
+    procedure = get_object_or_404(
+        Procedure.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return _edit(
+        request,
+        procedure,
+        ProcedureForm,
+        "cases/procedure_form.html",
+        {"patient": procedure.patient, "decision": procedure.decision},
+        "Procedure updated.",
+    )
+
+
+@permission_required("cases.add_adverseevent", raise_exception=True)
+def adverseevent_create(request, procedure_pk):
+    procedure = get_object_or_404(
+        Procedure.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)),
+        pk=procedure_pk,
+    )
+    form = AdverseEventForm(
+        request.POST or None, instance=AdverseEvent(procedure=procedure, patient=procedure.patient)
+    )
+    if form.is_valid():
+        services.record_adverse_event(
+            adverse_event=form.save(commit=False), by=request.user, request=request
+        )
+        messages.success(request, "Adverse event recorded.")
+        return redirect(procedure)
+    return render(
+        request,
+        "cases/adverseevent_form.html",
+        {"form": form, "procedure": procedure, "patient": procedure.patient},
+    )
+
+
+@permission_required("cases.change_adverseevent", raise_exception=True)
+def adverseevent_edit(request, pk):
+    event = get_object_or_404(
+        AdverseEvent.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return _edit(
+        request,
+        event,
+        AdverseEventForm,
+        "cases/adverseevent_form.html",
+        {"patient": event.patient, "procedure": event.procedure},
+        "Adverse event updated.",
+    )
+
+
+# --- follow-ups ----------------------------------------------------------------------------------
+
+
+@permission_required("cases.change_followup", raise_exception=True)
+def followup_form(request, pk):
+    follow_up = get_object_or_404(
+        FollowUp.objects.valid()
+        .filter(patient__in=Patient.objects.visible_to(request.user), cancelled_at__isnull=True)
+        .select_related("patient", "procedure", "decision"),
+        pk=pk,
+    )
+    form = FollowUpForm(request.POST or None, instance=follow_up)
+    if form.is_valid():
+        try:
+            services.complete_follow_up(
+                follow_up=form.save(commit=False),
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, "Follow-up recorded.")
+            return redirect(follow_up.patient)
+    return render(
+        request,
+        "cases/followup_form.html",
+        {"form": form, "follow_up": follow_up, "patient": follow_up.patient},
+    )
+
+
+# --- entered in error ----------------------------------------------------------------------------
+
+RECORD_MODELS = {
+    "consult": Consult,
+    "decision": CandidacyDecision,
+    "procedure": Procedure,
+    "adverseevent": AdverseEvent,
+    "followup": FollowUp,
+}
+
+
+@permission_required(READ, raise_exception=True)
+def entered_in_error(request, kind, pk):
+    """Mark any clinical record as entered in error, with a reason (it is never deleted)."""
+    model = RECORD_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    name = model._meta.model_name
+    perm = "decide_candidacy" if model is CandidacyDecision else f"change_{name}"
+    if not request.user.has_perm(f"cases.{perm}"):
+        raise PermissionDenied
+    record = get_object_or_404(
+        model.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)), pk=pk
+    )
+    form = EnteredInErrorForm(request.POST or None)
+    if form.is_valid():
+        services.mark_entered_in_error(
+            record=record, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, f"The {model._meta.verbose_name} is marked entered in error.")
+        return redirect(record.patient)
+    return render(
+        request,
+        "cases/record_confirm_entered_in_error.html",
+        {"form": form, "record": record, "patient": record.patient},
+    )
+
+
+# --- research export -----------------------------------------------------------------------------
+
+
+@permission_required("cases.export_research_data", raise_exception=True)
+def export_index(request):
+    return render(request, "cases/export_index.html", {"tables": export.TABLES})
+
+
+@permission_required("cases.export_research_data", raise_exception=True)
+@require_POST
+def export_csv(request, table):
+    if table not in export.TABLES:
+        raise Http404
+    header, rows = export.rows(table)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table}-deidentified.csv"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    record_event(Action.EXPORT, request=request, detail=f"research export {table}: {count} rows")
+    return response
