@@ -28,6 +28,7 @@ migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
+	$(DEV_ENV) $(BIN)/python manage.py import_articles education/content/
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
 run: seed

@@ -26,8 +26,25 @@ ROLE_PERMISSIONS = {
         ],
         "cases.decide_candidacy",
         "cases.export_research_data",
+        # education: clinical review of articles, and assigning reading to patients
+        "education.view_article",
+        "education.view_articleversion",
+        "education.review_article",
+        "education.assign_article",
+        "education.view_assignment",
+        "education.add_assignment",
+        "education.change_assignment",
     ],
-    CONTENT_EDITORS: [],
+    CONTENT_EDITORS: [
+        # education: writing and publishing articles; never assignments (they are about patients)
+        "education.view_article",
+        "education.add_article",
+        "education.change_article",
+        "education.view_articleversion",
+        "education.add_articleversion",
+        "education.change_articleversion",
+        "education.publish_article",
+    ],
 }
 
 

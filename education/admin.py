@@ -1,0 +1,97 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from education.models import Article, ArticleVersion, Assignment
+
+
+class VersionInline(admin.TabularInline):
+    model = ArticleVersion
+    fields = ["number", "title", "status", "reading_grade", "author", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # new versions go through the editor's page and the review workflow
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "language", "topic", "audience", "published_version", "next_review_due"]
+    list_filter = ["topic", "language", "audience"]
+    search_fields = ["slug", "versions__title"]
+    list_select_related = ["published_version"]
+    readonly_fields = ["published_version", "retired_at", "retired_by", "created_at"]
+    inlines = [VersionInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # retire instead: assignments point at articles
+
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(SimpleHistoryAdmin):
+    """Drafts can be corrected here; the workflow (review, publish) happens in the portal."""
+
+    list_display = ["article", "number", "title", "status", "reading_grade", "author", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "article__slug"]
+    list_select_related = ["article", "author"]
+    frozen = [
+        "article",
+        "number",
+        "status",
+        "word_count",
+        "reading_grade",
+        "reading_minutes",
+        "author",
+        "created_at",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+        "published_by",
+        "published_at",
+        "readability_reason",
+        "based_on",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return [*self.frozen, "title", "summary", "body_markdown"]
+        return self.frozen
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    """Clinicians only (view/change assignment permissions); editors never see it."""
+
+    list_display = ["id", "patient", "article", "version", "assigned_by", "assigned_at"]
+    list_select_related = ["patient", "article", "version", "assigned_by"]
+    raw_id_fields = ["patient"]
+    readonly_fields = [
+        "patient",
+        "article",
+        "version",
+        "assigned_by",
+        "assigned_at",
+        "first_opened_at",
+        "understood_at",
+        "question",
+        "asked_at",
+        "answered_by",
+        "answered_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False  # assigning sends the patient an email: use the portal's assign page
+
+    def has_delete_permission(self, request, obj=None):
+        return False

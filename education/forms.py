@@ -1,0 +1,98 @@
+from django import forms
+
+from clinic.models import Patient
+from education.models import Article, ArticleVersion, Topic
+
+
+class ArticleForm(forms.ModelForm):
+    """An article's identity: how it is found and who may read it."""
+
+    class Meta:
+        model = Article
+        fields = ["slug", "language", "topic", "audience", "translation_of"]
+        help_texts = {"slug": "The web address of the article, e.g. miss-spinal-herniations."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        originals = Article.objects.filter(translation_of__isnull=True)
+        if self.instance.pk:
+            originals = originals.exclude(pk=self.instance.pk)
+        self.fields["translation_of"].queryset = originals
+
+
+class VersionForm(forms.ModelForm):
+    """The words of a version. Reading grade and time are computed from them, never typed."""
+
+    class Meta:
+        model = ArticleVersion
+        fields = ["title", "summary", "body_markdown"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body_markdown": forms.Textarea(attrs={"rows": 22, "class": "font-monospace"}),
+        }
+        help_texts = {
+            "body_markdown": "Markdown: ## headings, **bold**, *italic*, - lists, [links](https://…),"
+            " tables. Other HTML is removed."
+        }
+
+
+class ReviewNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Note to the editor", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class PublishForm(forms.Form):
+    reason = forms.CharField(
+        label="Why publish above the recommended reading grade?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class LibraryFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    topic = forms.ChoiceField(
+        label="Topic", choices=[("", "All topics"), *Topic.choices], required=False
+    )
+
+    def filter(self, articles):
+        data = self.cleaned_data
+        if data.get("topic"):
+            articles = articles.filter(topic=data["topic"])
+        return articles.search(data.get("q"))
+
+
+class AssignForm(forms.Form):
+    article = forms.ModelChoiceField(queryset=Article.objects.none(), label="Article")
+    note = forms.CharField(
+        label="Personal note (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text="The patient sees it with the article. The email they get does not include it.",
+    )
+
+    def __init__(self, *args, patient: Patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = Article.objects.published().order_by(
+            "published_version__title"
+        )
+        self.fields["article"].label_from_instance = lambda a: (
+            f"{a.published_version.title} ({a.get_language_display()})"
+        )
+        same_language = self.fields["article"].queryset.filter(language=patient.preferred_language)
+        if not self.is_bound and same_language.count() == 1:
+            self.initial["article"] = same_language.get().pk
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label="Your question", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )

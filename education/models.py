@@ -1,0 +1,686 @@
+"""Patient-education articles, their versions and the editorial workflow, and assigned reading.
+
+An ``Article`` is the identity (slug, language, topic, audience); its text lives in numbered
+``ArticleVersion`` rows. Patients always read the published version; an editor's new draft goes
+through clinical review while the published one stays live. An ``Assignment`` pins the exact
+version a specialist gave a patient.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from education import readability
+from education.rendering import render_markdown
+
+# Published articles are due for a clinical re-review after this many days.
+REVIEW_INTERVAL_DAYS = getattr(settings, "EDUCATION_REVIEW_INTERVAL_DAYS", 365)
+
+
+def _choices_check(field, choices, name):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Topic(models.TextChoices):
+    HERNIATED_DISC = "herniated_disc", "Herniated disc"
+    SURGERY = "surgery", "Surgery"
+    RECOVERY = "recovery", "Recovery"
+    CONSERVATIVE_CARE = "conservative_care", "Conservative care"
+    GENERAL = "general", "Back health"
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "Everyone (public)"
+    PATIENTS = "patients", "Patients only (log in)"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles with a live published version (not retired)."""
+        return self.filter(published_version__isnull=False, retired_at__isnull=True).select_related(
+            "published_version"
+        )
+
+    def for_reader(self, user):
+        """Published articles ``user`` may read: the public ones, and patients-only ones after
+        logging in."""
+        return self.published() if user.is_authenticated else self.public()
+
+    def public(self):
+        """Published articles anyone may read without logging in."""
+        return self.published().filter(audience=Audience.PUBLIC)
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        query = Q()
+        for word in text.split():
+            query &= (
+                Q(published_version__title__icontains=word)
+                | Q(published_version__summary__icontains=word)
+                | Q(published_version__body_markdown__icontains=word)
+            )
+        return self.filter(query)
+
+    def review_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.published().filter(next_review_due__lt=today)
+
+
+class Article(models.Model):
+    """An article's identity. Its words are in its versions; ``published_version`` is live."""
+
+    slug = models.SlugField(max_length=120)
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    topic = models.CharField(max_length=30, choices=Topic, default=Topic.GENERAL)
+    audience = models.CharField(max_length=10, choices=Audience, default=Audience.PUBLIC)
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        help_text="The original article this one translates.",
+    )
+    published_version = models.ForeignKey(
+        "ArticleVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    next_review_due = models.DateField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug", "language"]
+        permissions = [
+            ("publish_article", "Can publish and retire articles"),
+            ("review_article", "Can give articles their clinical review"),
+            ("assign_article", "Can assign articles to patients"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "language"], name="article_slug_language"),
+            _choices_check("topic", Topic, "article_topic_valid"),
+            _choices_check("audience", Audience, "article_audience_valid"),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
+                name="article_language_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(translation_of=F("pk")), name="article_not_own_translation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} [{self.language}]"
+
+    def get_absolute_url(self):
+        if self.language == settings.LANGUAGE_CODE:
+            return reverse("education:article_detail", args=[self.slug])
+        return reverse("education:article_detail", args=[self.slug, self.language])
+
+    def clean(self):
+        if self.translation_of_id and self.translation_of_id == self.pk:
+            raise ValidationError({"translation_of": "An article cannot translate itself."})
+        if self.translation_of and self.translation_of.language == self.language:
+            raise ValidationError(
+                {"translation_of": "A translation must be in another language than the original."}
+            )
+
+    @property
+    def title(self):
+        version = self.published_version or self.latest_version
+        return version.title if version else self.slug
+
+    @property
+    def summary(self):
+        version = self.published_version or self.latest_version
+        return version.summary if version else ""
+
+    @property
+    def latest_version(self):
+        return self.versions.order_by("-number").first()
+
+    @property
+    def is_retired(self):
+        return self.retired_at is not None
+
+    @property
+    def is_live(self):
+        return self.published_version_id is not None and not self.is_retired
+
+    def is_review_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.is_live and self.next_review_due is not None and self.next_review_due < today
+
+    def working_version(self):
+        """The version being edited or reviewed, if any (at most one exists)."""
+        return self.versions.filter(status__in=ArticleVersion.Status.working()).first()
+
+    def language_variants(self):
+        """Live articles that translate this one, or that this one translates, and siblings."""
+        root_id = self.translation_of_id or self.pk
+        return (
+            Article.objects.published()
+            .filter(Q(pk=root_id) | Q(translation_of_id=root_id))
+            .exclude(pk=self.pk)
+        )
+
+    def retire(self, *, by):
+        """Take the article out of the library. Assigned copies stay readable to their patients."""
+        if not by.has_perm("education.publish_article"):
+            raise ValidationError("Only content editors may retire an article.")
+        if not self.is_live:
+            raise ValidationError("Only a published article can be retired.")
+        with transaction.atomic():
+            version = self.published_version
+            version.status = ArticleVersion.Status.RETIRED
+            version.save(update_fields=["status"])
+            self.retired_at = timezone.now()
+            self.retired_by = by
+            self.save(update_fields=["retired_at", "retired_by"])
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In clinical review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Superseded"
+    RETIRED = "retired", "Retired"
+
+    @classmethod
+    def working(cls):
+        return [cls.DRAFT, cls.IN_REVIEW, cls.CHANGES_REQUESTED, cls.APPROVED]
+
+    @classmethod
+    def editable(cls):
+        return [cls.DRAFT, cls.CHANGES_REQUESTED]
+
+
+class ArticleVersionQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(status=ArticleVersion.Status.IN_REVIEW).select_related(
+            "article", "author", "submitted_by"
+        )
+
+
+class ArticleVersion(models.Model):
+    """One numbered text of an article. Drafts are edited in place; everything else is frozen."""
+
+    Status = VersionStatus
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences shown in the library."
+    )
+    body_markdown = models.TextField("Body (Markdown)")
+    body_html = models.TextField(editable=False, help_text="Rendered and sanitised on save.")
+    toc = models.JSONField(default=list, editable=False, blank=True)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    reading_grade = models.DecimalField(
+        max_digits=4, decimal_places=1, default=0, editable=False, help_text="Flesch-Kincaid"
+    )
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    status = models.CharField(
+        max_length=20, choices=VersionStatus, default=VersionStatus.DRAFT, editable=False
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The version this one was restored from.",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_note = models.TextField(blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    readability_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text=f"Why this version is published above grade "
+        f"{readability.MAX_GRADE_WITHOUT_REASON}.",
+    )
+    history = HistoricalRecords()
+
+    objects = ArticleVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="articleversion_number"),
+            # One live version, and at most one version in the works, per article.
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(status="published"),
+                name="articleversion_one_published",
+            ),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(status__in=["draft", "in_review", "changes_requested", "approved"]),
+                name="articleversion_one_working",
+            ),
+            _choices_check("status", VersionStatus, "articleversion_status_valid"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="articleversion_number_gte_1"),
+            # Nothing is published without a clinical review, and time runs forward.
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "published", "superseded", "retired"])
+                | Q(reviewed_at__isnull=False, reviewed_by__isnull=False),
+                name="articleversion_reviewed_before_approval",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "superseded", "retired"])
+                | Q(published_at__isnull=False, published_by__isnull=False),
+                name="articleversion_published_has_publisher",
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True) | Q(submitted_at__gte=F("created_at")),
+                name="articleversion_submitted_after_created",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True)
+                | Q(submitted_at__isnull=True)
+                | Q(reviewed_at__gte=F("submitted_at")),
+                name="articleversion_reviewed_after_submitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(published_at__gte=F("reviewed_at")),
+                name="articleversion_published_after_reviewed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.number} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        # Derived values are computed here, once per saved text, never per request.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body_markdown" in update_fields:
+            self.render()
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "body_html",
+                    "toc",
+                    "word_count",
+                    "reading_grade",
+                    "reading_minutes",
+                }
+        if self.number is None:
+            last = self.article.versions.aggregate(models.Max("number"))["number__max"]
+            self.number = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("education:version_detail", args=[self.pk])
+
+    def render(self):
+        """Render and sanitise the Markdown and measure its readability."""
+        self.body_html, self.toc = render_markdown(self.body_markdown)
+        measured = readability.measure(self.body_html, self._language())
+        self.word_count = measured.words
+        self.reading_grade = measured.grade
+        self.reading_minutes = measured.minutes
+
+    def _language(self):
+        return self.article.language if self.article_id else settings.LANGUAGE_CODE
+
+    @property
+    def is_editable(self):
+        return self.status in self.Status.editable()
+
+    @property
+    def needs_readability_reason(self):
+        return self.reading_grade > readability.MAX_GRADE_WITHOUT_REASON
+
+    @property
+    def show_toc(self):
+        """Long articles get a table of contents."""
+        return len(self.toc) >= 3 or (len(self.toc) >= 2 and self.word_count >= 600)
+
+    def previous(self):
+        return self.article.versions.filter(number__lt=self.number).order_by("-number").first()
+
+    # --- the workflow: each transition checks who may do it and from which state ---------------
+
+    def _require(self, user, perm, message):
+        if not user.has_perm(perm):
+            raise ValidationError(message)
+
+    def _require_status(self, allowed, action):
+        if self.status not in allowed:
+            raise ValidationError(
+                f"Version {self.number} is {self.get_status_display().lower()}; "
+                f"it cannot be {action}."
+            )
+
+    def submit_for_review(self, *, by):
+        self._require(
+            by, "education.change_articleversion", "Only content editors may submit for review."
+        )
+        self._require_status(self.Status.editable(), "submitted for review")
+        self.status = self.Status.IN_REVIEW
+        self.submitted_by, self.submitted_at = by, timezone.now()
+        self.save(update_fields=["status", "submitted_by", "submitted_at"])
+
+    def withdraw(self, *, by):
+        """Take a version out of review (or an approved one back) to edit it again."""
+        self._require(by, "education.change_articleversion", "Only content editors may withdraw.")
+        self._require_status([self.Status.IN_REVIEW, self.Status.APPROVED], "withdrawn")
+        self.status = self.Status.DRAFT
+        self.reviewed_by = self.reviewed_at = self.submitted_by = self.submitted_at = None
+        self.review_note = ""
+        self.save(
+            update_fields=[
+                "status",
+                "reviewed_by",
+                "reviewed_at",
+                "submitted_by",
+                "submitted_at",
+                "review_note",
+            ]
+        )
+
+    def _review(self, *, by, status, note, action):
+        self._require(
+            by, "education.review_article", "Only a specialist may give the clinical review."
+        )
+        self._require_status([self.Status.IN_REVIEW], action)
+        if by.pk == self.author_id:
+            raise ValidationError("The author of a version cannot review it.")
+        self.status = status
+        self.reviewed_by, self.reviewed_at, self.review_note = by, timezone.now(), note
+        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
+
+    def approve(self, *, by, note=""):
+        self._review(by=by, status=self.Status.APPROVED, note=note.strip(), action="approved")
+
+    def request_changes(self, *, by, note):
+        if not (note or "").strip():
+            raise ValidationError("Say what needs to change: the note is required.")
+        self._review(
+            by=by, status=self.Status.CHANGES_REQUESTED, note=note.strip(), action="sent back"
+        )
+
+    def publish(self, *, by, reason=""):
+        """Make this approved version the live one; the previous live version is superseded."""
+        self._require(by, "education.publish_article", "Only content editors may publish.")
+        self._require_status([self.Status.APPROVED], "published (it needs clinical approval)")
+        reason = (reason or "").strip()
+        if self.needs_readability_reason and not reason:
+            raise ValidationError(
+                f"This version reads at grade {self.reading_grade}, above grade "
+                f"{readability.MAX_GRADE_WITHOUT_REASON}. Simplify it, or give the reason it "
+                f"must be published as it is."
+            )
+        with transaction.atomic():
+            self.readability_reason = reason if self.needs_readability_reason else ""
+            self.save(update_fields=["readability_reason"])
+            self.go_live(by=by)
+
+    def go_live(self, *, by):
+        """Make this version the article's live one; the previous live version is superseded.
+
+        Callers check the workflow first (``publish``; the import is its own sign-off)."""
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=self.article_id)
+            previous = article.published_version
+            if previous is not None and previous.status == self.Status.PUBLISHED:
+                previous.status = self.Status.SUPERSEDED
+                previous.save(update_fields=["status"])
+            now = timezone.now()
+            self.status = self.Status.PUBLISHED
+            self.published_by, self.published_at = by, now
+            if self.pk is None:
+                self.save()
+            else:
+                self.save(update_fields=["status", "published_by", "published_at"])
+            article.published_version = self
+            article.retired_at = article.retired_by = None
+            article.next_review_due = timezone.localdate(now) + datetime.timedelta(
+                days=REVIEW_INTERVAL_DAYS
+            )
+            article.save(
+                update_fields=["published_version", "retired_at", "retired_by", "next_review_due"]
+            )
+        self.article = article
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_patient(self, patient):
+        return self.filter(patient=patient).select_related("article", "version")
+
+    def visible_to(self, user):
+        """Patients see their own; clinicians see all; editors and everyone else see none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_clinician:
+            return self
+        if user.is_patient:
+            return self.filter(patient__user=user)
+        return self.none()
+
+    def with_open_question(self):
+        return self.filter(asked_at__isnull=False, answered_at__isnull=True)
+
+    def for_specialist(self, user):
+        """Assignments a specialist follows: the ones they gave, and their patients' ones."""
+        return self.filter(Q(assigned_by=user) | Q(patient__primary_specialist=user))
+
+
+class Assignment(models.Model):
+    """An article version a specialist gave a patient to read, and what the patient did."""
+
+    class State(models.TextChoices):
+        NEW = "new", "New"
+        OPENED = "opened", "Opened"
+        UNDERSTOOD = "understood", "Understood"
+        QUESTION = "question", "Question asked"
+        ANSWERED = "answered", "Question answered"
+
+    patient = models.ForeignKey(
+        "clinic.Patient", on_delete=models.PROTECT, related_name="assignments"
+    )
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="assignments")
+    version = models.ForeignKey(
+        ArticleVersion,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        help_text="The exact version the patient was given.",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField("Personal note", blank=True, max_length=2000)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    first_opened_at = models.DateTimeField(null=True, blank=True)
+    understood_at = models.DateTimeField(null=True, blank=True)
+    question = models.TextField(blank=True, max_length=2000)
+    asked_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assigned_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-assigned_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_opened_at__isnull=True)
+                | Q(first_opened_at__gte=F("assigned_at")),
+                name="assignment_opened_after_assigned",
+            ),
+            models.CheckConstraint(
+                condition=Q(understood_at__isnull=True)
+                | Q(first_opened_at__isnull=False, understood_at__gte=F("first_opened_at")),
+                name="assignment_understood_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(asked_at__isnull=True, question="")
+                | Q(asked_at__isnull=False, first_opened_at__isnull=False)
+                & ~Q(question="")
+                & Q(asked_at__gte=F("first_opened_at")),
+                name="assignment_question_after_opened",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answer="", answered_by__isnull=True)
+                | Q(answered_at__isnull=False, answered_by__isnull=False, asked_at__isnull=False)
+                & ~Q(answer="")
+                & Q(answered_at__gte=F("asked_at")),
+                name="assignment_answer_after_question",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reading #{self.pk} for patient #{self.patient_id}"
+
+    def get_absolute_url(self):
+        return reverse("education:assignment_detail", args=[self.pk])
+
+    def clean(self):
+        if self.version_id and self.article_id and self.version.article_id != self.article_id:
+            raise ValidationError({"version": "The version must belong to the assigned article."})
+        if self.version_id and self.version.status != ArticleVersion.Status.PUBLISHED:
+            if self._state.adding:
+                raise ValidationError({"article": "Only a published article can be assigned."})
+
+    @property
+    def state(self):
+        if self.answered_at:
+            return self.State.ANSWERED
+        if self.asked_at:
+            return self.State.QUESTION
+        if self.understood_at:
+            return self.State.UNDERSTOOD
+        if self.first_opened_at:
+            return self.State.OPENED
+        return self.State.NEW
+
+    @property
+    def state_label(self):
+        return self.State(self.state).label
+
+    @property
+    def has_open_question(self):
+        return self.asked_at is not None and self.answered_at is None
+
+    def _require_patient(self, user):
+        if not (user.is_authenticated and self.patient.user_id == user.pk):
+            raise ValidationError("Only the patient this reading was given to can do this.")
+
+    def mark_opened(self, *, by):
+        """Record the first time the patient opens it; later visits change nothing."""
+        self._require_patient(by)
+        if self.first_opened_at is not None:
+            return False
+        self.first_opened_at = timezone.now()
+        self.save(update_fields=["first_opened_at"])
+        return True
+
+    def mark_understood(self, *, by):
+        self._require_patient(by)
+        if self.understood_at is not None:
+            raise ValidationError("You have already told us you understood this.")
+        now = timezone.now()
+        self.first_opened_at = self.first_opened_at or now
+        self.understood_at = now
+        self.save(update_fields=["first_opened_at", "understood_at"])
+
+    def ask_question(self, *, by, text):
+        self._require_patient(by)
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError("Please write your question.")
+        if self.has_open_question:
+            raise ValidationError("Your care team has not answered your last question yet.")
+        now = timezone.now()
+        # A follow-up question replaces the answered one; the history table keeps both.
+        self.first_opened_at = self.first_opened_at or now
+        self.question, self.asked_at = text, now
+        self.answer, self.answered_by, self.answered_at = "", None, None
+        self.save(
+            update_fields=[
+                "first_opened_at",
+                "question",
+                "asked_at",
+                "answer",
+                "answered_by",
+                "answered_at",
+            ]
+        )
+
+    def answer_question(self, *, by, text):
+        if not by.is_clinician:
+            raise ValidationError("Only a specialist can answer a patient's question.")
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError("Please write the answer.")
+        if not self.has_open_question:
+            raise ValidationError("There is no open question to answer.")
+        self.answer, self.answered_by, self.answered_at = text, by, timezone.now()
+        self.save(update_fields=["answer", "answered_by", "answered_at"])

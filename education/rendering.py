@@ -1,0 +1,69 @@
+"""Markdown to safe HTML. Editors type Markdown (and may paste anything); only an allow-list of
+tags and attributes survives, so no script, event handler, style, iframe or ``javascript:`` link
+reaches a patient's browser."""
+
+import markdown
+import nh3
+from django.utils.text import slugify
+
+ALLOWED_TAGS = {
+    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr",
+    "ul", "ol", "li", "strong", "em", "b", "i", "code", "pre", "blockquote",
+    "a", "abbr",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "th": {"align"},
+    "td": {"align"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Heading ids get this prefix so they cannot clobber the page's own element ids.
+ID_PREFIX = "section-"
+
+
+def _slugify(value, separator):
+    return ID_PREFIX + (slugify(value) or "part")
+
+
+def render_markdown(text):
+    """Return ``(html, toc)`` for Markdown ``text``: sanitised HTML and the table of contents as
+    a list of ``{"id", "name", "level"}`` for headings of level 2 and 3."""
+    md = markdown.Markdown(
+        extensions=["tables", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": _slugify, "toc_depth": "2-3"}},
+        output_format="html",
+    )
+    raw = md.convert(text or "")
+    html = sanitise(raw)
+    toc = []
+
+    def walk(tokens):
+        for token in tokens:
+            if token["level"] in (2, 3):
+                toc.append({"id": token["id"], "name": token["name"], "level": token["level"]})
+            walk(token.get("children", []))
+
+    walk(md.toc_tokens)
+    return html, toc
+
+
+def sanitise(html):
+    # A top-level "# heading" in the body would compete with the page title: render it as h2.
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "svg", "math"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        id_prefix=ID_PREFIX,
+    )

@@ -1,0 +1,415 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinic.audit import record_event
+from clinic.models import AuditEvent, Patient
+from education import services
+from education.diff import version_diff
+from education.forms import (
+    AnswerForm,
+    ArticleForm,
+    AssignForm,
+    LibraryFilterForm,
+    PublishForm,
+    QuestionForm,
+    ReviewNoteForm,
+    VersionForm,
+)
+from education.models import Article, ArticleVersion, Assignment
+
+
+def _error(request, error):
+    messages.error(request, " ".join(error.messages))
+
+
+# --- the library (public) ----------------------------------------------------------------------
+
+
+@login_not_required
+def library(request):
+    form = LibraryFilterForm(request.GET or None)
+    articles = Article.objects.for_reader(request.user).order_by("published_version__title")
+    if form.is_valid():
+        articles = form.filter(articles)
+    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    return render(request, "education/article_list.html", {"form": form, "page": page})
+
+
+@login_not_required
+def article_detail(request, slug, language=None):
+    articles = Article.objects.published().filter(slug=slug)
+    article = get_object_or_404(articles, language=language or settings.LANGUAGE_CODE)
+    if article.audience == "patients" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(
+        request,
+        "education/article_detail.html",
+        {
+            "article": article,
+            "version": article.published_version,
+            "variants": article.language_variants(),
+        },
+    )
+
+
+# --- writing and reviewing (editors and specialists) --------------------------------------------
+
+
+@permission_required("education.view_articleversion", raise_exception=True)
+def manage_article_list(request):
+    versions = ArticleVersion.objects.defer("body_markdown", "body_html").order_by("-number")
+    articles = Article.objects.select_related("published_version").prefetch_related(
+        Prefetch("versions", queryset=versions, to_attr="versions_newest_first")
+    )
+    if request.GET.get("overdue"):
+        articles = articles.review_overdue()
+    return render(
+        request,
+        "education/article_manage_list.html",
+        {"articles": articles, "today": timezone.localdate()},
+    )
+
+
+@permission_required(
+    ["education.add_article", "education.add_articleversion"], raise_exception=True
+)
+def article_create(request):
+    article_form = ArticleForm(request.POST or None, prefix="article")
+    version_form = VersionForm(request.POST or None, prefix="version")
+    if article_form.is_valid() and version_form.is_valid():
+        article = services.create_article(
+            by=request.user, **article_form.cleaned_data, **version_form.cleaned_data
+        )
+        messages.success(request, "Draft saved. Submit it for clinical review when it is ready.")
+        return redirect(article.latest_version)
+    return render(
+        request,
+        "education/articleversion_form.html",
+        {"article_form": article_form, "version_form": version_form},
+    )
+
+
+@permission_required("education.view_articleversion", raise_exception=True)
+def article_versions(request, pk):
+    article = get_object_or_404(Article.objects.select_related("published_version"), pk=pk)
+    versions = article.versions.defer("body_markdown", "body_html").select_related(
+        "author", "reviewed_by", "published_by"
+    )
+    return render(
+        request, "education/articleversion_list.html", {"article": article, "versions": versions}
+    )
+
+
+@permission_required(
+    ["education.change_article", "education.change_articleversion"], raise_exception=True
+)
+def article_edit(request, pk):
+    """Edit the working draft, or start one from the live text (which stays live meanwhile)."""
+    article = get_object_or_404(Article, pk=pk)
+    source = article.working_version() or article.published_version or article.latest_version
+    if source is not None and source.status in (
+        ArticleVersion.Status.IN_REVIEW,
+        ArticleVersion.Status.APPROVED,
+    ):
+        messages.error(
+            request,
+            f"Version {source.number} is {source.get_status_display().lower()}. "
+            "Withdraw it before editing it again.",
+        )
+        return redirect(source)
+    article_form = ArticleForm(request.POST or None, instance=article, prefix="article")
+    version_form = VersionForm(request.POST or None, instance=source, prefix="version")
+    if article_form.is_valid() and version_form.is_valid():
+        try:
+            article_form.save()
+            version = services.save_draft(
+                article=article, by=request.user, **version_form.cleaned_data
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, f"Draft version {version.number} saved.")
+            return redirect(version)
+    return render(
+        request,
+        "education/articleversion_form.html",
+        {"article": article, "article_form": article_form, "version_form": version_form},
+    )
+
+
+def _version(pk):
+    return get_object_or_404(
+        ArticleVersion.objects.select_related(
+            "article", "author", "submitted_by", "reviewed_by", "published_by"
+        ),
+        pk=pk,
+    )
+
+
+@permission_required("education.view_articleversion", raise_exception=True)
+def version_detail(request, pk):
+    version = _version(pk)
+    return render(
+        request,
+        "education/articleversion_detail.html",
+        {
+            "version": version,
+            "article": version.article,
+            "note_form": ReviewNoteForm(),
+            "publish_form": PublishForm(),
+        },
+    )
+
+
+@permission_required("education.view_articleversion", raise_exception=True)
+def version_preview(request, pk):
+    """Exactly the patient's page, for any version, with a banner saying it is a preview."""
+    version = _version(pk)
+    return render(
+        request,
+        "education/article_detail.html",
+        {"article": version.article, "version": version, "preview": True},
+    )
+
+
+@permission_required("education.view_articleversion", raise_exception=True)
+def version_diff_view(request, pk):
+    version = _version(pk)
+    others = version.article.versions.exclude(pk=version.pk)
+    against = request.GET.get("against")
+    old = get_object_or_404(others, pk=against) if against else version.previous()
+    if old is None:
+        messages.info(request, "This is the first version: there is nothing to compare it with.")
+        return redirect(version)
+    return render(
+        request,
+        "education/articleversion_diff.html",
+        {
+            "version": version,
+            "old": old,
+            "article": version.article,
+            "others": others.order_by("-number"),
+            "diff": version_diff(old, version),
+        },
+    )
+
+
+def _restore(version, by, data):
+    return services.restore_version(version=version, by=by)
+
+
+# action: (permission, call, message on success)
+VERSION_ACTIONS = {
+    "submit": (
+        "education.change_articleversion",
+        lambda version, by, data: version.submit_for_review(by=by),
+        "Submitted for clinical review.",
+    ),
+    "withdraw": (
+        "education.change_articleversion",
+        lambda version, by, data: version.withdraw(by=by),
+        "Withdrawn: the version is a draft again.",
+    ),
+    "approve": (
+        "education.review_article",
+        lambda version, by, data: version.approve(by=by, note=data.get("note", "")),
+        "Approved. An editor can now publish it.",
+    ),
+    "request-changes": (
+        "education.review_article",
+        lambda version, by, data: version.request_changes(by=by, note=data.get("note", "")),
+        "Sent back to the editor with your note.",
+    ),
+    "publish": (
+        "education.publish_article",
+        lambda version, by, data: version.publish(by=by, reason=data.get("reason", "")),
+        "Published: patients now see this version.",
+    ),
+    "restore": ("education.change_articleversion", _restore, "Restored as the working draft."),
+}
+
+
+@require_POST
+def version_action(request, pk, action):
+    """One workflow step on a version. The model says whether it is allowed right now."""
+    if action not in VERSION_ACTIONS:
+        raise Http404
+    permission, call, success = VERSION_ACTIONS[action]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    version = _version(pk)
+    try:
+        result = call(version, request.user, request.POST)
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(version)
+    messages.success(request, success)
+    return redirect(result if isinstance(result, ArticleVersion) else version)
+
+
+@permission_required("education.publish_article", raise_exception=True)
+def article_retire(request, pk):
+    article = get_object_or_404(Article.objects.select_related("published_version"), pk=pk)
+    if request.method == "POST":
+        try:
+            article.retire(by=request.user)
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, "Retired: the article has left the library.")
+        return redirect("education:article_versions", pk=article.pk)
+    return render(request, "education/article_confirm_retire.html", {"article": article})
+
+
+# --- assigned reading -------------------------------------------------------------------------
+
+
+@permission_required("education.assign_article", raise_exception=True)
+def assign_article(request, patient_pk):
+    patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
+    form = AssignForm(request.POST or None, patient=patient)
+    if form.is_valid():
+        try:
+            services.assign_article(
+                article=form.cleaned_data["article"],
+                patient=patient,
+                assigned_by=request.user,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, f"Assigned to {patient.full_name}. They get an email.")
+            return redirect("education:patient_assignments", patient_pk=patient.pk)
+    return render(request, "education/assignment_form.html", {"form": form, "patient": patient})
+
+
+@permission_required("education.view_assignment", raise_exception=True)
+def patient_assignments(request, patient_pk):
+    patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
+    assignments = (
+        Assignment.objects.visible_to(request.user)
+        .for_patient(patient)
+        .select_related("assigned_by")
+    )
+    record_event(
+        AuditEvent.Action.VIEW, request=request, obj=patient, detail="viewed assigned reading"
+    )
+    return render(
+        request,
+        "education/assignment_list.html",
+        {"patient": patient, "assignments": assignments},
+    )
+
+
+@permission_required("education.view_assignment", raise_exception=True)
+def assignment_list(request):
+    """The reading a specialist follows: what they assigned, and their own patients' reading."""
+    assignments = (
+        Assignment.objects.visible_to(request.user)
+        .for_specialist(request.user)
+        .select_related("patient", "version", "assigned_by")
+    )
+    page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    return render(request, "education/assignment_list.html", {"page": page})
+
+
+def assignment_detail(request, pk):
+    """The patient reads their assignment (the exact version given); a specialist reviews it."""
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related(
+            "patient", "article", "version", "assigned_by", "answered_by"
+        ),
+        pk=pk,
+    )
+    is_own = assignment.patient.user_id == request.user.pk
+    if is_own:
+        services.open_assignment(assignment=assignment, by=request.user, request=request)
+    else:
+        record_event(
+            AuditEvent.Action.VIEW, request=request, obj=assignment, detail="viewed reading"
+        )
+    return render(
+        request,
+        "education/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "article": assignment.article,
+            "version": assignment.version,
+            "is_own": is_own,
+            "question_form": QuestionForm(),
+            "answer_form": AnswerForm(),
+        },
+    )
+
+
+def _own_assignment(request, pk):
+    """Only the patient it was given to may act on it; anyone else gets 404."""
+    return get_object_or_404(
+        Assignment.objects.filter(patient__user=request.user).select_related("patient"), pk=pk
+    )
+
+
+@require_POST
+def assignment_understood(request, pk):
+    assignment = _own_assignment(request, pk)
+    try:
+        services.mark_understood(assignment=assignment, by=request.user, request=request)
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Thank you. Your care team can see you understood it.")
+    return redirect(assignment)
+
+
+@require_POST
+def assignment_question(request, pk):
+    assignment = _own_assignment(request, pk)
+    form = QuestionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Please write your question (up to 2000 characters).")
+        services.ask_question(
+            assignment=assignment,
+            by=request.user,
+            text=form.cleaned_data["question"],
+            request=request,
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Your question was sent to your care team.")
+    return redirect(assignment)
+
+
+@require_POST
+@permission_required("education.change_assignment", raise_exception=True)
+def assignment_answer(request, pk):
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("patient"), pk=pk
+    )
+    form = AnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Please write the answer (up to 4000 characters).")
+        services.answer_question(
+            assignment=assignment,
+            by=request.user,
+            text=form.cleaned_data["answer"],
+            request=request,
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Answer sent. The patient sees it on their reading page.")
+    return redirect(assignment)
