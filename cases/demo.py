@@ -1,5 +1,223 @@
-"""Cases' part of ``seed_demo``."""
+"""Cases' part of ``seed_demo``: demo patients in every state, through the services.
+
+Idempotent: a patient who already has a consult is left as is. Dates are relative to today so
+that some follow-ups are due and some overdue on the specialist's dashboard.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from cases import services
+from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from clinic.models import Patient
+
+DEMO_PATIENTS = {
+    # MRN: (given name, family name, date of birth, sex, state)
+    "DEMO-0003": ("Priya", "Shah", datetime.date(1984, 6, 9), "female", "consult_only"),
+    "DEMO-0004": ("Tomás", "García", datetime.date(1959, 1, 23), "male", "conservative"),
+    "DEMO-0005": ("Grace", "Okafor", datetime.date(1971, 9, 30), "female", "open_with_event"),
+    "DEMO-0006": ("Henrik", "Larsen", datetime.date(1988, 4, 17), "male", "superseded"),
+}
+# The demo accounts' Patient records (created by clinic.demo): patient had MISS with follow-ups,
+# patient2 is waiting after a MISS decision.
+ACCOUNT_STATES = {"DEMO-0001": "miss_done", "DEMO-0002": "miss_decided"}
+
+
+def _days_ago(n):
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+def _at(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _consult(patient, specialist, days_ago, **overrides):
+    fields = {
+        "consult_date": _days_ago(days_ago),
+        "dominant_pain": Consult.DominantPain.LEG,
+        "side": "left",
+        "symptom_duration_weeks": 12,
+        "mri_date": _days_ago(days_ago + 10),
+        "level": "L4-L5",
+        "morphology": Consult.Morphology.EXTRUSION,
+        "zone": Consult.Zone.SUBARTICULAR,
+        "imaging_concordant": True,
+        "physiotherapy": True,
+        "medication": True,
+        "conservative_care_weeks": 8,
+        "asa_class": 1,
+        "bmi": 25,
+        "smoking": Consult.Smoking.NEVER,
+        "work_status": Consult.WorkStatus.WORKING,
+        "nrs_back": 3,
+        "nrs_leg": 7,
+        "odi_score": 44,
+    }
+    fields.update(overrides)
+    return services.record_consult(
+        consult=Consult(patient=patient, specialist=specialist, **fields), by=specialist
+    )
+
+
+def _decide(consult, specialist, outcome, rationale, days_ago, supersedes=None):
+    decision = CandidacyDecision(
+        consult=consult,
+        outcome=outcome,
+        severity_assessment="favours",
+        health_assessment="favours" if outcome != "open" else "neutral",
+        symptoms_assessment="favours" if outcome != "conservative" else "against",
+        rationale=rationale,
+        decided_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+    return services.record_decision(decision=decision, by=specialist, supersedes=supersedes)
+
+
+def _procedure(decision, specialist, days_ago, technique, **overrides):
+    day = _days_ago(days_ago)
+    fields = {
+        "procedure_date": day,
+        "technique": technique,
+        "level": decision.consult.level,
+        "side": decision.consult.side,
+        "incision_length_mm": 8 if technique != Procedure.Technique.OPEN else 35,
+        "skin_to_skin_minutes": 55,
+        "blood_loss_ml": 10,
+        "admitted_at": _at(day, 7),
+        "discharged_at": _at(day, 17),
+    }
+    fields.update(overrides)
+    return services.record_procedure(
+        procedure=Procedure(decision=decision, surgeon=specialist, **fields), by=specialist
+    )
+
+
+def _complete(procedure, timepoint, specialist, **results):
+    follow_up = procedure.follow_ups.get(timepoint=timepoint)
+    for name, value in results.items():
+        setattr(follow_up, name, value)
+    follow_up.assessed_on = follow_up.due_date
+    services.complete_follow_up(
+        follow_up=follow_up, expected_version=follow_up.version, by=specialist
+    )
+
+
+def _miss_done(patient, specialist):
+    consult = _consult(patient, specialist, 120)
+    decision = _decide(
+        consult, specialist, "miss", "Leg-dominant pain, concordant extrusion, failed physio.", 115
+    )
+    procedure = _procedure(decision, specialist, 100, Procedure.Technique.FE_TRANSFORAMINAL)
+    _complete(
+        procedure,
+        "2w",
+        specialist,
+        nrs_back=2,
+        nrs_leg=2,
+        returned_to_daily_activities_on=procedure.procedure_date + datetime.timedelta(days=5),
+        satisfaction=1,
+        global_perceived_effect=FollowUp.GlobalEffect.MUCH_IMPROVED,
+    )
+    _complete(
+        procedure,
+        "6w",
+        specialist,
+        nrs_back=1,
+        nrs_leg=1,
+        returned_to_work_on=procedure.procedure_date + datetime.timedelta(days=24),
+        satisfaction=1,
+        global_perceived_effect=FollowUp.GlobalEffect.MUCH_IMPROVED,
+        odi_score=12,
+    )
+    # The 3-month follow-up (day 91, window 75–120) is due now.
+
+
+def _miss_decided(patient, specialist):
+    consult = _consult(patient, specialist, 10, side="right", level="L5-S1")
+    _decide(consult, specialist, "miss", "Radicular pain with concordant L5-S1 herniation.", 9)
+
+
+def _conservative(patient, specialist):
+    consult = _consult(
+        patient,
+        specialist,
+        60,
+        dominant_pain=Consult.DominantPain.BACK,
+        conservative_care_weeks=3,
+        imaging_concordant=None,
+        morphology=Consult.Morphology.PROTRUSION,
+    )
+    _decide(consult, specialist, "conservative", "Back-dominant pain; only 3 weeks of care.", 60)
+    # From the decision 60 days ago: the 6-week follow-up's window (35–56) has closed: overdue.
+
+
+def _open_with_event(patient, specialist):
+    consult = _consult(patient, specialist, 80, asa_class=3, bmi=36, diabetes=True)
+    decision = _decide(
+        consult, specialist, "open", "Large sequestration with migration; open approach.", 75
+    )
+    procedure = _procedure(
+        decision,
+        specialist,
+        70,
+        Procedure.Technique.OPEN,
+        discharged_at=_at(_days_ago(67), 11),
+        blood_loss_ml=150,
+        skin_to_skin_minutes=95,
+    )
+    event = AdverseEvent(
+        procedure=procedure,
+        event_type=AdverseEvent.Type.SSI,
+        onset_date=_days_ago(60),
+        clavien_dindo_grade=AdverseEvent.Grade.II,
+    )
+    services.record_adverse_event(adverse_event=event, by=specialist)
+
+
+def _superseded(patient, specialist):
+    consult = _consult(patient, specialist, 30, conservative_care_weeks=None)
+    first = _decide(consult, specialist, "workup", "Imaging pending review.", 28)
+    _decide(
+        consult,
+        specialist,
+        "miss",
+        "MRI reviewed: concordant L4-L5 extrusion; candidate for MISS.",
+        20,
+        supersedes=first,
+    )
+
+
+STATES = {
+    "consult_only": lambda p, s: _consult(p, s, 5, red_flag_other=True),
+    "conservative": _conservative,
+    "miss_done": _miss_done,
+    "miss_decided": _miss_decided,
+    "open_with_event": _open_with_event,
+    "superseded": _superseded,
+}
 
 
 def seed(*, accounts, stdout):
-    """Create demo cases in every state. Filled in by the cases app."""
+    """Create demo cases in every state (idempotent)."""
+    specialist = accounts["specialist"]
+    for mrn, (given, family, dob, sex, _state) in DEMO_PATIENTS.items():
+        Patient.objects.get_or_create(
+            mrn=mrn,
+            defaults={
+                "given_name": given,
+                "family_name": family,
+                "date_of_birth": dob,
+                "sex": sex,
+                "email": f"{mrn.lower()}@example.org",
+                "primary_specialist": specialist,
+            },
+        )
+    states = {**ACCOUNT_STATES, **{mrn: row[4] for mrn, row in DEMO_PATIENTS.items()}}
+    created = 0
+    for mrn, state in states.items():
+        patient = Patient.objects.get(mrn=mrn)
+        if Consult.objects.filter(patient=patient).exists():
+            continue
+        STATES[state](patient, specialist)
+        created += 1
+    stdout.write(f"Cases: {created} demo patient record(s) created.")

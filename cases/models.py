@@ -191,6 +191,15 @@ class ClinicalRecord(models.Model):
             )
 
 
+MARKING_FIELDS = {
+    "entered_in_error",
+    "entered_in_error_reason",
+    "entered_in_error_by",
+    "entered_in_error_at",
+    "version",
+}
+
+
 def entered_in_error_check(prefix):
     """A record marked in error has a reason, a who and a when."""
     return models.CheckConstraint(
@@ -512,7 +521,9 @@ class CandidacyDecision(ClinicalRecord):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    decided_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(
+        default=timezone.now, editable=False, validators=[not_in_future]
+    )
     supersedes = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -547,13 +558,8 @@ class CandidacyDecision(ClinicalRecord):
 
     def save(self, *args, **kwargs):
         # Append-only: once saved, only the entered-in-error marking may change.
-        if self.pk is not None and not set(kwargs.get("update_fields") or ()) <= {
-            "entered_in_error",
-            "entered_in_error_reason",
-            "entered_in_error_by",
-            "entered_in_error_at",
-            "version",
-        }:
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and not set(update_fields or ["all"]) <= MARKING_FIELDS:
             raise ValidationError("Decisions are not edited; record an amendment instead.")
         if self.pk is None:
             self.patient_id = self.consult.patient_id
@@ -621,6 +627,8 @@ class CandidacyDecision(ClinicalRecord):
                 )
             fields.setdefault("consult", self.consult)
             new = CandidacyDecision(supersedes=self, decided_by=by, recorded_by=by, **fields)
+            if new.decided_at < self.decided_at:
+                raise ValidationError("An amendment cannot be dated before the decision it amends.")
             new.full_clean()
             new.save()
             return new
@@ -741,7 +749,9 @@ class Procedure(ClinicalRecord):
                 errors["admitted_at"] = "Admission cannot be after the day of the procedure."
         if self.discharged_at and self.procedure_date:
             if timezone.localtime(self.discharged_at).date() < self.procedure_date:
-                errors["discharged_at"] = "Discharge cannot be before the day of the procedure."
+                errors.setdefault(
+                    "discharged_at", "Discharge cannot be before the day of the procedure."
+                )
         if decision is not None and self.procedure_date:
             if self.procedure_date < timezone.localdate(decision.decided_at):
                 errors["procedure_date"] = "The procedure cannot be before the decision."

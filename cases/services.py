@@ -186,6 +186,7 @@ def record_decision(
         for f in CandidacyDecision._meta.concrete_fields
         if f.editable and not f.primary_key
     }
+    fields["decided_at"] = decision.decided_at
     if supersedes is not None:
         decision = supersedes.supersede(by=by, **fields)
         detail = "decision amended"

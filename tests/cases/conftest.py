@@ -63,3 +63,27 @@ def procedure_data(today):
         "admitted_at": f"{today.isoformat()}T00:01",
         "discharged_at": "",
     }
+
+
+@pytest.fixture
+def records(specialist):
+    """One patient through the whole pathway: consult, MISS decision, procedure, an adverse
+    event and the scheduled follow-ups (the procedure was 100 days ago)."""
+    from cases import services
+    from tests import factories
+
+    consult = factories.ConsultFactory(specialist=specialist)
+    decision = factories.CandidacyDecisionFactory(consult=consult)
+    procedure = services.record_procedure(
+        procedure=factories.ProcedureFactory.build(decision=decision, surgeon=specialist),
+        by=specialist,
+    )
+    event = factories.AdverseEventFactory(procedure=procedure)
+    return {
+        "patient": consult.patient,
+        "consult": consult,
+        "decision": decision,
+        "procedure": procedure,
+        "adverseevent": event,
+        "followup": procedure.follow_ups.get(timepoint="2w"),
+    }
