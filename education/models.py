@@ -417,7 +417,12 @@ class ArticleVersion(models.Model):
         self._require_status(self.Status.editable(), "submitted for review")
         self.status = self.Status.IN_REVIEW
         self.submitted_by, self.submitted_at = by, timezone.now()
-        self.save(update_fields=["status", "submitted_by", "submitted_at"])
+        # A resubmission after "changes requested" needs a fresh review; the earlier note
+        # stays until the reviewer replaces it (and the history keeps every one).
+        self.reviewed_by = self.reviewed_at = None
+        self.save(
+            update_fields=["status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+        )
 
     def withdraw(self, *, by):
         """Take a version out of review (or an approved one back) to edit it again."""

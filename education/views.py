@@ -308,7 +308,7 @@ def patient_assignments(request, patient_pk):
     return render(
         request,
         "education/assignment_list.html",
-        {"patient": patient, "assignments": assignments},
+        {"patient": patient, "rows": assignments},
     )
 
 
@@ -321,7 +321,9 @@ def assignment_list(request):
         .select_related("patient", "version", "assigned_by")
     )
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
-    return render(request, "education/assignment_list.html", {"page": page})
+    return render(
+        request, "education/assignment_list.html", {"page": page, "rows": page.object_list}
+    )
 
 
 def assignment_detail(request, pk):

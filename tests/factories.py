@@ -142,3 +142,56 @@ class FollowUpFactory(DjangoModelFactory):
     procedure = factory.SubFactory(ProcedureFactory)
     recorded_by = factory.SelfAttribute("procedure.surgeon")
     timepoint = "2w"
+
+
+# --- education --------------------------------------------------------------------------------
+
+
+class ArticleFactory(DjangoModelFactory):
+    class Meta:
+        model = "education.Article"
+
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    language = "en"
+    topic = "general"
+    audience = "public"
+
+
+class ArticleVersionFactory(DjangoModelFactory):
+    """A draft version; ``published_article()`` below makes a live one."""
+
+    class Meta:
+        model = "education.ArticleVersion"
+
+    article = factory.SubFactory(ArticleFactory)
+    title = factory.Sequence(lambda n: f"Living with back pain, part {n}")
+    summary = "What helps, and when to ask for help."
+    body_markdown = "## Why it hurts\n\nThe disc presses on a nerve. Rest a little. Walk a lot.\n"
+    author = factory.SubFactory(UserFactory)
+
+
+def published_article(*, reviewer=None, publisher=None, **version_fields):
+    """An article whose first version went through review and is live. ``article__…`` keys set
+    the article's fields (``article__audience="patients"``)."""
+    from django.utils import timezone
+
+    version = ArticleVersionFactory(**version_fields)
+    now = timezone.now()
+    version.status = "approved"
+    version.submitted_by = version.author
+    version.submitted_at = now
+    version.reviewed_by = reviewer or UserFactory()
+    version.reviewed_at = now
+    version.save()
+    version.go_live(by=publisher or version.author)
+    return version.article
+
+
+class AssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "education.Assignment"
+
+    patient = factory.SubFactory(PatientFactory)
+    article = factory.LazyFunction(published_article)
+    version = factory.LazyAttribute(lambda a: a.article.published_version)
+    assigned_by = factory.SubFactory(UserFactory)
