@@ -4,6 +4,7 @@ from django.utils import timezone
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
 from clinic import roles
 from clinic.models import Patient, User
+from education.models import Article
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -182,11 +183,7 @@ MISS_ARTICLE_SLUG = "miss-spinal-herniations"
 
 
 def miss_article():
-    """The published MISS article, if the education app has it."""
-    try:
-        from education.models import Article
-    except ImportError:  # the education app is not there yet
-        return None
+    """The published MISS article (None if the clinic has not published it)."""
     return Article.objects.published().filter(slug=MISS_ARTICLE_SLUG).first()
 
 

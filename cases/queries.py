@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Subquery
 
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from education.models import Assignment
 
 
 def current_decisions_of(patient_ref):
@@ -92,9 +93,5 @@ def patient_timeline(patient):
 
 
 def reading_of(patient):
-    """The patient's assigned reading, from the education app (empty until it exists)."""
-    try:
-        from education.models import Assignment
-    except ImportError:
-        return []
-    return list(Assignment.objects.for_patient(patient).select_related("article"))
+    """The patient's assigned reading and how far they got, from the education app."""
+    return list(Assignment.objects.for_patient(patient).order_by("-assigned_at"))

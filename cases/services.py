@@ -27,6 +27,7 @@ from cases.models import (
 from clinic import roles
 from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient, User
+from education.services import assign_article
 
 Action = AuditEvent.Action
 
@@ -52,8 +53,9 @@ def register_patient(*, patient: Patient, registered_by: User, request=None) -> 
 
 
 def _username_for(patient: Patient) -> str:
-    base = patient.email.split("@")[0] if patient.email else f"patient-{patient.mrn}"
-    base = re.sub(r"[^\w.@+-]", "", base).lower()[:140] or f"patient-{patient.pk}"
+    # From the email address, never from the MRN (an identifier of the health record).
+    base = re.sub(r"[^\w.+-]", "", patient.email.split("@")[0]).lower()[:140]
+    base = base or f"patient{patient.pk}"
     candidate, n = base, 1
     while User.objects.filter(username=candidate).exists():
         n += 1
@@ -207,9 +209,7 @@ def record_decision(
     if article is not None:
         if decision.outcome != CandidacyDecision.Outcome.MISS_CANDIDATE:
             raise ValidationError("The MISS article is given to MISS candidates only.")
-        from education.services import assign_article
-
-        assign_article(article=article, patient=decision.patient, assigned_by=by)
+        assign_article(article=article, patient=decision.patient, assigned_by=by, request=request)
     return decision
 
 

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from cases import export, queries, services
@@ -84,19 +83,7 @@ def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
     context = queries.patient_timeline(patient)
     record_event(Action.VIEW, request=request, obj=patient, detail="patient record")
-    return render(
-        request,
-        "cases/patient_detail.html",
-        {"patient": patient, "assign_url": _assign_url(patient), **context},
-    )
-
-
-def _assign_url(patient):
-    """The education app's page for assigning reading to this patient, once it exists."""
-    try:
-        return reverse("education:assign_article", args=[patient.pk])
-    except NoReverseMatch:
-        return None
+    return render(request, "cases/patient_detail.html", {"patient": patient, **context})
 
 
 @permission_required("clinic.change_patient", raise_exception=True)

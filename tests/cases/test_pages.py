@@ -1,0 +1,288 @@
+"""Patient list, patient page, invitation, article assignment, dashboard, export, demo."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from cases.models import CandidacyDecision, Consult, FollowUp
+from clinic.models import AuditEvent, Patient
+from education.models import Assignment
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def make_patients(n, specialist):
+    """``n`` patients, each with a consult, a MISS decision, a procedure and follow-ups."""
+    for _ in range(n):
+        consult = factories.ConsultFactory(specialist=specialist)
+        decision = factories.CandidacyDecisionFactory(consult=consult)
+        services.record_procedure(
+            procedure=factories.ProcedureFactory.build(decision=decision, surgeon=specialist),
+            by=specialist,
+        )
+
+
+@pytest.mark.parametrize("query", ["", "?outcome=miss&technique=fe_transforaminal&follow_up=due"])
+def test_patient_list_query_count_does_not_grow_with_rows(
+    client_for, specialist, django_assert_num_queries, query
+):
+    client = client_for(specialist)
+    make_patients(3, specialist)
+    client.get(reverse("cases:patient_list") + query)  # warm the session and permission caches
+    with django_assert_num_queries(8) as small:
+        client.get(reverse("cases:patient_list") + query)
+    make_patients(30, specialist)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("cases:patient_list") + query)
+    assert response.context["page"].paginator.count == 33
+    assert len(response.context["page"].object_list) == 25
+
+
+def test_patient_page_query_count_does_not_grow_with_records(
+    client_for, specialist, records, django_assert_num_queries
+):
+    client = client_for(specialist)
+    url = records["patient"].get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(13) as small:
+        client.get(url)
+    for _ in range(5):
+        factories.AdverseEventFactory(procedure=records["procedure"])
+        factories.ConsultFactory(patient=records["patient"])
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(url)
+
+
+def test_dashboard_query_count_does_not_grow_with_due_follow_ups(
+    client_for, specialist, django_assert_num_queries
+):
+    client = client_for(specialist)
+    make_patients(2, specialist)
+    client.get("/")
+    with django_assert_num_queries(10) as small:
+        client.get("/")
+    make_patients(10, specialist)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get("/")
+
+
+def test_patient_list_searches_by_name_and_mrn(client_for, specialist):
+    a = factories.PatientFactory(family_name="Zamora", mrn="ZZ-1")
+    b = factories.PatientFactory(family_name="Ortiz", mrn="OO-1")
+    client = client_for(specialist)
+    names = lambda r: {p.pk for p in r.context["page"]}  # noqa: E731
+    assert names(client.get(reverse("cases:patient_list"), {"q": "zam"})) == {a.pk}
+    assert names(client.get(reverse("cases:patient_list"), {"q": "OO-1"})) == {b.pk}
+
+
+def test_patient_list_filters_by_current_decision_technique_and_follow_up(
+    client_for, specialist, records
+):
+    client = client_for(specialist)
+    waiting = factories.PatientFactory()
+    conservative = factories.ConsultFactory(specialist=specialist)
+    services.record_decision(
+        decision=factories.CandidacyDecisionFactory.build(
+            consult=conservative, outcome="conservative", decided_at=timezone.now()
+        ),
+        by=specialist,
+    )
+
+    def pks(**filters):
+        response = client.get(reverse("cases:patient_list"), filters)
+        return {p.pk for p in response.context["page"]}
+
+    assert pks(outcome="miss") == {records["patient"].pk}
+    assert pks(outcome="conservative") == {conservative.patient_id}
+    assert waiting.pk in pks(outcome="none")
+    assert pks(technique="fe_transforaminal") == {records["patient"].pk}
+    assert pks(technique="open") == set()
+    assert pks(follow_up="overdue") == {records["patient"].pk}
+    assert pks(follow_up="due") == {records["patient"].pk}
+
+
+def test_superseded_decision_no_longer_counts_as_the_current_outcome(
+    client_for, specialist, records
+):
+    old = records["decision"]
+    old.supersede(by=specialist, outcome="refer", rationale="Second opinion",
+                  severity_assessment="neutral", health_assessment="neutral",
+                  symptoms_assessment="neutral")  # fmt: skip
+    response = client_for(specialist).get(reverse("cases:patient_list"), {"outcome": "miss"})
+    assert list(response.context["page"]) == []
+
+
+def test_patient_page_shows_the_timeline_and_the_reading_status(client_for, specialist, records):
+    patient = records["patient"]
+    assignment = factories.AssignmentFactory(patient=patient, assigned_by=specialist)
+    page = client_for(specialist).get(patient.get_absolute_url()).content.decode()
+    for text in ["Consult", "Decision: MISS candidate", "Procedure: Full-endoscopic",
+                 "Adverse event: Dural tear", "Follow-up schedule", assignment.version.title,
+                 reverse("education:assign_article", args=[patient.pk])]:  # fmt: skip
+        assert text in page
+
+
+def test_invitation_creates_a_patient_login_and_emails_a_link_without_health_details(
+    client_for, specialist, records, django_capture_on_commit_callbacks
+):
+    patient = records["patient"]
+    patient.email = "ana.diaz@example.org"
+    patient.save()
+    client = client_for(specialist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cases:patient_invite", args=[patient.pk]))
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    user = patient.user
+    assert user.is_patient and not user.has_usable_password()
+    assert user.username == "ana.diaz"
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body + mail.outbox[0].subject
+    for secret in ["L4-L5", "MISS", "herniat", "Dural", patient.mrn, "surgery"]:
+        assert secret.lower() not in body.lower()
+    link = re.search(r"http\S+", body).group(0)
+    path = link.split("127.0.0.1:8000")[-1] if "127.0.0.1:8000" in link else link
+    client.logout()
+    response = client.get(path, follow=True)
+    assert b"password" in response.content.lower()
+    assert response.status_code == 200
+    assert "set-password" in response.redirect_chain[-1][0]
+    assert AuditEvent.objects.filter(patient=patient, detail="invited to portal").exists()
+
+
+def test_inviting_twice_is_refused(client_for, specialist, patient):
+    client = client_for(specialist)
+    response = client.post(reverse("cases:patient_invite", args=[patient.pk]), follow=True)
+    assert "already has a portal login" in response.content.decode()
+    assert len(mail.outbox) == 0
+
+
+def test_miss_decision_can_assign_the_miss_article_in_one_step(
+    client_for, specialist, decision_data
+):
+    article = factories.published_article(article__slug="miss-spinal-herniations")
+    consult = factories.ConsultFactory(specialist=specialist)
+    response = client_for(specialist).post(
+        reverse("cases:decision_create", args=[consult.pk]),
+        {**decision_data, "assign_article": "on"},
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get(patient=consult.patient)
+    assert assignment.article == article and assignment.assigned_by == specialist
+
+
+def test_the_article_is_only_given_with_a_miss_decision(client_for, specialist, decision_data):
+    factories.published_article(article__slug="miss-spinal-herniations")
+    consult = factories.ConsultFactory(specialist=specialist)
+    response = client_for(specialist).post(
+        reverse("cases:decision_create", args=[consult.pk]),
+        {**decision_data, "outcome": "open", "assign_article": "on"},
+    )
+    assert response.status_code == 200
+    assert not CandidacyDecision.objects.exists()
+    assert not Assignment.objects.exists()
+
+
+def test_dashboard_shows_due_and_overdue_follow_ups_to_the_specialist(
+    client_for, specialist, records
+):
+    patient = records["patient"]
+    patient.primary_specialist = specialist
+    patient.save()
+    page = client_for(specialist).get("/").content.decode()
+    assert "Follow-ups due" in page
+    assert "Overdue" in page and "Due" in page
+    assert reverse("cases:followup_form", args=[records["followup"].pk]) in page
+
+
+def test_recording_a_follow_up_completes_it_and_takes_it_off_the_dashboard(
+    client_for, specialist, records
+):
+    follow_up = records["procedure"].follow_ups.get(timepoint="3m")
+    response = client_for(specialist).post(
+        reverse("cases:followup_form", args=[follow_up.pk]),
+        {"version": follow_up.version, "assessed_on": follow_up.window_opens, "nrs_back": "1",
+         "nrs_leg": "0", "satisfaction": "1", "global_perceived_effect": "much_improved",
+         "odi_score": "8"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.completed_at is not None and follow_up.source == "specialist"
+    assert follow_up not in FollowUp.objects.due_or_overdue()
+
+
+def export(client, table):
+    response = client.post(reverse("cases:export_csv", args=[table]))
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_research_export_is_de_identified(client_for, specialist, records):
+    patient = records["patient"]
+    client = client_for(specialist)
+    text = ""
+    for table in ["consults", "decisions", "procedures", "adverse_events", "follow_ups"]:
+        text += "\n".join(",".join(row) for row in export(client, table))
+    for identifier in [patient.given_name, patient.family_name, patient.mrn, patient.email,
+                       patient.date_of_birth.isoformat(), str(patient.date_of_birth.year),
+                       records["consult"].consult_date.isoformat()]:  # fmt: skip
+        assert identifier not in text
+
+
+def test_research_export_uses_a_stable_pseudonym_age_and_intervals(client_for, specialist, records):
+    client = client_for(specialist)
+    consults = export(client, "consults")
+    header, row = consults[0], consults[1]
+    row = dict(zip(header, row, strict=True))
+    patient, consult = records["patient"], records["consult"]
+    assert row["age_at_consult"] == str(patient.age_on(consult.consult_date))
+    assert row["day"] == "0"
+    assert row["mri_day"] == str((consult.mri_date - consult.consult_date).days)
+    procedures = export(client, "procedures")
+    procedure = dict(zip(procedures[0], procedures[1], strict=True))
+    assert procedure["pseudo_id"] == row["pseudo_id"] != str(patient.pk)
+    assert procedure["day"] == str(
+        (records["procedure"].procedure_date - consult.consult_date).days
+    )
+    assert export(client, "consults")[1][0] == row["pseudo_id"]
+
+
+def test_research_export_leaves_out_records_entered_in_error(client_for, specialist, records):
+    services.mark_entered_in_error(record=records["consult"], by=specialist, reason="Duplicate")
+    assert len(export(client_for(specialist), "consults")) == 1
+
+
+def test_research_export_is_audited(client_for, specialist, records):
+    export(client_for(specialist), "procedures")
+    event = AuditEvent.objects.get(action="export")
+    assert event.user == specialist and "procedures" in event.detail
+
+
+def test_seed_demo_creates_patients_in_every_state():
+    call_command("seed_demo", "--force", "--password", "x-demo-password-123", verbosity=0)
+    call_command("seed_demo", "--force", "--password", "x-demo-password-123", verbosity=0)
+    demo = {p.mrn: p for p in Patient.objects.filter(mrn__startswith="DEMO-")}
+    assert Consult.objects.filter(patient=demo["DEMO-0003"]).count() == 1
+    assert not CandidacyDecision.objects.filter(patient=demo["DEMO-0003"]).exists()
+    assert CandidacyDecision.objects.current().get(patient=demo["DEMO-0004"]).outcome == (
+        "conservative"
+    )
+    assert FollowUp.objects.overdue().filter(patient=demo["DEMO-0004"]).exists()
+    assert demo["DEMO-0001"].procedures.get().technique == "fe_transforaminal"
+    assert demo["DEMO-0001"].follow_ups.filter(completed_at__isnull=False).count() == 2
+    assert FollowUp.objects.due().filter(patient=demo["DEMO-0001"]).exists()
+    assert demo["DEMO-0005"].procedures.get().technique == "open"
+    assert demo["DEMO-0005"].adverse_events.count() == 1
+    assert CandidacyDecision.objects.filter(
+        patient=demo["DEMO-0006"], supersedes__isnull=False
+    ).exists()
+    assert CandidacyDecision.objects.filter(patient=demo["DEMO-0006"]).count() == 2
+    assert CandidacyDecision.objects.current().get(patient=demo["DEMO-0002"]).outcome == "miss"
