@@ -1,0 +1,81 @@
+"""The reading loop in Chromium: the demo patient reads the article their specialist assigned,
+says they understood it, and the specialist sees that."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+
+
+def _log_out(page):
+    page.context.clear_cookies()
+
+
+def test_patient_reads_assigned_article_and_specialist_sees_it_understood(login, live_server):
+    page = login("patient")
+    reading = page.get_by_role("region", name="Your reading list")
+    link = reading.get_by_role(
+        "link", name="How Minimally Invasive Spine Surgery Treats Spinal Herniations"
+    )
+    expect(link).to_be_visible()
+    expect(reading.get_by_text("New", exact=True)).to_be_visible()
+    link.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "How Minimally Invasive Spine Surgery Treats Spinal Herniations"
+    )
+    expect(page.get_by_text("Please read this before our next appointment.")).to_be_visible()
+    expect(page.get_by_role("navigation", name="On this page")).to_be_visible()
+    expect(page.get_by_text("incisions as small as one inch", exact=False)).to_be_visible()
+    screenshot(page, "patient-assigned-article")
+    page.get_by_role("button", name="I understood").click()
+    expect(page.get_by_text("Your care team can see you understood it.")).to_be_visible()
+    expect(page.get_by_role("button", name="I understood")).to_have_count(0)
+
+    page.goto(f"{live_server.url}/")
+    expect(
+        page.get_by_role("region", name="Your reading list").get_by_text("Understood", exact=True)
+    ).to_be_visible()
+
+    _log_out(page)
+    login("specialist")
+    page.get_by_role("link", name="Assigned reading").click()
+    row = page.get_by_role("row").filter(has_text="Maria Lopez")
+    expect(row).to_contain_text("Understood")
+    other = page.get_by_role("row").filter(has_text="James Walker")
+    expect(other).to_contain_text("New")
+    screenshot(page, "specialist-assigned-reading")
+
+
+def test_patient_asks_a_question_and_the_specialist_answers(login, live_server):
+    page = login("patient2")
+    page.get_by_role("link", name=re.compile("Minimally Invasive Spine Surgery")).click()
+    page.get_by_text("I have a question").click()
+    page.get_by_label("Your question").fill("How long until I can drive?")
+    page.get_by_role("button", name="Send my question").click()
+    expect(page.get_by_text("Your question was sent to your care team.")).to_be_visible()
+
+    _log_out(page)
+    login("specialist")
+    questions = page.get_by_role("region", name="Patients' questions")
+    questions.get_by_role("listitem").filter(has_text="asked").get_by_role("link").click()
+    expect(page.get_by_text("How long until I can drive?")).to_be_visible()
+    answer = "Usually after two weeks; we will confirm at follow-up."
+    page.get_by_label("Your answer").fill(answer)
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.get_by_text("Answer sent.")).to_be_visible()
+
+    _log_out(page)
+    login("patient2")
+    page.get_by_role("link", name=re.compile("Minimally Invasive Spine Surgery")).click()
+    expect(page.get_by_text(answer)).to_be_visible()
+
+
+def test_the_public_article_prints_without_navigation(page, live_server, demo):
+    page.goto(f"{live_server.url}/education/")
+    page.get_by_role("link", name=re.compile("Minimally Invasive Spine Surgery")).click()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main navigation")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
