@@ -18,7 +18,7 @@ class VersionedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
+        self.initial["version"] = self.instance.version
         if self.instance.pk is None:
             self.fields["version"].required = False
 
@@ -123,8 +123,8 @@ class ConsultForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields["consult_date"].initial = timezone.localdate()
+        if self.instance.consult_date is None:
+            self.initial["consult_date"] = timezone.localdate()
 
 
 class DecisionForm(forms.ModelForm):
@@ -242,7 +242,7 @@ class FollowUpForm(VersionedForm):
         for name in ("assessed_on", "nrs_back", "nrs_leg"):
             self.fields[name].required = True
         if not self.instance.assessed_on:
-            self.fields["assessed_on"].initial = timezone.localdate()
+            self.initial["assessed_on"] = timezone.localdate()
 
 
 class EnteredInErrorForm(forms.Form):
