@@ -3,9 +3,11 @@ says they understood it, and the specialist sees that."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import axe_violations
 
 
 def _log_out(page):
@@ -79,3 +81,39 @@ def test_the_public_article_prints_without_navigation(page, live_server, demo):
     expect(page.get_by_role("navigation", name="Main navigation")).to_be_hidden()
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "username, path",
+    [
+        (None, "/education/"),
+        (None, "/education/articles/miss-spinal-herniations/"),
+        ("patient", "/education/assignments/{assignment}/"),
+        ("editor", "/education/manage/"),
+        ("editor", "/education/manage/new/"),
+        ("editor", "/education/manage/versions/{version}/"),
+        ("specialist", "/education/manage/versions/{draft}/"),
+        ("specialist", "/education/assignments/"),
+        ("specialist", "/education/patients/{patient}/assign/"),
+    ],
+)
+def test_education_pages_are_accessible_and_keep_to_the_csp(
+    page, live_server, login, username, path
+):
+    from education.models import Article, ArticleVersion, Assignment
+
+    assignment = Assignment.objects.filter(patient__user__username="patient").get()
+    ids = {
+        "assignment": assignment.pk,
+        "patient": assignment.patient_id,
+        "version": Article.objects.get(slug="miss-spinal-herniations").published_version_id,
+        "draft": ArticleVersion.objects.get(status="in_review").pk,
+    }
+    if username:
+        login(username)
+    blocked = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
+    page.goto(live_server.url + path.format(**ids))
+    assert page.get_by_role("heading", level=1).count() == 1
+    assert axe_violations(page) == []
+    assert blocked == []  # no inline script or style was refused by the CSP
