@@ -71,7 +71,8 @@ def save_draft(*, article, by, title, summary, body_markdown, based_on=None) -> 
     if version is None:
         version = ArticleVersion(article=article, author=by)
     version.title, version.summary, version.body_markdown = title, summary, body_markdown
-    version.based_on = based_on
+    if based_on is not None:
+        version.based_on = based_on
     version.full_clean(exclude=["number"])
     version.save()
     return version

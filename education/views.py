@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Case, Prefetch, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -47,7 +48,14 @@ def library(request):
 @login_not_required
 def article_detail(request, slug, language=None):
     articles = Article.objects.published().filter(slug=slug)
-    article = get_object_or_404(articles, language=language or settings.LANGUAGE_CODE)
+    if language is None:
+        # Without a language in the address: the default language's article, else the only one.
+        articles = articles.order_by(
+            Case(When(language=settings.LANGUAGE_CODE, then=0), default=1)
+        )[:1]
+    else:
+        articles = articles.filter(language=language)
+    article = get_object_or_404(articles)
     if article.audience == "patients" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return render(
@@ -130,10 +138,11 @@ def article_edit(request, pk):
     version_form = VersionForm(request.POST or None, instance=source, prefix="version")
     if article_form.is_valid() and version_form.is_valid():
         try:
-            article_form.save()
-            version = services.save_draft(
-                article=article, by=request.user, **version_form.cleaned_data
-            )
+            with transaction.atomic():
+                article_form.save()
+                version = services.save_draft(
+                    article=article, by=request.user, **version_form.cleaned_data
+                )
         except ValidationError as error:
             _error(request, error)
         else:

@@ -564,3 +564,12 @@ def test_the_editors_dashboard_shows_articles_and_overdue_reviews(client_for, ed
 def test_the_landing_page_lists_public_articles(client_for, live_article):
     response = client_for(None).get("/")
     assert live_article.get_absolute_url().encode() in response.content
+
+
+def test_an_article_only_in_spanish_is_found_by_its_slug_alone(client_for):
+    article = factories.published_article(article__slug="caminar", article__language="es")
+    url = reverse("education:article_detail", args=["caminar"])
+    assert client_for(None).get(url).status_code == 200
+    assert client_for(None).get(article.get_absolute_url()).status_code == 200
+    wrong = reverse("education:article_detail", args=["caminar", "en"])
+    assert client_for(None).get(wrong).status_code == 404
