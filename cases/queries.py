@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Subquery
 
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from clinic.models import Patient
 from education.models import Assignment
 
 
@@ -15,29 +16,23 @@ def current_decisions_of(patient_ref):
 
 
 def patient_rows(patients, filters):
-    """The patient list: search, filters and the columns shown, as one query per page."""
-    patients = patients.search(filters.get("q")).select_related("primary_specialist")
+    """The patient list's rows: search and filters, in name order, without the extra columns.
+
+    The columns (current decision, last technique, next follow-up) are added to one page of rows
+    at a time by :func:`with_columns`, so a deep page does not compute them for every row it
+    skips.
+    """
+    patients = patients.search(filters.get("q"))
     patient = OuterRef("pk")
-    patients = patients.annotate(
-        decision_outcome=Subquery(current_decisions_of(patient).values("outcome")[:1]),
-        last_technique=Subquery(
-            Procedure.objects.valid()
-            .filter(patient=patient)
-            .order_by("-procedure_date", "-id")
-            .values("technique")[:1]
-        ),
-        next_follow_up_due=Subquery(
-            FollowUp.objects.pending()
-            .filter(patient=patient)
-            .order_by("due_date")
-            .values("due_date")[:1]
-        ),
-    )
     outcome = filters.get("outcome")
-    if outcome == "none":
-        patients = patients.filter(decision_outcome__isnull=True)
-    elif outcome:
-        patients = patients.filter(decision_outcome=outcome)
+    if outcome:
+        patients = patients.alias(
+            decision_outcome=Subquery(current_decisions_of(patient).values("outcome")[:1])
+        )
+        if outcome == "none":
+            patients = patients.filter(decision_outcome__isnull=True)
+        else:
+            patients = patients.filter(decision_outcome=outcome)
     if technique := filters.get("technique"):
         patients = patients.filter(
             Exists(Procedure.objects.valid().filter(patient=patient, technique=technique))
@@ -47,6 +42,33 @@ def patient_rows(patients, filters):
         pending = getattr(FollowUp.objects, follow_up)()
         patients = patients.filter(Exists(pending.filter(patient=patient)))
     return patients.order_by("family_name", "given_name", "id")
+
+
+def with_columns(page_of_patients):
+    """One page of patients with the list's columns, in one query, in the page's order."""
+    ids = [p.pk for p in page_of_patients]
+    patient = OuterRef("pk")
+    rows = (
+        Patient.objects.filter(pk__in=ids)
+        .select_related("primary_specialist")
+        .annotate(
+            decision_outcome=Subquery(current_decisions_of(patient).values("outcome")[:1]),
+            last_technique=Subquery(
+                Procedure.objects.valid()
+                .filter(patient=patient)
+                .order_by("-procedure_date", "-id")
+                .values("technique")[:1]
+            ),
+            next_follow_up_due=Subquery(
+                FollowUp.objects.pending()
+                .filter(patient=patient)
+                .order_by("due_date")
+                .values("due_date")[:1]
+            ),
+        )
+    )
+    by_id = {p.pk: p for p in rows}
+    return [by_id[pk] for pk in ids]
 
 
 def patient_timeline(patient):

@@ -55,7 +55,8 @@ def patient_list(request):
     patients = queries.patient_rows(
         Patient.objects.visible_to(request.user), form.cleaned_data if form.is_valid() else {}
     )
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queries.with_columns(page.object_list)
     record_event(Action.VIEW, request=request, detail=f"patient list page {page.number}")
     query = request.GET.copy()
     query.pop("page", None)
