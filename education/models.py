@@ -390,6 +390,11 @@ class ArticleVersion(models.Model):
         return self.reading_grade > readability.MAX_GRADE_WITHOUT_REASON
 
     @property
+    def show_summary(self):
+        """The summary leads the page unless the body already opens with it."""
+        return not self.body_markdown.lstrip().startswith(self.summary.strip())
+
+    @property
     def show_toc(self):
         """Long articles get a table of contents."""
         return len(self.toc) >= 3 or (len(self.toc) >= 2 and self.word_count >= 600)

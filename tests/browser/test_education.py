@@ -117,3 +117,5 @@ def test_education_pages_are_accessible_and_keep_to_the_csp(
     assert page.get_by_role("heading", level=1).count() == 1
     assert axe_violations(page) == []
     assert blocked == []  # no inline script or style was refused by the CSP
+    name = re.sub(r"[^a-z0-9]+", "-", f"{username or 'anonymous'}{path}".lower()).strip("-")
+    screenshot(page, f"education-{name}")
