@@ -333,13 +333,24 @@ def test_publishing_above_grade_8_through_the_web_asks_for_the_reason(
     assert version.readability_reason == "Names the surgeon must use."
 
 
-def test_restore_through_the_web_makes_a_new_draft(client_for, live_article, editor):
+def test_restore_through_the_web_makes_a_new_draft(client_for, live_article, editor, specialist):
+    from education import services
+
     old = live_article.published_version
+    new = services.save_draft(
+        article=live_article, by=editor, title="New", summary="S", body_markdown="Walk daily."
+    )
+    new.submit_for_review(by=editor)
+    new.approve(by=specialist)
+    new.publish(by=editor)
+    page = client_for(editor).get(old.get_absolute_url())
+    assert b"Restore as a new draft" in page.content
     response = _act(client_for(editor), old, "restore")
-    restored = live_article.versions.get(number=2)
+    restored = live_article.versions.get(number=3)
     assert response["Location"] == restored.get_absolute_url()
     assert restored.body_markdown == old.body_markdown
     assert restored.status == Status.DRAFT
+    assert Article.objects.get(pk=live_article.pk).published_version == new
 
 
 def test_retiring_through_the_web(client_for, live_article, editor, specialist):
