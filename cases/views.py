@@ -143,6 +143,8 @@ def consult_detail(request, pk):
 def _edit(request, record, form_class, template, context, success):
     """Edit a versioned record: a stale copy is refused and nothing is saved."""
     form = form_class(request.POST or None, instance=record)
+    if request.method == "GET":
+        record_event(Action.VIEW, request=request, obj=record, detail="edit form")
     if form.is_valid():
         try:
             services.update_record(
@@ -219,8 +221,9 @@ def decision_create(request, consult_pk):
 
 @permission_required("cases.decide_candidacy", raise_exception=True)
 def decision_amend(request, pk):
+    """Amend a decision. If someone amended it first, saving is refused with a message."""
     decision = get_object_or_404(
-        CandidacyDecision.objects.current().filter(
+        CandidacyDecision.objects.valid().filter(
             patient__in=Patient.objects.visible_to(request.user)
         ),
         pk=pk,
@@ -369,6 +372,8 @@ def followup_form(request, pk):
         pk=pk,
     )
     form = FollowUpForm(request.POST or None, instance=follow_up)
+    if request.method == "GET":
+        record_event(Action.VIEW, request=request, obj=follow_up, detail="follow-up form")
     if form.is_valid():
         try:
             services.complete_follow_up(

@@ -181,3 +181,27 @@ def test_viewing_creating_and_changing_a_record_is_audited(
     # No health values in the audit trail.
     details = " ".join(AuditEvent.objects.values_list("detail", flat=True))
     assert "extrusion" not in details and "L4-L5" not in details
+
+
+def test_two_specialists_amending_the_same_decision_the_second_is_refused(
+    client_for, specialist, other_specialist, records, decision_data
+):
+    decision = records["decision"]
+    url = reverse("cases:decision_amend", args=[decision.pk])
+    first = client_for(specialist)
+    assert first.post(url, {**decision_data, "outcome": "open"}).status_code == 302
+    second = client_for(other_specialist)
+    response = second.post(url, {**decision_data, "outcome": "refer"})
+    assert response.status_code == 200
+    assert "already been amended" in response.content.decode()
+    assert list(type(decision).objects.order_by("id").values_list("outcome", flat=True)) == [
+        "miss",
+        "open",
+    ]
+
+
+def test_opening_an_edit_form_is_audited_as_a_view(client_for, specialist, records):
+    client_for(specialist).get(reverse("cases:procedure_edit", args=[records["procedure"].pk]))
+    assert AuditEvent.objects.filter(
+        action="view", object_type="cases.procedure", patient=records["patient"]
+    ).exists()
