@@ -19,6 +19,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def steady_session(monkeypatch):
+    """Query counts without the idle-logout clock's occasional session write (every 30 s)."""
+    monkeypatch.setattr("clinic.middleware.SessionTimeoutMiddleware.SAVE_EVERY", 10**9)
+
+
 def make_patients(n, specialist):
     """``n`` patients, each with a consult, a MISS decision, a procedure and follow-ups."""
     for _ in range(n):
@@ -32,7 +38,7 @@ def make_patients(n, specialist):
 
 @pytest.mark.parametrize("query", ["", "?outcome=miss&technique=fe_transforaminal&follow_up=due"])
 def test_patient_list_query_count_does_not_grow_with_rows(
-    client_for, specialist, django_assert_num_queries, query
+    client_for, specialist, django_assert_num_queries, steady_session, query
 ):
     client = client_for(specialist)
     make_patients(3, specialist)
@@ -47,7 +53,7 @@ def test_patient_list_query_count_does_not_grow_with_rows(
 
 
 def test_patient_page_query_count_does_not_grow_with_records(
-    client_for, specialist, records, django_assert_num_queries
+    client_for, specialist, records, django_assert_num_queries, steady_session
 ):
     client = client_for(specialist)
     url = records["patient"].get_absolute_url()
@@ -62,7 +68,7 @@ def test_patient_page_query_count_does_not_grow_with_records(
 
 
 def test_dashboard_query_count_does_not_grow_with_due_follow_ups(
-    client_for, specialist, django_assert_num_queries
+    client_for, specialist, django_assert_num_queries, steady_session
 ):
     client = client_for(specialist)
     make_patients(2, specialist)
