@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from education.models import Article
 from education.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
@@ -159,3 +161,37 @@ def test_safe_links_and_tables_survive_with_noopener():
     html, _ = render_markdown("[Clinic](https://clinic.example) and [mail](mailto:a@b.example)")
     assert '<a href="https://clinic.example" rel="noopener noreferrer">Clinic</a>' in html
     assert 'href="mailto:a@b.example"' in html
+
+
+FRAGMENTS = [
+    "<script>",
+    "</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href='javascript:alert(1)'>",
+    "<svg onload=alert(1)>",
+    "<iframe>",
+    "<style>",
+    "onclick=",
+    "javascript:",
+    "&#106;",
+    "<",
+    ">",
+    '"',
+    "'",
+    "[x](",
+    ")",
+    "## ",
+    "\n\n",
+    "<p ",
+    "style=",
+    "<a href=",
+    "data:",
+    "| a |\n|---|\n",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=25))
+def test_any_mix_of_markup_renders_to_allowed_html_only(pieces):
+    html, _ = render_markdown("".join(pieces))
+    _assert_safe(html)

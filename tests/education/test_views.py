@@ -584,3 +584,16 @@ def test_an_article_only_in_spanish_is_found_by_its_slug_alone(client_for):
     assert client_for(None).get(article.get_absolute_url()).status_code == 200
     wrong = reverse("education:article_detail", args=["caminar", "en"])
     assert client_for(None).get(wrong).status_code == 404
+
+
+def test_the_editors_dashboard_shows_no_patient_or_reading_data(client_for, editor, assignment):
+    response = client_for(editor).get(reverse("dashboard"))
+    assert response.status_code == 200
+    for private in (assignment.patient.full_name, assignment.patient.mrn, "Patients' questions"):
+        assert private.encode() not in response.content
+    assert reverse("education:assignment_list").encode() not in response.content
+
+
+def test_the_reading_page_of_an_unknown_patient_is_404(client_for, specialist):
+    url = reverse("education:patient_assignments", args=[999999])
+    assert client_for(specialist).get(url).status_code == 404
