@@ -85,3 +85,38 @@ def test_specialist_takes_a_new_patient_from_consult_to_follow_up(login, live_se
     ).to_be_visible()
     expect(page.get_by_role("heading", name="Decision: MISS candidate")).to_be_visible()
     screenshot(page, "specialist-patient-timeline")
+
+
+def test_cases_pages_have_no_accessibility_violations(login, live_server):
+    from cases.models import CandidacyDecision, Consult
+    from clinic.models import Patient
+    from tests.browser.test_accessibility import axe_violations
+
+    page = login("specialist")
+    patient = Patient.objects.get(mrn="DEMO-0001")
+    consult = Consult.objects.filter(patient=patient).first()
+    decision = CandidacyDecision.objects.filter(patient=patient).first()
+    procedure = patient.procedures.first()
+    follow_up = patient.follow_ups.filter(completed_at__isnull=True).first()
+    paths = [
+        "/cases/patients/",
+        "/cases/patients/?outcome=miss&follow_up=due",
+        "/cases/patients/new/",
+        f"/cases/patients/{patient.pk}/",
+        f"/cases/patients/{patient.pk}/consults/new/",
+        f"/cases/consults/{consult.pk}/",
+        f"/cases/consults/{consult.pk}/decide/",
+        f"/cases/decisions/{decision.pk}/",
+        f"/cases/procedures/{procedure.pk}/",
+        f"/cases/procedures/{procedure.pk}/edit/",
+        f"/cases/procedures/{procedure.pk}/adverse-events/new/",
+        f"/cases/follow-ups/{follow_up.pk}/",
+        f"/cases/consult/{consult.pk}/entered-in-error/",
+        "/cases/export/",
+    ]
+    found = {}
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        if violations := axe_violations(page):
+            found[path] = violations
+    assert found == {}
