@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from clinic.audit import record_event
+from clinic.models import AuditEvent
 
 
 class ClinicalAdmin(SimpleHistoryAdmin):
@@ -18,6 +20,21 @@ class ClinicalAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # clinical records are marked entered in error, never deleted
+
+    def has_add_permission(self, request):
+        return False  # records are created in the portal, where the services apply the rules
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                record_event(AuditEvent.Action.VIEW, request=request, obj=obj, detail="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        obj.version += 1  # a copy open in the portal is now stale
+        super().save_model(request, obj, form, change)
+        record_event(AuditEvent.Action.UPDATE, request=request, obj=obj, detail="changed in admin")
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if not f.editable]
