@@ -597,3 +597,29 @@ def test_the_editors_dashboard_shows_no_patient_or_reading_data(client_for, edit
 def test_the_reading_page_of_an_unknown_patient_is_404(client_for, specialist):
     url = reverse("education:patient_assignments", args=[999999])
     assert client_for(specialist).get(url).status_code == 404
+
+
+def test_pages_serve_the_stored_html_without_rendering_markdown_again(
+    client_for, live_article, patient_user, assignment, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise AssertionError("Markdown rendered during a request")
+
+    monkeypatch.setattr("education.models.render_markdown", refuse)
+    assert client_for(None).get(live_article.get_absolute_url()).status_code == 200
+    assert client_for(None).get(reverse("education:library")).status_code == 200
+    assert client_for(patient_user).get(assignment.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_a_patients_reading_page_query_count_is_constant(
+    client_for, specialist, patient, size, django_assert_num_queries
+):
+    for _ in range(size):
+        factories.AssignmentFactory(patient=patient)
+    client = client_for(specialist)
+    url = reverse("education:patient_assignments", args=[patient.pk])
+    assert client.get(url).status_code == 200
+    # session, user, 2 perms, roles, patient, audit insert, assignments
+    with django_assert_num_queries(8):
+        client.get(url)
