@@ -135,6 +135,10 @@ def build(n):
             f.compute_schedule()
             follow_ups.append(f)
     FollowUp.objects.bulk_create(follow_ups, batch_size=5000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would gather
     print(
         f"built {len(patients)} patients, {len(consults)} consults, {len(decisions)} decisions, "
         f"{len(procedures)} procedures, {len(follow_ups)} follow-ups "

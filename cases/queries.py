@@ -25,14 +25,12 @@ def patient_rows(patients, filters):
     patients = patients.search(filters.get("q"))
     patient = OuterRef("pk")
     outcome = filters.get("outcome")
-    if outcome:
-        patients = patients.alias(
-            decision_outcome=Subquery(current_decisions_of(patient).values("outcome")[:1])
-        )
-        if outcome == "none":
-            patients = patients.filter(decision_outcome__isnull=True)
-        else:
-            patients = patients.filter(decision_outcome=outcome)
+    current = CandidacyDecision.objects.current().filter(patient=patient)
+    if outcome == "none":
+        patients = patients.filter(~Exists(current))
+    elif outcome:
+        # One current decision per patient (services.record_decision), so Exists is exact.
+        patients = patients.filter(Exists(current.filter(outcome=outcome)))
     if technique := filters.get("technique"):
         patients = patients.filter(
             Exists(Procedure.objects.valid().filter(patient=patient, technique=technique))

@@ -171,11 +171,23 @@ def _cancel_decision_follow_ups(patient, reason):
         follow_up.cancel(reason=reason)
 
 
+def current_decision_of(patient):
+    return (
+        CandidacyDecision.objects.current()
+        .filter(patient=patient)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def record_decision(
     *, decision: CandidacyDecision, by: User, request=None, supersedes=None, article=None
 ) -> CandidacyDecision:
     """Record a candidacy decision, or an amendment of ``supersedes``.
+
+    A new decision for a patient who already has a current one supersedes it, so that each
+    patient has at most one current decision (the others stay visible, linked).
 
     With ``article`` (for a MISS candidate), the article is assigned to the patient in the same
     step, through the education app's service.
@@ -189,9 +201,13 @@ def record_decision(
         if f.editable and not f.primary_key
     }
     fields["decided_at"] = decision.decided_at
+    amending = supersedes is not None
+    if supersedes is None:
+        # A patient has one plan at a time: a new decision replaces the current one, which stays.
+        supersedes = current_decision_of(decision.consult.patient)
     if supersedes is not None:
         decision = supersedes.supersede(by=by, **fields)
-        detail = "decision amended"
+        detail = "decision amended" if amending else "decision recorded, replacing the previous"
     else:
         decision.decided_by = decision.recorded_by = by
         decision.full_clean()

@@ -209,6 +209,7 @@ def _decide(request, consult, supersedes=None):
             "patient": consult.patient,
             "criteria": consult.candidacy_criteria(),
             "supersedes": supersedes,
+            "replaces": None if supersedes else services.current_decision_of(consult.patient),
         },
     )
 

@@ -309,3 +309,16 @@ def test_services_refuse_invalid_records_without_writing(specialist):
         services.record_consult(consult=consult, by=specialist)
     assert not Consult.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_a_new_decision_replaces_the_patients_current_one(client_for, specialist, decision_data):
+    first = factories.CandidacyDecisionFactory(outcome="workup")
+    later_consult = factories.ConsultFactory(patient=first.patient, specialist=specialist)
+    client = client_for(specialist)
+    url = reverse("cases:decision_create", args=[later_consult.pk])
+    assert "This decision replaces the current one" in client.get(url).content.decode()
+    assert client.post(url, decision_data).status_code == 302
+    current = CandidacyDecision.objects.current().filter(patient=first.patient)
+    assert [d.outcome for d in current] == ["miss"]
+    assert current.get().supersedes == first
+    assert CandidacyDecision.objects.filter(patient=first.patient).count() == 2
