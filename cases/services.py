@@ -121,6 +121,10 @@ def record_consult(*, consult: Consult, by: User, request=None) -> Consult:
 def update_record(*, record, expected_version: int, by: User, request=None):
     """Save an edited record unless someone else saved it first (raises StaleRecordError)."""
     record.save_if_current(expected_version=expected_version)
+    if isinstance(record, Procedure):
+        # Values derived from the procedure date follow it: schedules and 30/90-day flags.
+        for dependent in [*record.follow_ups.all(), *record.adverse_events.all()]:
+            dependent.save(update_fields=["version"])
     record_event(
         Action.UPDATE,
         request=request,

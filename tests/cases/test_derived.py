@@ -156,3 +156,17 @@ def test_decision_keeps_the_checklist_as_it_was_when_decided(specialist):
     services.update_record(record=consult, expected_version=consult.version, by=specialist)
     decision.refresh_from_db()
     assert {c["key"]: c["status"] for c in decision.criteria}["conservative_6_weeks"] == "not_met"
+
+
+def test_moving_the_procedure_date_moves_its_follow_ups_and_event_flags(specialist, records):
+    procedure, event = records["procedure"], records["adverseevent"]
+    assert event.days_after_procedure == 0
+    procedure.procedure_date -= datetime.timedelta(days=5)
+    procedure.admitted_at -= datetime.timedelta(days=5)
+    procedure.discharged_at -= datetime.timedelta(days=5)
+    services.update_record(record=procedure, expected_version=procedure.version, by=specialist)
+    follow_up = procedure.follow_ups.get(timepoint="2w")
+    assert follow_up.anchor_date == procedure.procedure_date
+    assert follow_up.due_date == procedure.procedure_date + datetime.timedelta(days=14)
+    event.refresh_from_db()
+    assert event.days_after_procedure == 5
