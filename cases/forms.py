@@ -157,6 +157,8 @@ class DecisionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rationale"].help_text = "Required: why this plan suits this patient."
+        for name in ("severity_assessment", "health_assessment", "symptoms_assessment"):
+            self.fields[name].choices = CandidacyDecision.Factor.choices  # no blank radio
         consult = self.instance.consult
         if not consult.has_red_flags:
             del self.fields["red_flags_acknowledged"]
