@@ -98,6 +98,7 @@ def test_cases_pages_have_no_accessibility_violations(login, live_server):
     decision = CandidacyDecision.objects.filter(patient=patient).first()
     procedure = patient.procedures.first()
     follow_up = patient.follow_ups.filter(completed_at__isnull=True).first()
+    amended = CandidacyDecision.objects.filter(patient__mrn="DEMO-0006")
     paths = [
         "/cases/patients/",
         "/cases/patients/?outcome=miss&follow_up=due",
@@ -107,6 +108,8 @@ def test_cases_pages_have_no_accessibility_violations(login, live_server):
         f"/cases/consults/{consult.pk}/",
         f"/cases/consults/{consult.pk}/decide/",
         f"/cases/decisions/{decision.pk}/",
+        *[f"/cases/decisions/{d.pk}/" for d in amended],
+        f"/cases/decisions/{decision.pk}/amend/",
         f"/cases/procedures/{procedure.pk}/",
         f"/cases/procedures/{procedure.pk}/edit/",
         f"/cases/procedures/{procedure.pk}/adverse-events/new/",
