@@ -17,7 +17,7 @@ dashboard can aggregate them in the database. They are never typed into a form.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -575,7 +575,8 @@ class CandidacyDecision(ClinicalRecord):
         consult = self.consult if self.consult_id else None
         if consult is not None:
             if consult.entered_in_error:
-                raise ValidationError({"consult": "That consult was entered in error."})
+                # Not a field of the decision form: a non-field error, so forms can show it.
+                raise ValidationError("That consult was entered in error.")
             if (
                 consult.has_red_flags
                 and self.outcome in self.ELECTIVE
@@ -741,7 +742,7 @@ class Procedure(ClinicalRecord):
         decision = self.decision if self.decision_id else None
         if decision is not None:
             if not decision.is_surgical or decision.entered_in_error:
-                errors["decision"] = "A procedure needs a decision for surgery."
+                errors[NON_FIELD_ERRORS] = "A procedure needs a decision for surgery."
         if self.admitted_at and self.discharged_at and self.discharged_at < self.admitted_at:
             errors["discharged_at"] = "Discharge cannot be before admission."
         if self.admitted_at and self.procedure_date:

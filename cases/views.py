@@ -42,8 +42,8 @@ def _patient_or_404(request, pk):
 
 
 def _form_error(form, error):
-    """Put a model ValidationError (e.g. a stale version) on the form."""
-    form.add_error(None, error)
+    """Put a model ValidationError (e.g. a stale version) on the form, whatever its fields."""
+    form.add_error(None, error.messages)
 
 
 # --- patients ------------------------------------------------------------------------------------

@@ -322,3 +322,34 @@ def test_a_new_decision_replaces_the_patients_current_one(client_for, specialist
     assert [d.outcome for d in current] == ["miss"]
     assert current.get().supersedes == first
     assert CandidacyDecision.objects.filter(patient=first.patient).count() == 2
+
+
+def test_amending_a_decision_whose_consult_was_entered_in_error_shows_why_it_is_refused(
+    client_for, specialist, records, decision_data
+):
+    services.mark_entered_in_error(record=records["consult"], by=specialist, reason="Wrong patient")
+    response = client_for(specialist).post(
+        reverse("cases:decision_amend", args=[records["decision"].pk]), decision_data
+    )
+    assert response.status_code == 200
+    assert "That consult was entered in error." in response.content.decode()
+    assert CandidacyDecision.objects.count() == 1
+
+
+def test_editing_a_procedure_whose_decision_was_entered_in_error_is_refused_with_a_message(
+    client_for, specialist, records, procedure_data
+):
+    services.mark_entered_in_error(record=records["decision"], by=specialist, reason="Duplicate")
+    procedure = records["procedure"]
+    procedure_data.update(
+        version=procedure.version,
+        surgeon=specialist.pk,
+        procedure_date=procedure.procedure_date.isoformat(),
+        admitted_at=timezone.localtime(procedure.admitted_at).strftime("%Y-%m-%dT%H:%M"),
+    )
+    response = client_for(specialist).post(
+        reverse("cases:procedure_edit", args=[procedure.pk]), procedure_data
+    )
+    assert response.status_code == 200
+    assert "A procedure needs a decision for surgery." in response.content.decode()
+    assert Procedure.objects.get(pk=procedure.pk).version == procedure.version
