@@ -42,6 +42,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Spine Clinic")
 # A published article's next clinical review falls due this many days after publication.
 EDUCATION_REVIEW_INTERVAL_DAYS = int(os.environ.get("EDUCATION_REVIEW_INTERVAL_DAYS", "365"))
+# Which cited set of minimal important change thresholds the outcome figures use.
+OUTCOME_MIC_SET = os.environ.get("OUTCOME_MIC_SET", "ostelo-2008")
 
 INSTALLED_APPS = [
     "clinic",
