@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.models import (
+    AdverseEvent,
+    CandidacyDecision,
+    Consult,
+    FollowUp,
+    MinimalImportantChange,
+    Procedure,
+)
 from clinic.audit import record_event
 from clinic.models import AuditEvent
 
@@ -75,3 +82,30 @@ class AdverseEventAdmin(ClinicalAdmin):
 class FollowUpAdmin(ClinicalAdmin):
     list_display = ["patient", "timepoint", "due_date", "completed_at", "source"]
     list_filter = ["timepoint", "source", "entered_in_error"]
+
+
+@admin.register(MinimalImportantChange)
+class MinimalImportantChangeAdmin(admin.ModelAdmin):
+    """The cited MIC thresholds: configuration that changes figures, so superusers only.
+
+    A new version is added as a new row (and the old one made inactive), so earlier thresholds
+    stay on record; rows are never deleted.
+    """
+
+    list_display = ["set_key", "measure", "points", "relative_percent", "version", "is_active"]
+    list_filter = ["set_key", "is_active"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1132,6 +1132,39 @@ class FollowUp(ClinicalRecord):
     def satisfied(self):
         return None if self.satisfaction is None else self.satisfaction <= 2
 
+    @property
+    def baseline_consult(self):
+        """The consult whose NRS and ODI are this follow-up's baseline (that of its decision)."""
+        anchor = self.anchor
+        if anchor is None:
+            return None
+        decision = anchor.decision if isinstance(anchor, Procedure) else anchor
+        return decision.consult
+
+    def mic_reached(self, thresholds=None):
+        """``{measure: True/False/None}``: did the change from baseline reach the MIC?
+
+        ``thresholds`` defaults to the active set (``cases.outcomes.active_thresholds()``); pass
+        it in when checking many follow-ups. None where a value or a threshold is missing.
+        """
+        if thresholds is None:
+            thresholds = MinimalImportantChange.objects.active().by_measure()
+        consult = self.baseline_consult
+        pairs = {
+            MICMeasure.NRS_BACK: ("nrs_back", "nrs_back"),
+            MICMeasure.NRS_LEG: ("nrs_leg", "nrs_leg"),
+            MICMeasure.ODI: ("odi_score", "odi_score"),
+        }
+        reached = {}
+        for measure, (baseline_field, field) in pairs.items():
+            threshold = thresholds.get(measure)
+            baseline = getattr(consult, baseline_field) if consult is not None else None
+            value = getattr(self, field) if self.is_completed else None
+            reached[measure.value] = (
+                None if threshold is None else threshold.is_reached(baseline, value)
+            )
+        return reached
+
     def cancel(self, *, reason):
         """Stop expecting a pending follow-up (e.g. the patient was operated after all)."""
         if not self.is_pending:
@@ -1140,3 +1173,98 @@ class FollowUp(ClinicalRecord):
         self.cancel_reason = reason[:255]
         self.version += 1
         self.save(update_fields=["cancelled_at", "cancel_reason", "version"])
+
+
+# --- minimal important change --------------------------------------------------------------------
+
+
+class MICMeasure(models.TextChoices):
+    NRS_BACK = "nrs_back", "NRS back pain"
+    NRS_LEG = "nrs_leg", "NRS leg pain"
+    ODI = "odi", "ODI"
+
+
+class MinimalImportantChangeQuerySet(models.QuerySet):
+    def active(self, set_key=None):
+        """The active thresholds of a set (by default the one ``OUTCOME_MIC_SET`` names)."""
+        return self.filter(set_key=set_key or settings.OUTCOME_MIC_SET, is_active=True)
+
+    def by_measure(self):
+        """``{"nrs_back": threshold, "nrs_leg": …, "odi": …}``, in one query."""
+        return {threshold.measure: threshold for threshold in self}
+
+
+class MinimalImportantChange(models.Model):
+    """One cited threshold of a minimal important change (MIC) for one outcome measure.
+
+    Thresholds are configuration, not constants: each row says where it comes from (a citation)
+    and which version of the set it belongs to. The clinic chooses the set with the
+    ``OUTCOME_MIC_SET`` setting; within a set, one row per measure is active.
+
+    A change is an *improvement*: baseline minus follow-up (lower NRS and ODI are better). The
+    MIC is reached when the improvement is at least ``points``, **or** — when
+    ``relative_percent`` is set — at least that percentage of the baseline value. Ostelo 2008
+    gives "2 points or 30 %" for NRS, read as either criterion sufficing.
+    """
+
+    Measure = MICMeasure
+
+    set_key = models.SlugField(
+        "set", max_length=40, help_text="e.g. ostelo-2008, swespine-2020 (OUTCOME_MIC_SET)."
+    )
+    measure = models.CharField(max_length=10, choices=Measure)
+    points = models.DecimalField(
+        "absolute improvement (points)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0)],
+    )
+    relative_percent = models.PositiveSmallIntegerField(
+        "or relative improvement (% of baseline)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Optional: the MIC is also reached by this share of the baseline value.",
+    )
+    citation = models.CharField(max_length=300)
+    version = models.PositiveSmallIntegerField(default=1)
+    is_active = models.BooleanField(default=True)
+
+    objects = MinimalImportantChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "minimal important change"
+        ordering = ["set_key", "measure", "-version"]
+        constraints = [
+            choices_check("measure", MICMeasure, "mic_measure_valid"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="mic_points_not_negative"),
+            range_check("relative_percent", 1, 100, "mic_percent_1_100", nullable=True),
+            models.UniqueConstraint(
+                fields=["set_key", "measure", "version"], name="mic_one_per_set_measure_version"
+            ),
+            models.UniqueConstraint(
+                fields=["set_key", "measure"],
+                condition=Q(is_active=True),
+                name="mic_one_active_per_set_measure",
+            ),
+        ]
+
+    def __str__(self):
+        text = f"{self.set_key} {self.get_measure_display()}: {self.points} points"
+        if self.relative_percent:
+            text += f" or {self.relative_percent} %"
+        return f"{text} (v{self.version})"
+
+    def is_reached(self, baseline, value):
+        """Whether the change from ``baseline`` to ``value`` reaches this MIC; None if unknown."""
+        if baseline is None or value is None:
+            return None
+        improvement = baseline - value
+        if improvement >= self.points:
+            return True
+        # Integer arithmetic: improvement / baseline ≥ percent / 100, without rounding.
+        return bool(
+            self.relative_percent
+            and improvement > 0
+            and improvement * 100 >= self.relative_percent * baseline
+        )
