@@ -6,7 +6,10 @@ from cases.models import FollowUp
 
 
 def context_for(user):
-    """Dashboard context for ``user``: for clinicians, follow-ups due now or overdue."""
+    """Dashboard context for ``user``: for clinicians, follow-ups due now or overdue; for
+    patients, their own check-ins open now (``checkins_due``)."""
+    if user.is_patient:
+        return {"checkins_due": list(FollowUp.objects.checkins_of(user).due().order_by("due_date"))}
     if not user.is_clinician:
         return {}
     rows = (

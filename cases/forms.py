@@ -245,6 +245,10 @@ class FollowUpForm(VersionedForm):
             self.fields[name].required = True
         if not self.instance.assessed_on:
             self.initial["assessed_on"] = timezone.localdate()
+        if self.instance.odi_answers:
+            # Derived from the patient's item marks (FollowUp.compute_odi): never typed as well.
+            self.fields["odi_score"].disabled = True
+            self.fields["odi_score"].help_text = "Computed from the patient's ODI answers."
 
 
 class EnteredInErrorForm(forms.Form):

@@ -15,6 +15,7 @@ dashboard can aggregate them in the database. They are never typed into a form.
 """
 
 import datetime
+import decimal
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases import odi
 from clinic.models import Patient
 
 # --- shared --------------------------------------------------------------------------------------
@@ -884,6 +886,78 @@ class AdverseEvent(ClinicalRecord):
         self.within_90_days = 0 <= days <= 90
 
 
+# --- check-in instruments (patient-reported outcomes) ---------------------------------------------
+
+
+def _odi_points(score):
+    """The stored ODI (whole points, half up) from cases.odi's score; None stays None."""
+    if score is None:
+        return None
+    return int(decimal.Decimal(str(score)).quantize(decimal.Decimal(1), decimal.ROUND_HALF_UP))
+
+
+class InstrumentCode(models.TextChoices):
+    ODI = "odi", "Oswestry Disability Index"
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_language(self, code, language):
+        """The active wording of ``code`` in ``language``, else in the site language, else None."""
+        rows = {i.language: i for i in self.active().filter(code=code)}
+        return rows.get(language) or rows.get(settings.LANGUAGE_CODE) or None
+
+
+class Instrument(models.Model):
+    """A questionnaire's licensed wording, loaded by ``manage.py load_instrument`` (never shipped).
+
+    ``sections`` is ``[{"code": "odi_01", "title": "…", "options": ["…" × 6]}, …]``; the format is
+    in cases/instrument_format.md. One version per code and language is active.
+    """
+
+    Code = InstrumentCode
+
+    code = models.CharField(max_length=10, choices=InstrumentCode)
+    version = models.CharField(max_length=40)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True)
+    sections = models.JSONField()
+    is_active = models.BooleanField(default=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version", "language"], name="instrument_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["code", "language"],
+                condition=Q(is_active=True),
+                name="instrument_one_active_per_language",
+            ),
+            choices_check("code", InstrumentCode, "instrument_code_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_code_display()} {self.version} ({self.language})"
+
+
+class CheckinReminder(models.Model):
+    """The one reminder a follow-up's check-in gets (send_checkin_reminders sends at most one)."""
+
+    follow_up = models.OneToOneField("FollowUp", on_delete=models.PROTECT, related_name="reminder")
+    sent_at = models.DateTimeField(default=timezone.now)
+    email = models.EmailField()
+
+    def __str__(self):
+        return f"Check-in reminder for follow-up {self.follow_up_id}"
+
+
 # --- follow-up -----------------------------------------------------------------------------------
 
 
@@ -894,6 +968,15 @@ class Timepoint(models.TextChoices):
     MONTHS_12 = "12m", "12 months"
     MONTHS_24 = "24m", "24 months"
 
+
+# The patient's name for each timepoint: "your 6-week check-in".
+CHECKIN_NAMES = {
+    Timepoint.WEEKS_2: "2-week",
+    Timepoint.WEEKS_6: "6-week",
+    Timepoint.MONTHS_3: "3-month",
+    Timepoint.MONTHS_12: "12-month",
+    Timepoint.MONTHS_24: "24-month",
+}
 
 # The follow-up schedule, in days after the anchor (procedure date, or decision date for patients
 # who were not operated): (target, window opens, window closes). The one table of it. Windows are
@@ -924,6 +1007,12 @@ class FollowUpQuerySet(ClinicalQuerySet):
     def due_or_overdue(self, today=None):
         today = today or timezone.localdate()
         return self.pending().filter(window_opens__lte=today)
+
+    def checkins_of(self, user):
+        """The follow-ups of ``user``'s own Patient record: the only ones they may answer."""
+        if not user.is_authenticated or not user.is_patient:
+            return self.none()
+        return self.valid().filter(patient__user=user, cancelled_at__isnull=True)
 
 
 class FollowUpSource(models.TextChoices):
@@ -994,6 +1083,10 @@ class FollowUp(ClinicalRecord):
     )
     global_perceived_effect = models.CharField(max_length=25, choices=GlobalEffect, blank=True)
     odi_score = odi_field()
+    # Patient check-ins: the ODI item marks ({section code: [marks]}), from which odi_score is
+    # derived (compute_odi), and the patient's unsubmitted answers, which count nowhere.
+    odi_answers = models.JSONField(default=dict, blank=True, editable=False)
+    checkin_draft = models.JSONField(default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = FollowUpQuerySet.as_manager()
@@ -1051,8 +1144,11 @@ class FollowUp(ClinicalRecord):
 
     def save(self, *args, **kwargs):
         self.compute_schedule()
+        self.compute_odi()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED}
+            if "odi_answers" in kwargs["update_fields"]:
+                kwargs["update_fields"].add("odi_score")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -1070,6 +1166,17 @@ class FollowUp(ClinicalRecord):
             day = getattr(self, name)
             if anchor is not None and day and day < self.anchor_day(anchor):
                 errors[name] = "This date cannot be before the procedure/decision."
+        if self.odi_answers:
+            try:
+                derived = self.odi_result().score
+            except ValueError as error:
+                errors["odi_answers"] = str(error)
+            else:
+                # The score is typed on paper-ODI follow-ups only: never both typed and derived.
+                if self.odi_score is not None and self.odi_score != _odi_points(derived):
+                    errors["odi_score"] = (
+                        "The ODI score is computed from the patient's answers; it cannot be typed."
+                    )
         if errors:
             raise ValidationError(errors)
 
@@ -1098,6 +1205,30 @@ class FollowUp(ClinicalRecord):
         self.due_date = self.anchor_date + datetime.timedelta(days=target)
         self.window_opens = self.anchor_date + datetime.timedelta(days=opens)
         self.window_closes = self.anchor_date + datetime.timedelta(days=closes)
+
+    def odi_result(self):
+        """The ODI scored from the item marks (cases.odi: the one place the scoring lives)."""
+        return odi.score(self.odi_answers or {})
+
+    def compute_odi(self):
+        """With item marks, odi_score is derived from them: computed here only."""
+        if self.odi_answers:
+            self.odi_score = _odi_points(self.odi_result().score)
+
+    @property
+    def odi_flag(self):
+        """ "ODI incomplete (n of 10 answered)" when the marks are too few to score, else ""."""
+        if not self.odi_answers:
+            return ""
+        result = self.odi_result()
+        if result.is_complete:
+            return ""
+        return f"ODI incomplete ({result.sections_answered} of {len(odi.SECTIONS)} answered)"
+
+    @property
+    def checkin_title(self):
+        """The patient's name for this timepoint: "Your 6-week check-in"."""
+        return f"Your {CHECKIN_NAMES[Timepoint(self.timepoint)]} check-in"
 
     @property
     def is_completed(self):

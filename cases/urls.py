@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from cases import checkins_views, views
 
 app_name = "cases"
 
@@ -30,6 +30,9 @@ urlpatterns = [
         views.entered_in_error,
         name="entered_in_error",
     ),
+    path("outcomes/", views_outcomes.outcome_dashboard, name="outcomes"),
     path("export/", views.export_index, name="export_index"),
     path("export/<slug:table>.csv", views.export_csv, name="export_csv"),
+    # The patient's own check-ins (patients only; see cases/checkins_views.py).
+    path("checkins/<int:pk>/", checkins_views.checkin, name="checkin"),
 ]

@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cases import export, queries, services
+from cases import checkins, export, queries, services
 from cases.forms import (
     AdverseEventForm,
     ConsultForm,
@@ -29,6 +29,7 @@ from cases.models import (
     Procedure,
     StaleRecordError,
 )
+from cases.outcomes import active_thresholds
 from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient
 
@@ -83,6 +84,9 @@ def patient_create(request):
 def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
     context = queries.patient_timeline(patient)
+    context["outcome_chart"] = checkins.outcome_chart(
+        context["follow_ups"], context["latest_consult"], active_thresholds()
+    )
     record_event(Action.VIEW, request=request, obj=patient, detail="patient record")
     return render(request, "cases/patient_detail.html", {"patient": patient, **context})
 

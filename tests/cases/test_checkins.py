@@ -1,0 +1,319 @@
+"""Patient check-ins: the patient answers their own due follow-up; drafts; ODI from item marks."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import checkins, odi, services
+from cases.forms import FollowUpForm
+from cases.models import FollowUp, Instrument
+from clinic.models import AuditEvent
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+PLACEHOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "odi_placeholder.json"
+
+
+def schedule_for(patient, specialist, days_ago=100):
+    """A MISS procedure ``days_ago`` days ago with its follow-ups (100 days: 3 months is due)."""
+    consult = factories.ConsultFactory(patient=patient, specialist=specialist)
+    decision = factories.CandidacyDecisionFactory(consult=consult)
+    procedure = factories.ProcedureFactory.build(
+        decision=decision,
+        surgeon=specialist,
+        procedure_date=timezone.localdate() - datetime.timedelta(days=days_ago),
+    )
+    services.record_procedure(procedure=procedure, by=specialist)
+    return procedure
+
+
+@pytest.fixture
+def due_checkin(patient, specialist):
+    procedure = schedule_for(patient, specialist)
+    return procedure.follow_ups.get(timepoint="3m")
+
+
+@pytest.fixture
+def odi_wording():
+    instrument, _ = checkins.load_instrument("odi", json.loads(PLACEHOLDER.read_text()))
+    return instrument
+
+
+def answers(**overrides):
+    data = {
+        "nrs_back": "2",
+        "nrs_leg": "1",
+        "daily_activities": "yes",
+        "returned_to_daily_activities_on": (
+            timezone.localdate() - datetime.timedelta(days=60)
+        ).isoformat(),
+        "work": "not_yet",
+        "returned_to_work_on": "",
+        "satisfaction": "1",
+        "global_perceived_effect": "much_improved",
+        "submit_checkin": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def url(follow_up):
+    return reverse("cases:checkin", args=[follow_up.pk])
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client_for, due_checkin):
+    response = client_for(None).get(url(due_checkin))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_patient_opens_their_own_checkin(client_for, patient_user, due_checkin):
+    response = client_for(patient_user).get(url(due_checkin))
+    assert response.status_code == 200
+    assert b"Your 3-month check-in" in response.content
+    assert AuditEvent.objects.filter(action="view", object_id=str(due_checkin.pk)).exists()
+
+
+def test_another_patient_gets_404_and_cannot_answer(client_for, other_patient_user, due_checkin):
+    client = client_for(other_patient_user)
+    assert client.get(url(due_checkin)).status_code == 404
+    assert client.post(url(due_checkin), answers()).status_code == 404
+    due_checkin.refresh_from_db()
+    assert due_checkin.completed_at is None
+    assert due_checkin.nrs_back is None
+
+
+@pytest.mark.parametrize("role", ["specialist", "editor"])
+def test_specialists_and_editors_are_refused(client_for, request, role, due_checkin):
+    response = client_for(request.getfixturevalue(role)).get(url(due_checkin))
+    assert response.status_code == 403
+
+
+# --- dashboard -----------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_patient_their_due_checkin_only(
+    client_for, patient_user, other_patient_user, specialist, due_checkin
+):
+    schedule_for(other_patient_user.patient, specialist)
+    response = client_for(patient_user).get("/")
+    assert response.context["checkins_due"] == [due_checkin]
+    assert b"Your 3-month check-in" in response.content
+    assert url(due_checkin).encode() in response.content
+
+
+def test_dashboard_shows_no_checkin_before_its_window_opens(client_for, patient_user, specialist):
+    schedule_for(patient_user.patient, specialist, days_ago=5)
+    response = client_for(patient_user).get("/")
+    assert response.context["checkins_due"] == []
+    assert b"check-in" not in response.content
+
+
+def test_specialist_dashboard_keeps_its_follow_ups(client_for, specialist, due_checkin):
+    response = client_for(specialist).get("/")
+    assert due_checkin in response.context["follow_ups_due"]
+    assert "checkins_due" not in response.context
+
+
+# --- submit --------------------------------------------------------------------------------------
+
+
+def test_submitted_checkin_completes_the_follow_up_as_patient_reported(
+    client_for, patient_user, due_checkin
+):
+    response = client_for(patient_user).post(url(due_checkin), answers())
+    assert response.status_code == 302
+    due_checkin.refresh_from_db()
+    assert due_checkin.source == FollowUp.Source.PATIENT
+    assert due_checkin.completed_at is not None
+    assert due_checkin.assessed_on == timezone.localdate()
+    assert (due_checkin.nrs_back, due_checkin.nrs_leg, due_checkin.satisfaction) == (2, 1, 1)
+    assert due_checkin.returned_to_work_on is None
+    assert due_checkin.odi_score is None
+    assert due_checkin.odi_answers == {}
+    event = AuditEvent.objects.get(action="create", object_id=str(due_checkin.pk))
+    assert event.user == patient_user
+    assert "2" not in event.detail
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"nrs_back": None}, "nrs_back"),
+        ({"nrs_leg": "11"}, "nrs_leg"),
+        ({"satisfaction": None}, "satisfaction"),
+        ({"global_perceived_effect": None}, "global_perceived_effect"),
+        ({"returned_to_daily_activities_on": ""}, "returned_to_daily_activities_on"),
+        (
+            {"returned_to_daily_activities_on": "2999-01-01"},
+            "returned_to_daily_activities_on",
+        ),
+        ({"work": "yes", "returned_to_work_on": "2001-01-01"}, "returned_to_work_on"),
+    ],
+)
+def test_invalid_answers_are_refused_and_nothing_is_saved(
+    client_for, patient_user, due_checkin, overrides, field
+):
+    response = client_for(patient_user).post(url(due_checkin), answers(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    due_checkin.refresh_from_db()
+    assert due_checkin.completed_at is None
+    assert due_checkin.nrs_back is None
+    assert due_checkin.version == 1
+
+
+def test_answered_checkin_cannot_be_answered_again(client_for, patient_user, due_checkin):
+    client = client_for(patient_user)
+    client.post(url(due_checkin), answers())
+    due_checkin.refresh_from_db()
+    version = due_checkin.version
+    response = client.post(url(due_checkin), answers(nrs_back="9"))
+    assert response.status_code == 200
+    assert b"You answered this check-in" in response.content
+    due_checkin.refresh_from_db()
+    assert due_checkin.nrs_back == 2
+    assert due_checkin.version == version
+    with pytest.raises(ValidationError):
+        form = checkins.CheckinForm(answers(), follow_up=due_checkin)
+        assert form.is_valid()
+        checkins.submit_checkin(follow_up=due_checkin, form=form, by=patient_user)
+
+
+def test_checkin_not_yet_open_offers_no_form(client_for, patient_user, specialist):
+    procedure = schedule_for(patient_user.patient, specialist, days_ago=5)
+    follow_up = procedure.follow_ups.get(timepoint="2w")
+    client = client_for(patient_user)
+    response = client.get(url(follow_up))
+    assert b"Send my check-in" not in response.content
+    client.post(url(follow_up), answers())
+    follow_up.refresh_from_db()
+    assert follow_up.completed_at is None
+
+
+# --- drafts --------------------------------------------------------------------------------------
+
+
+def test_partial_answers_are_kept_as_a_draft_not_a_result(client_for, patient_user, due_checkin):
+    client = client_for(patient_user)
+    response = client.post(url(due_checkin), {"nrs_back": "4", "save_draft": ""})
+    assert response.status_code == 302
+    due_checkin.refresh_from_db()
+    assert due_checkin.checkin_draft == {"nrs_back": 4}
+    assert due_checkin.nrs_back is None
+    assert due_checkin.completed_at is None
+    assert FollowUp.objects.due().filter(pk=due_checkin.pk).exists()
+    page = client.get(url(due_checkin))
+    assert page.context["form"]["nrs_back"].value() == 4
+    assert b"Draft saved" in client.get("/").content
+    assert AuditEvent.objects.filter(detail="check-in draft saved").count() == 1
+
+
+def test_a_draft_with_an_invalid_answer_is_refused(client_for, patient_user, due_checkin):
+    response = client_for(patient_user).post(url(due_checkin), {"nrs_back": "12", "save_draft": ""})
+    assert response.status_code == 200
+    due_checkin.refresh_from_db()
+    assert due_checkin.checkin_draft == {}
+
+
+def test_submitting_clears_the_draft(client_for, patient_user, due_checkin):
+    client = client_for(patient_user)
+    client.post(url(due_checkin), {"nrs_back": "4", "save_draft": ""})
+    client.post(url(due_checkin), answers())
+    due_checkin.refresh_from_db()
+    assert due_checkin.checkin_draft == {}
+    assert due_checkin.nrs_back == 2
+
+
+# --- ODI -----------------------------------------------------------------------------------------
+
+
+def test_without_loaded_wording_the_checkin_has_no_odi_part(client_for, patient_user, due_checkin):
+    response = client_for(patient_user).get(url(due_checkin))
+    assert response.context["form"].odi_fields == []
+    assert b"odi_01" not in response.content
+
+
+def test_odi_answers_are_scored_from_the_item_marks(
+    client_for, patient_user, due_checkin, odi_wording
+):
+    client = client_for(patient_user)
+    page = client.get(url(due_checkin))
+    assert b"Section 1 placeholder option 0" in page.content
+    marks = {code: "2" for code in odi.SECTIONS[:8]}  # 16 of 40 → 40 %
+    client.post(url(due_checkin), answers(**marks))
+    due_checkin.refresh_from_db()
+    assert due_checkin.odi_answers == {code: [2] for code in odi.SECTIONS[:8]}
+    assert due_checkin.odi_score == 40
+    assert due_checkin.odi_flag == ""
+
+
+def test_seven_odi_sections_are_flagged_not_scored(
+    client_for, patient_user, due_checkin, odi_wording
+):
+    marks = {code: "5" for code in odi.SECTIONS[:7]}
+    client_for(patient_user).post(url(due_checkin), answers(**marks))
+    due_checkin.refresh_from_db()
+    assert due_checkin.completed_at is not None
+    assert due_checkin.odi_score is None
+    assert due_checkin.odi_flag == "ODI incomplete (7 of 10 answered)"
+
+
+def test_double_marks_in_a_section_take_the_higher(due_checkin):
+    due_checkin.odi_answers = {code: [1] for code in odi.SECTIONS}
+    due_checkin.odi_answers["odi_01"] = [1, 4]  # 9 × 1 + 4 = 13 of 50 → 26 %
+    due_checkin.compute_odi()
+    assert due_checkin.odi_score == 26
+
+
+def test_odi_score_is_rounded_half_up(due_checkin):
+    due_checkin.odi_answers = {code: [1] for code in odi.SECTIONS[:8]}
+    due_checkin.odi_answers["odi_01"] = [2]  # 9 of 40 → 22.5 %
+    due_checkin.compute_odi()
+    assert due_checkin.odi_score == 23
+
+
+def test_a_typed_odi_total_beside_item_marks_is_refused(due_checkin):
+    due_checkin.odi_answers = {code: [2] for code in odi.SECTIONS}
+    due_checkin.odi_score = 70
+    with pytest.raises(ValidationError) as error:
+        due_checkin.clean()
+    assert "odi_score" in error.value.message_dict
+
+
+def test_specialist_can_still_type_a_paper_odi_total(specialist, due_checkin):
+    form = FollowUpForm(
+        {
+            "version": "1",
+            "assessed_on": timezone.localdate().isoformat(),
+            "nrs_back": "2",
+            "nrs_leg": "2",
+            "odi_score": "30",
+        },
+        instance=due_checkin,
+    )
+    assert form.is_valid(), form.errors
+    services.complete_follow_up(
+        follow_up=form.save(commit=False), expected_version=1, by=specialist
+    )
+    due_checkin.refresh_from_db()
+    assert due_checkin.odi_score == 30
+    assert due_checkin.odi_answers == {}
+
+
+def test_specialist_form_shows_a_patient_odi_as_computed_not_typed(
+    client_for, patient_user, due_checkin, odi_wording
+):
+    client_for(patient_user).post(url(due_checkin), answers(**{code: "2" for code in odi.SECTIONS}))
+    due_checkin.refresh_from_db()
+    form = FollowUpForm(instance=due_checkin)
+    assert form.fields["odi_score"].disabled
+    assert Instrument.objects.active().count() == 1
