@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import checkins_views, views
+from cases import checkins_views, views, views_outcomes
 
 app_name = "cases"
 
