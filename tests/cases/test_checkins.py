@@ -317,3 +317,89 @@ def test_specialist_form_shows_a_patient_odi_as_computed_not_typed(
     form = FollowUpForm(instance=due_checkin)
     assert form.fields["odi_score"].disabled
     assert Instrument.objects.active().count() == 1
+
+
+# --- the specialist's chart ----------------------------------------------------------------------
+
+
+def chart_of(response):
+    import re
+
+    match = re.search(
+        rb'<script id="outcome-chart-data" type="application/json">(.*?)</script>',
+        response.content,
+    )
+    assert match, "no chart data on the page"
+    return json.loads(match.group(1))
+
+
+def test_patient_page_charts_the_patients_answer_beside_the_baseline(
+    client_for, patient_user, specialist, due_checkin, odi_wording
+):
+    client_for(patient_user).post(url(due_checkin), answers(**{code: "1" for code in odi.SECTIONS}))
+    response = client_for(specialist).get(due_checkin.patient.get_absolute_url())
+    chart = chart_of(response)
+    assert chart["baseline"] == {"nrs_back": 3, "nrs_leg": 7, "odi": None}
+    assert chart["points"] == [
+        {
+            "label": "3 months",
+            "timepoint": "3m",
+            "assessed_on": timezone.localdate().isoformat(),
+            "source": "patient",
+            "nrs_back": 2,
+            "nrs_leg": 1,
+            "odi": 20,
+            "odi_flag": "",
+        }
+    ]
+    assert b"vendor/chart.js/chart.umd.js" in response.content
+    assert b"js/outcome-chart.js" in response.content
+    assert b'role="img"' in response.content
+    assert b'<th scope="row">3 months' in response.content
+
+
+def test_chart_band_is_baseline_minus_the_active_minimal_important_change(specialist, due_checkin):
+    from cases.outcomes import active_thresholds
+
+    thresholds = active_thresholds()
+    consult = due_checkin.procedure.decision.consult
+    chart = checkins.outcome_chart([], consult, thresholds)
+    assert chart["points"] == []
+    if "nrs_leg" not in thresholds:
+        pytest.fail("the default MIC set has an NRS leg threshold")
+    band = chart["bands"]["nrs_leg"]
+    threshold = thresholds["nrs_leg"]
+    needed = float(threshold.points)
+    if threshold.relative_percent:
+        needed = min(needed, float(threshold.relative_percent) * 7 / 100)
+    assert band["upper"] == 7
+    assert band["lower"] == pytest.approx(7 - needed)
+    assert "odi" not in chart["bands"]  # no baseline ODI, no band
+
+
+def test_entered_in_error_and_unanswered_follow_ups_are_not_charted(specialist, due_checkin):
+    chart = checkins.outcome_chart([due_checkin], None)
+    assert chart == {"baseline": None, "points": [], "bands": {}}
+
+
+def test_patient_page_without_outcomes_loads_no_chart_script(client_for, specialist):
+    patient = factories.PatientFactory()
+    response = client_for(specialist).get(patient.get_absolute_url())
+    assert b"No outcomes recorded yet" in response.content
+    assert b"chart.umd.js" not in response.content
+
+
+def test_patient_dashboard_query_count_does_not_grow_with_checkins(
+    client_for, patient_user, specialist, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr("clinic.middleware.SessionTimeoutMiddleware.SAVE_EVERY", 10**9)
+    client = client_for(patient_user)
+    schedule_for(patient_user.patient, specialist)
+    client.get("/")
+    with django_assert_num_queries(8) as small:
+        client.get("/")
+    schedule_for(patient_user.patient, specialist, days_ago=40)
+    schedule_for(patient_user.patient, specialist, days_ago=15)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get("/")
+    assert len(response.context["checkins_due"]) == 3

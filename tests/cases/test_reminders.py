@@ -1,0 +1,111 @@
+"""``send_checkin_reminders``: one email per due check-in, a link and no health information."""
+
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from cases.models import CheckinReminder, FollowUp
+from clinic.models import AuditEvent
+from tests.cases.test_checkins import answers, schedule_for, url
+
+pytestmark = pytest.mark.django_db
+
+
+def run():
+    out = StringIO()
+    call_command("send_checkin_reminders", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def due_checkin(patient, specialist):
+    return schedule_for(patient, specialist).follow_ups.get(timepoint="3m")
+
+
+def test_a_due_checkin_is_reminded_once_with_a_link_and_no_health_information(
+    settings, patient_user, due_checkin
+):
+    settings.SITE_URL = "https://portal.clinic.example"
+    assert run() == "Sent 1 check-in reminder.\n"
+    [email] = mail.outbox
+    assert email.to == [patient_user.email]
+    assert email.subject == "Your check-in is ready"
+    assert "https://portal.clinic.example/" in email.body
+    consult = due_checkin.procedure.decision.consult
+    for secret in ["3-month", "3 months", "MISS", "endoscop", "L4", "disc", "surgery", "procedure"]:
+        assert secret.lower() not in (email.subject + email.body).lower()
+    assert consult.level not in email.body
+    reminder = CheckinReminder.objects.get()
+    assert reminder.follow_up == due_checkin
+    assert (
+        AuditEvent.objects.filter(detail="check-in reminder", patient=due_checkin.patient).count()
+        == 1
+    )
+
+
+def test_running_twice_sends_nothing_new(patient_user, due_checkin):
+    run()
+    assert run() == "Sent 0 check-in reminders.\n"
+    assert len(mail.outbox) == 1
+    assert CheckinReminder.objects.count() == 1
+
+
+def test_answered_scheduled_and_cancelled_checkins_get_no_reminder(
+    client_for, patient_user, specialist, due_checkin
+):
+    client_for(patient_user).post(url(due_checkin), answers())
+    schedule_for(patient_user.patient, specialist, days_ago=3)  # 2 weeks not open yet
+    assert run() == "Sent 0 check-in reminders.\n"
+    assert mail.outbox == []
+
+
+def test_patients_without_a_login_an_email_or_an_active_account_get_no_reminder(
+    patient_user, other_patient_user, specialist, due_checkin
+):
+    from tests import factories
+
+    schedule_for(factories.PatientFactory(user=None), specialist)
+    other_patient_user.email = ""
+    other_patient_user.save()
+    schedule_for(other_patient_user.patient, specialist)
+    patient_user.is_active = False
+    patient_user.save()
+    assert run() == "Sent 0 check-in reminders.\n"
+    assert FollowUp.objects.due().count() == 3
+
+
+def test_a_failed_email_leaves_no_reminder_so_the_next_run_retries(
+    monkeypatch, patient_user, due_checkin
+):
+    def fail(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("cases.checkins.send_mail", fail)
+    with pytest.raises(OSError):
+        run()
+    assert not CheckinReminder.objects.exists()
+    monkeypatch.undo()
+    assert run() == "Sent 1 check-in reminder.\n"
+
+
+def test_reminder_queries_per_email_do_not_grow_with_patients(
+    patient_user, specialist, due_checkin
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    with CaptureQueriesContext(connection) as one:
+        run()
+    for _ in range(3):
+        user = factories.UserFactory()
+        factories.PatientFactory(user=user)
+        schedule_for(user.patient, specialist)
+    with CaptureQueriesContext(connection) as three:
+        assert run() == "Sent 3 check-in reminders.\n"
+    # One query finds the recipients; each email then costs the same few writes.
+    per_email = len(one.captured_queries) - 1
+    assert len(three.captured_queries) == 1 + 3 * per_email
