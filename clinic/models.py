@@ -120,6 +120,8 @@ class Patient(models.Model):
         ordering = ["family_name", "given_name", "id"]
         indexes = [
             models.Index(Lower("family_name"), Lower("given_name"), name="patient_name_idx"),
+            # Serves the patient list's ORDER BY, so a late page does not sort the whole table.
+            models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(
