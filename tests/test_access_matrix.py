@@ -97,6 +97,10 @@ MATRIX = {
     "cases:adverseevent_edit": ("pk=adverseevent", LOGIN, 403, 403, 403, 200, 200),
     "cases:followup_form": ("pk=followup", LOGIN, 403, 403, 403, 200, 200),
     "cases:entered_in_error": ("kind='consult' pk=consult", LOGIN, 403, 403, 403, 200, 200),
+    # the outcome dashboard: the clinical team in full, editors aggregate-only (test below)
+    "cases:outcomes": ("", LOGIN, 403, 403, 200, 200, 200),
+    # the patient's own check-ins: patients only, another patient's answers 404
+    "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
     "cases:export_index": ("", LOGIN, 403, 403, 403, 200, 200),
     "cases:export_csv": ("table='consults'", LOGIN, 403, 403, 403, 405, 405),
     # the Django admin: staff only (editors and specialists are staff), each model by permission
@@ -268,3 +272,18 @@ def test_a_patient_gets_404_for_another_patients_assignment(
     response = client_for(other_patient_user).get(url)
     assert response.status_code == 404
     assert objects["assignment"].version.title not in response.content.decode()
+
+
+@pytest.mark.parametrize("csv", [False, True])
+def test_editors_get_the_outcome_dashboard_suppressed_and_the_clinical_team_in_full(
+    client_for, editor, specialist, superuser, csv
+):
+    url = reverse("cases:outcomes") + ("?format=csv" if csv else "")
+    for user, full in ((editor, False), (specialist, True), (superuser, True)):
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        if csv:
+            suppressed = "suppressed" in response["Content-Disposition"]
+            assert suppressed is not full
+        else:
+            assert response.context["full"] is full
