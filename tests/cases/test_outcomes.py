@@ -3,6 +3,7 @@
 Every expected value below is computed by hand in the comments, from the fixture's table.
 """
 
+import csv
 import datetime
 
 import pytest
@@ -17,10 +18,12 @@ from cases.outcomes import (
     cohort,
     suppress,
 )
+from clinic.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+PAGE_QUERIES = 12
 TARGET_DAYS = {"2w": 14, "6w": 42, "3m": 91, "12m": 365}
 
 
@@ -381,3 +384,113 @@ def test_the_figures_take_the_same_few_queries_whatever_the_number_of_procedures
     assert results.figure("incision_length").miss.n + results.figure("incision_length").open.n == (
         count
     )
+
+
+# --- the dashboard page --------------------------------------------------------------------------
+
+URL = "/cases/outcomes/"
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/login" in response["Location"]
+
+
+def test_patients_cannot_open_the_dashboard(client_for, patient_user):
+    assert client_for(patient_user).get(URL).status_code == 403
+    assert client_for(patient_user).get(URL + "?format=csv").status_code == 403
+
+
+def test_a_specialist_sees_every_figure_with_its_n(client_for, specialist, fixture):
+    response = client_for(specialist).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Median incision length" in html
+    assert '10 mm <span class="text-body-secondary">(n = 5)</span>' in html
+    assert "Incisions as small as one inch" in html
+    assert TOO_FEW not in html
+    assert AuditEvent.objects.filter(
+        action="view", user=specialist, detail="outcome dashboard"
+    ).exists()
+
+
+def test_an_editor_sees_the_figures_suppressed(client_for, editor, fixture):
+    response = client_for(editor).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert TOO_FEW in html
+    assert "(n = 5)" not in html
+    assert "10 mm" not in html
+    assert response.context["results"].stay_distribution == {"miss": None, "open": None}
+
+
+def test_an_editor_sees_figures_from_ten_patients(client_for, editor):
+    for _ in range(10):
+        make_procedure(technique="tubular", incision=15, nights=0, baseline=(5, 7, 40))
+    html = client_for(editor).get(URL).content.decode()
+    assert "15 mm" in html
+
+
+def test_the_filters_reach_the_figures(client_for, specialist, fixture):
+    response = client_for(specialist).get(URL, {"technique": "tubular"})
+    assert response.context["results"].figure("incision_length").miss.n == 2
+    response = client_for(specialist).get(URL, {"specialist": specialist.pk})
+    assert response.context["results"].figure("incision_length").miss.n == 2
+
+
+def test_a_period_ending_before_it_starts_is_refused(client_for, specialist, fixture):
+    response = client_for(specialist).get(
+        URL, {"period_from": "2025-06-01", "period_to": "2025-01-01"}
+    )
+    assert "The period must start before it ends." in response.content.decode()
+    assert response.context["results"].figure("incision_length").miss.n == 5  # unfiltered
+
+
+def test_the_csv_holds_the_table_and_is_audited_as_an_export(client_for, specialist, fixture):
+    response = client_for(specialist).get(URL, {"format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(response.content.decode().splitlines()))
+    assert rows[0][:8] == [
+        "figure",
+        "measure",
+        "the article says",
+        "unit",
+        "MISS value",
+        "MISS n",
+        "open value",
+        "open n",
+    ]
+    incision = next(row for row in rows if row[0] == "incision_length")
+    assert incision[4:8] == ["10.0", "5", "35.0", "3"]
+    assert AuditEvent.objects.filter(
+        action="export", user=specialist, detail="outcome dashboard CSV"
+    ).exists()
+
+
+def test_an_editors_csv_is_suppressed(client_for, editor, fixture):
+    response = client_for(editor).get(URL, {"format": "csv"})
+    rows = list(csv.reader(response.content.decode().splitlines()))
+    incision = next(row for row in rows if row[0] == "incision_length")
+    assert incision[4:8] == [TOO_FEW, "< 10", TOO_FEW, "< 10"]
+    assert AuditEvent.objects.filter(action="export", user=editor).exists()
+
+
+def test_chart_data_goes_through_json_script(client_for, specialist, fixture):
+    html = client_for(specialist).get(URL).content.decode()
+    assert '<script id="outcome-data" type="application/json">' in html
+    assert "js/outcomes.js" in html
+    assert "vendor/chart.js/chart.umd.js" in html
+
+
+@pytest.mark.parametrize("count", [12, 40])
+def test_the_page_takes_the_same_queries_whatever_the_number_of_procedures(
+    count, client_for, specialist, django_assert_num_queries
+):
+    build(count)
+    client = client_for(specialist)
+    # Session, user, permissions (2), the five figure queries, the audit entry, the user's roles
+    # (navigation) and the specialist choices of the filter.
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(URL)
+    assert response.status_code == 200
