@@ -188,6 +188,21 @@ def test_answered_checkin_cannot_be_answered_again(client_for, patient_user, due
         checkins.submit_checkin(follow_up=due_checkin, form=form, by=patient_user)
 
 
+def test_two_tabs_sending_the_same_checkin_save_it_once(patient_user, due_checkin):
+    first = FollowUp.objects.get(pk=due_checkin.pk)
+    second = FollowUp.objects.get(pk=due_checkin.pk)
+    form = checkins.CheckinForm(answers(), follow_up=first)
+    assert form.is_valid()
+    checkins.submit_checkin(follow_up=first, form=form, by=patient_user)
+    late = checkins.CheckinForm(answers(nrs_back="8"), follow_up=second)
+    assert late.is_valid()
+    with pytest.raises(ValidationError):
+        checkins.submit_checkin(follow_up=second, form=late, by=patient_user)
+    due_checkin.refresh_from_db()
+    assert due_checkin.nrs_back == 2
+    assert AuditEvent.objects.filter(action="create", object_id=str(due_checkin.pk)).count() == 1
+
+
 def test_checkin_not_yet_open_offers_no_form(client_for, patient_user, specialist):
     procedure = schedule_for(patient_user.patient, specialist, days_ago=5)
     follow_up = procedure.follow_ups.get(timepoint="2w")
