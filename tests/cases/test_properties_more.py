@@ -1,0 +1,264 @@
+"""Property tests of the other clinical forms (the consult and follow-up forms are in
+test_properties.py): whatever is posted, the page either saves a valid record or shows errors —
+never a server error, never a partial write (rows and audit entries are counted before/after)."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from clinic.models import AuditEvent, Patient
+from education.models import Assignment
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Anything a browser (or someone without one) might send in a field.
+value = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.integers(min_value=-50, max_value=3000).map(str),
+    st.sampled_from(
+        ["", " ", "\x00", "on", "true", "L4-L5", "left", "miss", "favours", "2999-01-01",
+         "2020-02-30", "2024-01-01T10:00", "<script>alert(1)</script>", "x" * 300]
+    ),
+    st.dates().map(lambda d: d.isoformat()),
+)  # fmt: skip
+free_text = st.one_of(
+    st.none(),
+    st.text(max_size=300),
+    st.sampled_from(["", "   ", "\x00", "a\x00b", "é" * 2001, "x" * 4001, "<b>bold</b>"]),
+)
+
+
+def posted(data):
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def fields(names, strategy=value):
+    return st.fixed_dictionaries({}, optional=dict.fromkeys(names, strategy))
+
+
+def snapshot(*models):
+    """Row counts of the clinical tables and the audit trail: what a partial write would move."""
+    tables = (Patient, Consult, CandidacyDecision, Procedure, AdverseEvent, FollowUp, Assignment)
+    return {m.__name__: m._base_manager.count() for m in (*tables, AuditEvent)}
+
+
+def assert_saved_or_errors(response, before, *, created=None):
+    """200 with form errors and nothing written, or a redirect and one audited record."""
+    assert response.status_code in (200, 302), response.status_code
+    after = snapshot()
+    if response.status_code == 200:
+        form = response.context["form"]
+        assert form.errors or not form.is_bound  # an empty post shows the form again
+        assert after == before
+        return None
+    assert after["AuditEvent"] > before["AuditEvent"]
+    if created is not None:
+        assert after[created.__name__] == before[created.__name__] + 1
+        record = created._base_manager.latest("pk")
+        record.full_clean()
+        return record
+    return None
+
+
+PATIENT_FIELDS = ["mrn", "given_name", "family_name", "date_of_birth", "sex",
+                  "preferred_language", "email", "phone", "primary_specialist",
+                  "confirm_not_duplicate"]  # fmt: skip
+VALID_PATIENT = {
+    "mrn": "MRN-NEW-1",
+    "given_name": "Ana",
+    "family_name": "Silva",
+    "date_of_birth": "1970-05-01",
+    "sex": "female",
+    "preferred_language": "en",
+    "email": "",
+    "phone": "",
+}
+
+
+@SETTINGS
+@given(data=fields(PATIENT_FIELDS))
+def test_patient_registration_saves_a_valid_patient_or_shows_errors(client_for, specialist, data):
+    client = client_for(specialist)
+    before = snapshot()
+    response = client.post(reverse("cases:patient_create"), posted({**VALID_PATIENT, **data}))
+    assert_saved_or_errors(response, before, created=Patient)
+
+
+DECISION_FIELDS = ["outcome", "severity_assessment", "severity_note", "health_assessment",
+                   "health_note", "symptoms_assessment", "symptoms_note", "rationale",
+                   "red_flags_acknowledged", "assign_article"]  # fmt: skip
+
+
+@SETTINGS
+@given(data=fields(DECISION_FIELDS), rationale=free_text)
+def test_candidacy_decision_saves_a_valid_decision_or_shows_errors(
+    client_for, specialist, records, decision_data, data, rationale
+):
+    client = client_for(specialist)
+    before = snapshot()
+    post = posted({**decision_data, **data, "rationale": rationale})
+    response = client.post(reverse("cases:decision_create", args=[records["consult"].pk]), post)
+    decision = assert_saved_or_errors(response, before, created=CandidacyDecision)
+    if decision is not None:
+        assert decision.rationale.strip() and decision.rationale == decision.rationale.strip()
+        # Exactly one decision of the patient is current: the new one.
+        current = CandidacyDecision.objects.current().filter(patient=records["patient"])
+        assert list(current) == [decision]
+
+
+PROCEDURE_FIELDS = ["procedure_date", "surgeon", "technique", "level", "second_level", "side",
+                    "incision_length_mm", "skin_to_skin_minutes", "blood_loss_ml",
+                    "converted_to_open", "admitted_at", "discharged_at"]  # fmt: skip
+
+
+@SETTINGS
+@given(data=fields(PROCEDURE_FIELDS))
+def test_procedure_saves_a_valid_procedure_with_its_follow_ups_or_shows_errors(
+    client_for, specialist, procedure_data, data
+):
+    decision = factories.CandidacyDecisionFactory(
+        consult=factories.ConsultFactory(specialist=specialist)
+    )
+    client = client_for(specialist)
+    before = snapshot()
+    response = client.post(
+        reverse("cases:procedure_create", args=[decision.pk]), posted({**procedure_data, **data})
+    )
+    procedure = assert_saved_or_errors(response, before, created=Procedure)
+    if procedure is not None:
+        assert procedure.decision == decision
+        assert procedure.follow_ups.exists()  # scheduled in the same write
+
+
+ADVERSE_EVENT_FIELDS = ["event_type", "onset_date", "clavien_dindo_grade", "version"]
+
+
+@SETTINGS
+@given(data=fields(ADVERSE_EVENT_FIELDS), description=free_text)
+def test_adverse_event_saves_a_valid_event_or_shows_errors(
+    client_for, specialist, records, data, description
+):
+    procedure = records["procedure"]
+    valid = {
+        "event_type": "dural_tear",
+        "onset_date": procedure.procedure_date.isoformat(),
+        "clavien_dindo_grade": "I",
+    }
+    client = client_for(specialist)
+    before = snapshot()
+    response = client.post(
+        reverse("cases:adverseevent_create", args=[procedure.pk]),
+        posted({**valid, **data, "description": description}),
+    )
+    event = assert_saved_or_errors(response, before, created=AdverseEvent)
+    if event is not None:
+        assert event.procedure == procedure and event.patient == procedure.patient
+
+
+@SETTINGS
+@given(
+    kind=st.sampled_from(["consult", "decision", "procedure", "adverseevent", "followup"]),
+    reason=free_text,
+)
+def test_entered_in_error_marks_the_record_with_its_reason_or_shows_errors(
+    client_for, specialist, kind, reason
+):
+    consult = factories.ConsultFactory(specialist=specialist)
+    decision = factories.CandidacyDecisionFactory(consult=consult)
+    procedure = factories.ProcedureFactory(decision=decision)
+    record = {
+        "consult": consult,
+        "decision": decision,
+        "procedure": procedure,
+        "adverseevent": factories.AdverseEventFactory(procedure=procedure),
+        "followup": factories.FollowUpFactory(procedure=procedure),
+    }[kind]
+    model, version = type(record), record.version
+    client = client_for(specialist)
+    before = snapshot()
+    response = client.post(
+        reverse("cases:entered_in_error", args=[kind, record.pk]), posted({"reason": reason})
+    )
+    assert_saved_or_errors(response, before)
+    record = model._base_manager.get(pk=record.pk)
+    if response.status_code == 200:
+        assert not record.entered_in_error and record.version == version
+    else:
+        assert record.entered_in_error and record.entered_in_error_reason.strip()
+        assert record.entered_in_error_by == specialist and record.version == version + 1
+
+
+@SETTINGS
+@given(data=fields(["article"]), note=free_text)
+def test_assigning_reading_saves_an_assignment_or_shows_errors(
+    client_for, specialist, patient, data, note
+):
+    article = factories.published_article()
+    client = client_for(specialist)
+    before = snapshot()
+    response = client.post(
+        reverse("education:assign_article", args=[patient.pk]),
+        posted({"article": str(article.pk), **data, "note": note}),
+    )
+    if response.status_code == 302 and snapshot() == before:
+        pytest.fail("a redirect without an assignment")
+    assignment = assert_saved_or_errors(response, before, created=Assignment)
+    if assignment is not None:
+        assert assignment.patient == patient and assignment.version == article.published_version
+
+
+def _message_of(client, response):
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+@SETTINGS
+@given(question=free_text)
+def test_a_patients_question_is_saved_whole_or_refused_with_a_message(
+    client_for, patient_user, question
+):
+    assignment = factories.AssignmentFactory(patient=patient_user.patient)
+    client = client_for(patient_user)
+    before = snapshot()
+    response = client.post(
+        reverse("education:assignment_question", args=[assignment.pk]),
+        posted({"question": question}),
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    if snapshot() == before:
+        assert assignment.question == "" and assignment.asked_at is None
+        assert any("question" in m for m in _message_of(client, response))
+    else:
+        assert assignment.question == question.strip() and assignment.asked_at
+        assert 0 < len(assignment.question) <= 2000 and "\x00" not in assignment.question
+
+
+@SETTINGS
+@given(answer=free_text)
+def test_a_specialists_answer_is_saved_whole_or_refused_with_a_message(
+    client_for, specialist, patient_user, answer
+):
+    assignment = factories.AssignmentFactory(patient=patient_user.patient)
+    assignment.ask_question(by=patient_user, text="Can I drive after the operation?")
+    client = client_for(specialist)
+    before = snapshot()
+    response = client.post(
+        reverse("education:assignment_answer", args=[assignment.pk]), posted({"answer": answer})
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    if snapshot() == before:
+        assert assignment.answer == "" and assignment.answered_at is None
+        assert _message_of(client, response)
+    else:
+        assert assignment.answer == answer.strip() and assignment.answered_by == specialist
+        assert 0 < len(assignment.answer) <= 4000 and "\x00" not in assignment.answer
