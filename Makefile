@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PROD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
 	DJANGO_ALLOWED_HOSTS=portal.clinic.example DJANGO_REQUIRE_2FA=true
 
-.PHONY: run test test-browser lint format check install migrate seed clean
+.PHONY: run test test-browser lint format check install migrate seed clean soak
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -55,3 +55,10 @@ check: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache test-artifacts
+
+# Bounded load test on PostgreSQL (database clinic_soak), gunicorn on 127.0.0.1 only; not part
+# of `make test`. `make soak SOAK_TIME=1m SOAK_USERS=20`; figures in test-artifacts/soak/.
+SOAK_TIME ?= 5m
+SOAK_USERS ?= 50
+soak: install node_modules/.installed
+	SOAK_TIME=$(SOAK_TIME) SOAK_USERS=$(SOAK_USERS) bench/soak/run.sh
