@@ -32,6 +32,7 @@ clinical team (the editors' view and CSV, figures in articles) goes through :fun
 
 import dataclasses
 import datetime
+import functools
 import math
 import statistics
 
@@ -46,8 +47,9 @@ from cases.models import (
     Technique,
     Timepoint,
 )
+from education import figures
 
-MIN_CELL_SIZE = 10
+MIN_CELL_SIZE = figures.MIN_CELL_SIZE
 TOO_FEW = "too few to report"
 GROUPS = ("miss", "open")
 MISS_TECHNIQUES = tuple(t.value for t in Procedure.MISS_TECHNIQUES)
@@ -496,3 +498,62 @@ def clinic_figures(*, period_start=None, period_end=None, technique=None, specia
         period=period,
         thresholds=thresholds,
     )
+
+
+# --- figures inside articles ---------------------------------------------------------------------
+
+# [[figure:key]] in an article → (dashboard figure, the patient's sentence, the editor's note).
+# Articles speak of MISS, so the MISS figure is shown; always with its n, never below n = 10.
+ARTICLE_FIGURES = {
+    "same_day_discharge": (
+        "same_or_next_day_discharge",
+        "{value:.0f} % of patients who had minimally invasive surgery went home the same day or"
+        " the next",
+        "MISS: share home the same or the next day",
+    ),
+    "incision_length": (
+        "incision_length",
+        "half of the minimally invasive operations used an incision of {value:.0f} mm or less"
+        " (one inch is about 25 mm)",
+        "MISS: median incision length",
+    ),
+    "leg_pain_improvement": (
+        "leg_pain_mic_2_weeks",
+        "{value:.0f} % of patients had clearly less leg pain two weeks after minimally invasive"
+        " surgery",
+        "MISS: share with leg pain improved by the minimal important change at 2 weeks",
+    ),
+    "return_to_daily_activities": (
+        "return_to_daily_activities",
+        "half of the patients were back to their daily activities within {value:.0f} days of"
+        " minimally invasive surgery",
+        "MISS: median days to return to daily activities",
+    ),
+    "surgical_site_infection": (
+        "surgical_site_infection_90_days",
+        "{value:.1f} % of minimally invasive operations were followed by a wound infection"
+        " within 90 days",
+        "MISS: surgical-site infections within 90 days",
+    ),
+    "satisfied_12_months": (
+        "satisfied_12_months",
+        "{value:.0f} % of patients were satisfied with their minimally invasive surgery a year"
+        " later",
+        "MISS: share satisfied at 12 months",
+    ),
+}
+
+
+def article_figure(key):
+    """The provider behind ``[[figure:key]]``: ``(sentence, n, period)`` or None."""
+    figure_key, text, _ = ARTICLE_FIGURES[key]
+    results = clinic_figures()
+    cell = results.figure(figure_key).miss
+    if suppress(cell.value, cell.n) is None:
+        return None
+    return text.format(value=cell.value), cell.n, results.period
+
+
+def register_article_figures():
+    for key, (_, _, description) in ARTICLE_FIGURES.items():
+        figures.register(key, functools.partial(article_figure, key), description=description)

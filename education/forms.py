@@ -1,6 +1,7 @@
 from django import forms
 
 from clinic.models import Patient
+from education import figures
 from education.models import Article, ArticleVersion, Topic
 
 
@@ -32,8 +33,31 @@ class VersionForm(forms.ModelForm):
         }
         help_texts = {
             "body_markdown": "Markdown: ## headings, **bold**, *italic*, - lists, [links](https://…),"
-            " tables. Other HTML is removed."
+            " tables. Other HTML is removed. A live clinic figure: [[figure:key]] on a line of"
+            " its own."
         }
+
+    def clean_body_markdown(self):
+        text = self.cleaned_data["body_markdown"]
+        errors = []
+        unknown = figures.unknown_keys(text)
+        if unknown:
+            known = ", ".join(figures.available()) or "none"
+            errors.append(
+                "Unknown clinic figure: "
+                + ", ".join(f"[[figure:{key}]]" for key in unknown)
+                + f". Available figures: {known}."
+            )
+        inline = figures.inline_keys(text)
+        if inline:
+            errors.append(
+                "Put each clinic figure on a line of its own, with a blank line before and after: "
+                + ", ".join(f"[[figure:{key}]]" for key in inline)
+                + "."
+            )
+        if errors:
+            raise forms.ValidationError(errors)
+        return text
 
 
 class ReviewNoteForm(forms.Form):

@@ -494,3 +494,39 @@ def test_the_page_takes_the_same_queries_whatever_the_number_of_procedures(
     with django_assert_num_queries(PAGE_QUERIES):
         response = client.get(URL)
     assert response.status_code == 200
+
+
+# --- figures inside articles ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def seed_article(db):
+    from pathlib import Path
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    cache.clear()
+    content = Path(__file__).resolve().parents[2] / "education" / "content"
+    call_command("import_articles", str(content), verbosity=0)
+    yield "/education/articles/miss-spinal-herniations/"
+    cache.clear()
+
+
+@pytest.mark.parametrize(("n", "shown"), [(9, False), (10, True)])
+def test_the_seed_article_shows_the_clinics_discharge_figure_from_ten_patients(
+    n, shown, client, seed_article
+):
+    for i in range(n):
+        make_procedure(technique="tubular", incision=15, nights=i % 2, baseline=(5, 7, 40))
+    # Under the open procedure's own figure nothing changes: the article speaks of MISS.
+    make_procedure(technique="open", incision=40, nights=3, baseline=(5, 7, 40))
+    html = client.get(seed_article).content.decode()
+    year = (timezone.localdate() - datetime.timedelta(days=400)).year
+    sentence = (
+        "At this clinic: 100 % of patients who had minimally invasive surgery went home the same"
+        f" day or the next — {n} patients, {year}."
+    )
+    assert (sentence in html) is shown
+    assert "[[figure:" not in html
+    assert "Patients often go home on the same day or the following day" in html

@@ -1,0 +1,11 @@
+from django import template
+
+from education import figures
+
+register = template.Library()
+
+
+@register.filter
+def live_figures(body_html):
+    """An article body with its ``[[figure:key]]`` paragraphs filled in now (or left out)."""
+    return figures.render_figure_tokens(body_html)
