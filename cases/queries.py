@@ -91,7 +91,10 @@ def patient_timeline(patient):
     )
     follow_ups = list(
         FollowUp.objects.filter(patient=patient).select_related(
-            "procedure", "decision", "entered_in_error_by"
+            # The decision's consult holds the baseline for the MIC flags.
+            "procedure__decision__consult",
+            "decision__consult",
+            "entered_in_error_by",
         )
     )
     events = (

@@ -84,9 +84,12 @@ def patient_create(request):
 def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
     context = queries.patient_timeline(patient)
+    thresholds = active_thresholds()
     context["outcome_chart"] = checkins.outcome_chart(
-        context["follow_ups"], context["latest_consult"], active_thresholds()
+        context["follow_ups"], context["latest_consult"], thresholds
     )
+    for follow_up in context["follow_ups"]:
+        follow_up.mic = follow_up.mic_reached(thresholds)  # shown on the timeline
     record_event(Action.VIEW, request=request, obj=patient, detail="patient record")
     return render(request, "cases/patient_detail.html", {"patient": patient, **context})
 

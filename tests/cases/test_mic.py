@@ -167,3 +167,11 @@ def test_only_superusers_see_the_thresholds_in_the_admin(client_for, specialist,
     response = client_for(superuser).get(url)
     assert response.status_code == 200
     assert b"ostelo-2008" in response.content
+
+
+def test_the_patient_page_shows_each_follow_ups_flags(client_for, specialist):
+    follow_up = completed_follow_up(nrs_back=5, nrs_leg=3, odi_score=41)
+    follow_up.patient.primary_specialist = specialist
+    follow_up.patient.save()
+    html = client_for(specialist).get(f"/cases/patients/{follow_up.patient_id}/").content.decode()
+    assert "Minimal important change reached: back no, leg yes, ODI no" in html
