@@ -5,6 +5,7 @@ that some follow-ups are due and some overdue on the specialist's dashboard.
 """
 
 import datetime
+import random
 
 from django.utils import timezone
 
@@ -221,3 +222,124 @@ def seed(*, accounts, stdout):
         STATES[state](patient, specialist)
         created += 1
     stdout.write(f"Cases: {created} demo patient record(s) created.")
+    seed_outcomes(specialist=specialist, stdout=stdout)
+
+
+# --- outcome figures -----------------------------------------------------------------------------
+# Enough operated patients (invented, MRN DEMO-OUT-…) for the outcome dashboard and the figures
+# in the seed article to show numbers rather than "too few to report". Values are made up but
+# plausible; a fixed random seed keeps them the same on every run.
+
+# With the other demo patients, every group reaches n ≥ 10; few enough to keep seed_demo quick.
+OUTCOME_MISS = 10
+OUTCOME_OPEN = 10
+GIVEN = ["Alex", "Sam", "Robin", "Kim", "Jordan", "Maria", "Ahmed", "Li", "Olga", "Noor", "Ines"]
+FAMILY = ["Berg", "Costa", "Dubois", "Evans", "Fischer", "Haddad", "Ivanova", "Jensen", "Khan"]
+MISS_TECHNIQUES = [
+    Procedure.Technique.FE_TRANSFORAMINAL,
+    Procedure.Technique.FE_INTERLAMINAR,
+    Procedure.Technique.TUBULAR,
+]
+
+
+def _outcome_case(patient, specialist, index, is_miss, rng):
+    days_ago = 420 + index * 12  # all past their 12-month follow-up; 24 months not yet due
+    consult = _consult(
+        patient,
+        specialist,
+        days_ago + 30,
+        nrs_back=rng.randint(3, 6),
+        nrs_leg=rng.randint(6, 9),
+        odi_score=rng.randint(34, 60),
+    )
+    outcome = "miss" if is_miss else "open"
+    decision = _decide(
+        consult, specialist, outcome, "Demo case for the outcome figures.", days_ago + 20
+    )
+    technique = MISS_TECHNIQUES[index % 3] if is_miss else Procedure.Technique.OPEN
+    day = _days_ago(days_ago)
+    nights = rng.choice([0, 0, 0, 1, 1, 2]) if is_miss else rng.choice([1, 2, 2, 3, 4])
+    procedure = _procedure(
+        decision,
+        specialist,
+        days_ago,
+        technique,
+        incision_length_mm=(
+            rng.randint(7, 10)
+            if technique in MISS_TECHNIQUES[:2]
+            else rng.randint(18, 24)
+            if is_miss
+            else rng.randint(30, 45)
+        ),
+        discharged_at=_at(day + datetime.timedelta(days=nights), 11 if nights else 17),
+        converted_to_open=is_miss and index == 5,
+    )
+    back, leg, odi = consult.nrs_back, consult.nrs_leg, consult.odi_score
+    gain = (2, 5, 6) if is_miss else (1, 4, 5)  # leg-pain improvement at 2 weeks, 3 and 12 months
+    after = datetime.timedelta
+    # Return dates are reported at the 3-month visit (day 91); the 6-week visit was missed.
+    daily = rng.randint(4, 20) if is_miss else rng.randint(14, 40)
+    work = rng.randint(18, 45) if is_miss else rng.randint(40, 80)
+    procedure.follow_ups.get(timepoint="6w").cancel(reason="Not attended (demo).")
+    for timepoint, leg_gain, extra in (
+        ("2w", gain[0], {}),
+        (
+            "3m",
+            gain[1],
+            {
+                "returned_to_daily_activities_on": day + after(daily),
+                "returned_to_work_on": day + after(work),
+                "odi_score": max(odi - rng.randint(15, 30), 0),
+                "satisfaction": rng.choice([1, 1, 2, 2, 3] if is_miss else [1, 2, 2, 3, 4]),
+            },
+        ),
+        (
+            "12m",
+            gain[2],
+            {
+                "odi_score": max(odi - rng.randint(20, 34), 0),
+                "satisfaction": rng.choice([1, 1, 1, 2, 3] if is_miss else [1, 2, 2, 3, 4]),
+            },
+        ),
+    ):
+        _complete(
+            procedure,
+            timepoint,
+            specialist,
+            nrs_back=max(back - rng.randint(1, 3), 0),
+            nrs_leg=max(leg - leg_gain + rng.randint(-1, 1), 0),
+            **extra,
+        )
+    if (is_miss and index in (3, 9)) or (not is_miss and index in (2, 7)):
+        event = AdverseEvent(
+            procedure=procedure,
+            event_type=AdverseEvent.Type.SSI if index != 3 else AdverseEvent.Type.DURAL_TEAR,
+            onset_date=day + datetime.timedelta(days=rng.randint(3, 25)),
+            clavien_dindo_grade=AdverseEvent.Grade.II,
+        )
+        services.record_adverse_event(adverse_event=event, by=specialist)
+
+
+def seed_outcomes(*, specialist, stdout):
+    """Operated demo patients with complete follow-up, for the outcome figures (idempotent)."""
+    created = 0
+    for index in range(OUTCOME_MISS + OUTCOME_OPEN):
+        is_miss = index < OUTCOME_MISS
+        number = index if is_miss else index - OUTCOME_MISS
+        mrn = f"DEMO-OUT-{'M' if is_miss else 'O'}{number + 1:02d}"
+        patient, _ = Patient.objects.get_or_create(
+            mrn=mrn,
+            defaults={
+                "given_name": GIVEN[index % len(GIVEN)],
+                "family_name": FAMILY[index % len(FAMILY)],
+                "date_of_birth": datetime.date(1950 + index, 1 + index % 12, 1 + index % 28),
+                "sex": "female" if index % 2 else "male",
+                "email": f"{mrn.lower()}@example.org",
+                "primary_specialist": specialist,
+            },
+        )
+        if Consult.objects.filter(patient=patient).exists():
+            continue
+        _outcome_case(patient, specialist, number, is_miss, random.Random(mrn))  # noqa: S311
+        created += 1
+    stdout.write(f"Cases: {created} demo patient(s) for the outcome figures created.")

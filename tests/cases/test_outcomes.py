@@ -530,3 +530,19 @@ def test_the_seed_article_shows_the_clinics_discharge_figure_from_ten_patients(
     assert (sentence in html) is shown
     assert "[[figure:" not in html
     assert "Patients often go home on the same day or the following day" in html
+
+
+def test_the_demo_has_enough_operated_patients_for_numbers_and_is_idempotent(specialist):
+    import io
+
+    from cases import demo
+    from clinic.models import Patient
+
+    demo.seed_outcomes(specialist=specialist, stdout=io.StringIO())
+    demo.seed_outcomes(specialist=specialist, stdout=io.StringIO())
+    assert Patient.objects.filter(mrn__startswith="DEMO-OUT-").count() == 20
+    results = clinic_figures().suppressed()
+    for key in ("same_or_next_day_discharge", "leg_pain_mic_2_weeks", "satisfied_12_months"):
+        assert results.figure(key).display("miss") != TOO_FEW
+        assert results.figure(key).display("open") != TOO_FEW
+    assert not FollowUp.objects.due_or_overdue().filter(patient__mrn__startswith="DEMO-OUT-")
