@@ -1,0 +1,329 @@
+"""Stored XSS in Chromium: every free-text field one person writes and another reads.
+
+More than 40 known payloads (script tags, event handlers, javascript: URLs, SVG/MathML, encoded
+and broken markup, template-injection strings, CSS expressions) are saved through the real
+forms (each field at least once) or, for the remaining batches, through the models, then every
+page that shows them is opened in Chromium with a dialog handler and a ``window.__xss`` trap.
+
+The CSP would stop most inline payloads even if a template forgot to escape, so the pages are
+opened with the CSP bypassed (``bypass_csp``): what is tested is the escaping and sanitising
+itself. The CSP header is checked separately on every one of those pages. On top of the trap,
+the DOM is searched for anything a payload could have injected (on* attributes, inline scripts,
+javascript: URLs, frames, style attributes), so a payload that would only run on a click fails
+too. The first test shows the trap fires on the same payloads when they are not escaped.
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from clinic.models import Patient, User
+from education.models import Article, ArticleVersion, Assignment
+
+SENTINEL = "XSS{{7*7}}"  # shown literally on every page that shows a batch; "XSS49" = evaluated
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<script>window.__xss=1</script>",
+    "<SCRIPT SRC=//xss.invalid/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    '<img src=x onerror="window.__xss=1">',
+    "<img src=x onerror=alert`1`>",
+    '<img src="x" onerror="&#97;lert(1)">',
+    "<IMG SRC=JaVaScRiPt:alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>window.__xss=1</script></svg>",
+    '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">svg link</text></a></svg>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table>"
+    "</mtext></math>",
+    '<math href="javascript:alert(1)">math link</math>',
+    "<body onload=alert(1)>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>parent.__xss=1</script>"></iframe>',
+    '<a href="javascript:alert(1)">js link</a>',
+    '<a href="jav&#x09;ascript:alert(1)">tab link</a>',
+    '<a href="&#106;avascript:alert(1)">entity link</a>',
+    "[md link](javascript:alert(1))",
+    "[md link 2](JaVaScRiPt:window.__xss=1)",
+    "![md image](javascript:alert(1))",
+    "[data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<details open ontoggle=alert(1)>",
+    "<input autofocus onfocus=alert(1)>",
+    "<select autofocus onfocus=window.__xss=1></select>",
+    "<video><source onerror=alert(1)></video>",
+    "<audio src=x onerror=alert(1)>",
+    "<marquee onstart=alert(1)>marquee</marquee>",
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><button>form</button></form>',
+    '<button formaction="javascript:alert(1)">formaction</button>',
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    '<img """><script>alert(1)</script>">',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
+    '<div style="background:url(javascript:alert(1))">css url</div>',
+    '<div style="width: expression(alert(1))">css expression</div>',
+    "<style>@import 'javascript:alert(1)'; body{background:red}</style>",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e",
+    "javascript:alert(1)",
+    "${7*7} #{7*7} <%= 7*7 %> {% debug %} {{ request }}",
+]
+assert len(PAYLOADS) >= 40
+
+# Anything on the page a payload could have injected (the portal itself has none of these).
+INJECTED = """() => {
+  const found = [];
+  const urlAttrs = ["href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"];
+  for (const el of document.querySelectorAll("*")) {
+    const tag = el.tagName.toLowerCase();
+    if (["iframe", "frame", "object", "embed", "base", "marquee"].includes(tag)) found.push(tag);
+    if (tag === "style" || (tag === "meta" && el.closest("body"))) found.push(tag);
+    if (tag === "script") {
+      const type = el.getAttribute("type");
+      const src = el.getAttribute("src") || "";
+      if (!src && type !== "application/json") found.push("inline script");
+      if (src && !src.startsWith("/static/") && !src.startsWith(location.origin + "/static/"))
+        found.push("script " + src);
+    }
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, "").toLowerCase();
+      if (name.startsWith("on")) found.push(tag + " " + name);
+      // (Chart.js sizes its canvas through the CSSOM, which the CSP allows.)
+      if (name === "style" && tag !== "canvas") found.push(tag + " style=");
+      if (urlAttrs.includes(name) && /^(javascript|vbscript|data:text\\/html)/.test(value))
+        found.push(tag + " " + name + "=" + value.slice(0, 30));
+    }
+  }
+  return found;
+}"""
+
+
+def batches(limit, payloads=PAYLOADS):
+    """The payloads in as few texts of at most ``limit`` characters as fit, one per line, each
+    text starting with the sentinel."""
+    texts, current = [], SENTINEL
+    for payload in payloads:
+        if len(current) + 2 + len(payload) > limit:
+            texts.append(current)
+            current = SENTINEL
+        current += "\n\n" + payload
+    return [*texts, current]
+
+
+@pytest.fixture
+def page(browser):
+    """A page with the CSP bypassed (see the module docstring), a dialog log and the trap."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.dialogs = []
+
+    def on_dialog(dialog):
+        page.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.add_init_script("window.__xss = 0;")
+    yield page
+    context.close()
+
+
+def assert_inert(page, url, *, shows=SENTINEL):
+    """Open ``url``: it shows the payloads, with the CSP header, and none of them ran."""
+    response = page.goto(url)
+    assert response.status == 200, url
+    policy = response.headers.get("content-security-policy", "")
+    assert "script-src 'self'" in policy, url
+    page.wait_for_timeout(150)  # autofocus / onload handlers would have run by now
+    assert page.dialogs == [], url
+    assert page.evaluate("window.__xss") == 0, url
+    assert page.evaluate(INJECTED) == [], url
+    text = page.inner_text("body")
+    assert "XSS49" not in text
+    if shows:
+        assert shows in text, f"{url} does not show the saved text"
+
+
+def as_user(page, login, username):
+    """Log out (if logged in) and log ``username`` in through the login form."""
+    if page is not None:
+        page.context.clear_cookies()
+    return login(username)
+
+
+def test_the_trap_catches_the_payloads_when_they_are_not_escaped(page):
+    """Without escaping (and without a CSP), the same payloads do fire: the trap works."""
+    page.set_content("<!doctype html><body>" + "\n".join(PAYLOADS) + "</body>")
+    page.wait_for_timeout(300)
+    assert page.dialogs, "no alert() fired"
+    assert page.evaluate("window.__xss") == 1
+    assert len(page.evaluate(INJECTED)) > 20
+
+
+def test_article_text_and_review_note_never_run_as_script(login, live_server):
+    url = live_server.url
+    page = as_user(None, login, "editor")
+    # The editor writes the article through the real form.
+    page.goto(f"{url}{reverse('education:article_create')}")
+    page.fill("[name=article-slug]", "xss-article")
+    page.fill("[name=version-title]", f"{SENTINEL} <script>alert(1)</script>")
+    page.fill("[name=version-summary]", '<img src=x onerror=alert(1)> "><svg onload=alert(1)>')
+    page.fill("[name=version-body_markdown]", batches(100_000)[0])
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    version = ArticleVersion.objects.get(article__slug="xss-article")
+    assert version.body_markdown.startswith(SENTINEL)
+    editor = User.objects.get(username="editor")
+    version.submit_for_review(by=editor)
+
+    # The specialist reviews it (and writes a note back through the approve form).
+    page = as_user(page, login, "specialist")
+    detail = f"{url}{reverse('education:version_detail', args=[version.pk])}"
+    assert_inert(page, detail)
+    assert_inert(page, f"{url}{reverse('education:version_preview', args=[version.pk])}")
+    page.goto(detail)
+    page.fill("[name=note]", batches(100_000)[0])
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved.")).to_be_visible()
+
+    # The editor reads the note; the article goes live; patients and the public read it.
+    page = as_user(page, login, "editor")
+    assert_inert(page, detail)
+    version.refresh_from_db()
+    version.go_live(by=editor)
+    article = Article.objects.get(slug="xss-article")
+    page = as_user(page, login, "patient")
+    assert_inert(page, f"{url}{article.get_absolute_url()}")
+    assert_inert(page, f"{url}{reverse('education:library')}")
+    page.context.clear_cookies()
+    assert_inert(page, f"{url}{article.get_absolute_url()}")
+
+
+def test_reading_note_question_and_answer_never_run_as_script(login, live_server):
+    url = live_server.url
+    patient = Patient.objects.get(user__username="patient")
+    article = Article.objects.published().order_by("pk").first()
+
+    # The specialist assigns reading with a note, through the form.
+    page = as_user(None, login, "specialist")
+    page.goto(f"{url}{reverse('education:assign_article', args=[patient.pk])}")
+    page.select_option("[name=article]", str(article.pk))
+    notes = batches(1800)  # the browser sends \r\n: room for it
+    page.fill("[name=note]", notes[0])
+    page.get_by_role("button", name="Assign").click()
+    expect(page.get_by_text("Assigned to")).to_be_visible()
+    assignment = Assignment.objects.filter(patient=patient).latest("pk")
+    assert assignment.note.replace("\r\n", "\n") == notes[0]
+    reading = f"{url}{assignment.get_absolute_url()}"
+
+    # The patient reads each batch of the note, and asks a question through the form.
+    page = as_user(page, login, "patient")
+    for note in notes:
+        assignment.note = note
+        assignment.save(update_fields=["note"])
+        assert_inert(page, reading)
+    questions = batches(1800)
+    page.get_by_text("I have a question").click()
+    page.get_by_label("Your question").fill(questions[0])
+    page.get_by_role("button", name="Send my question").click()
+    expect(page.get_by_text("Your question was sent to your care team.")).to_be_visible()
+
+    # The specialist reads every batch of the question, then answers through the form.
+    page = as_user(page, login, "specialist")
+    for question in questions[1:]:
+        assert_inert(page, reading)
+        assignment.refresh_from_db()
+        assignment.question = question
+        assignment.save(update_fields=["question"])
+    assert_inert(page, reading)
+    assert_inert(page, f"{url}/", shows=None)  # the dashboard lists open questions
+    answers = batches(3800)
+    page.goto(reading)
+    page.get_by_label("Your answer").fill(answers[0])
+    page.get_by_role("button", name="Send answer").click()
+    expect(page.get_by_text("Answer sent.")).to_be_visible()
+
+    page = as_user(page, login, "patient")
+    for answer in answers:
+        assignment.refresh_from_db()
+        assignment.answer = answer
+        assignment.save(update_fields=["answer"])
+        assert_inert(page, reading)
+
+
+def test_clinical_free_text_never_runs_as_script(login, live_server):
+    """Consult notes, decision rationale, entered-in-error reasons and patient names, written
+    by one specialist and read by another (and by the superuser)."""
+    url = live_server.url
+    patient = Patient.objects.get(user__username="patient")
+    consult = patient.consults.order_by("pk").first()
+    decision = consult.decisions.order_by("pk").last()
+    text = batches(100_000)[0]
+
+    page = as_user(None, login, "specialist")
+    # Consult notes through the edit form.
+    page.goto(f"{url}{reverse('cases:consult_edit', args=[consult.pk])}")
+    page.fill("[name=notes]", text)
+    page.get_by_role("button", name="Save consult").click()
+    expect(page.get_by_text("Consult updated.")).to_be_visible()
+    # Decision rationale through the amend form.
+    page.goto(f"{url}{reverse('cases:decision_amend', args=[decision.pk])}")
+    page.fill("[name=rationale]", text)
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    new_decision = patient.decisions.order_by("pk").last()
+    assert new_decision.rationale.replace("\r\n", "\n") == text
+    # An entered-in-error reason through its form (255 characters: the first batch), on a
+    # follow-up; the other batches on further records, through the model.
+    reasons = batches(200)
+    follow_ups = list(patient.follow_ups.valid().order_by("pk")[: len(reasons)])
+    page.goto(f"{url}{reverse('cases:entered_in_error', args=['followup', follow_ups[0].pk])}")
+    page.fill("[name=reason]", reasons[0])
+    page.get_by_role("button", name="Mark as entered in error").click()
+    expect(page.get_by_text("marked entered in error")).to_be_visible()
+    specialist = User.objects.get(username="specialist")
+    for follow_up, reason in zip(follow_ups[1:], reasons[1:], strict=False):
+        follow_up.mark_entered_in_error(by=specialist, reason=reason)
+    saved = {f.entered_in_error_reason.replace("\r\n", "\n") for f in patient.follow_ups.all()}
+    assert set(reasons[: len(follow_ups)]) <= saved
+    # A patient registered with a payload for a name.
+    Patient.objects.create(
+        mrn="XSS-1",
+        given_name="<img src=x onerror=alert(1)>",
+        family_name=SENTINEL + "<script>alert(1)</script>",
+        date_of_birth="1970-01-01",
+        sex="female",
+        primary_specialist=specialist,
+    )
+
+    for username in ("specialist", "admin"):
+        page = as_user(page, login, username)
+        assert_inert(page, f"{url}{reverse('cases:consult_detail', args=[consult.pk])}")
+        assert_inert(page, f"{url}{reverse('cases:decision_detail', args=[new_decision.pk])}")
+        assert_inert(page, f"{url}{reverse('cases:patient_detail', args=[patient.pk])}")
+        assert_inert(page, f"{url}{reverse('cases:patient_list')}?q=XSS")
+
+
+def test_failed_login_usernames_never_run_as_script_in_the_audit_trail(login, live_server):
+    """Anyone can type a payload as a username; the superuser reads it in the audit trail."""
+    url = live_server.url
+    page = as_user(None, login, "admin")
+    page.context.clear_cookies()
+    usernames = [f"{SENTINEL}<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                 '"><svg onload=window.__xss=1>']  # fmt: skip
+    for username in usernames:
+        page.goto(f"{url}/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill("wrong password")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_label("Username")).to_be_visible()
+    page = login("admin")
+    assert_inert(page, f"{url}{reverse('audit_trail')}?action=login_failed")
