@@ -60,5 +60,5 @@ clean:
 # of `make test`. `make soak SOAK_TIME=1m SOAK_USERS=20`; figures in test-artifacts/soak/.
 SOAK_TIME ?= 5m
 SOAK_USERS ?= 50
-soak: install node_modules/.installed
+soak: install
 	SOAK_TIME=$(SOAK_TIME) SOAK_USERS=$(SOAK_USERS) bench/soak/run.sh
