@@ -17,8 +17,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from cases.models import Procedure
 from clinic.models import Patient, User
 from education.models import Article, ArticleVersion, Assignment
+from tests import factories
 
 SENTINEL = "XSS{{7*7}}"  # shown literally on every page that shows a batch; "XSS49" = evaluated
 PAYLOADS = [
@@ -277,6 +279,9 @@ def test_clinical_free_text_never_runs_as_script(login, live_server):
     # Decision rationale through the amend form.
     page.goto(f"{url}{reverse('cases:decision_amend', args=[decision.pk])}")
     page.fill("[name=rationale]", text)
+    page.fill(
+        "[name=severity_note]", '"><img src=x onerror=alert(1)></textarea><script>alert(1)</script>'
+    )
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
     new_decision = patient.decisions.order_by("pk").last()
@@ -304,12 +309,24 @@ def test_clinical_free_text_never_runs_as_script(login, live_server):
         primary_specialist=specialist,
     )
 
+    # An adverse event's description is shown in its edit form only.
+    procedure = Procedure.objects.filter(patient=patient).order_by("pk").first()
+    event = factories.AdverseEventFactory(procedure=procedure, description=text)
+
     for username in ("specialist", "admin"):
         page = as_user(page, login, username)
         assert_inert(page, f"{url}{reverse('cases:consult_detail', args=[consult.pk])}")
         assert_inert(page, f"{url}{reverse('cases:decision_detail', args=[new_decision.pk])}")
         assert_inert(page, f"{url}{reverse('cases:patient_detail', args=[patient.pk])}")
         assert_inert(page, f"{url}{reverse('cases:patient_list')}?q=XSS")
+        # Edit forms put the saved text back into their fields (a textarea can be closed early).
+        for name, args, field in [
+            ("cases:consult_edit", [consult.pk], "notes"),
+            ("cases:decision_amend", [new_decision.pk], "rationale"),
+            ("cases:adverseevent_edit", [event.pk], "description"),
+        ]:
+            assert_inert(page, f"{url}{reverse(name, args=args)}", shows=None)
+            assert page.input_value(f"[name={field}]").replace("\r\n", "\n") == text
 
 
 def test_failed_login_usernames_never_run_as_script_in_the_audit_trail(login, live_server):
