@@ -112,6 +112,20 @@ MATRIX = {
 }
 # fmt: on
 
+# The POST-only views answer 405 to every GET above; here the role gate in front of them is
+# checked with an empty POST: 302 = reached the view (which then refuses the empty form with a
+# message, or acts: "understood" is marked, the CSV is sent). Same columns as MATRIX.
+# fmt: off
+POST_MATRIX = {
+    "logout": ("", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # logged out, to the login page
+    "education:version_action": ("pk=version action='approve'", LOGIN, 403, 403, 403, 302, 302),
+    "education:assignment_understood": ("pk=assignment", LOGIN, 302, 404, 404, 404, 404),
+    "education:assignment_question": ("pk=assignment", LOGIN, 302, 404, 404, 404, 404),
+    "education:assignment_answer": ("pk=assignment", LOGIN, 403, 403, 403, 302, 302),
+    "cases:export_csv": ("table='consults'", LOGIN, 403, 403, 403, 200, 200),
+}
+# fmt: on
+
 # Every kind of clinical record can be marked entered in error, by the same roles.
 ENTERED_IN_ERROR_KINDS = ("consult", "decision", "procedure", "adverseevent", "followup")
 
@@ -250,6 +264,23 @@ def test_every_role_gets_exactly_what_the_access_matrix_says(client_for, users, 
                 got = _outcome(client_for(users[role]).get(url))
                 if got != wanted:
                     mismatches.append(f"{key} {url} as {role}: expected {wanted}, got {got}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_post_only_view_is_in_the_post_matrix():
+    post_only = {key for key, (spec, *cells) in MATRIX.items() if set(cells) <= {LOGIN, 405}}
+    assert post_only == set(POST_MATRIX) - {"cases:export_csv"}
+    assert MATRIX["cases:export_csv"][5:] == (405, 405)
+
+
+def test_every_role_gets_exactly_what_the_post_matrix_says(client_for, users, objects):
+    mismatches = []
+    for name, (spec, *expected) in POST_MATRIX.items():
+        url = reverse(name, kwargs=_kwargs(spec, objects))
+        for role, wanted in zip(ROLES, expected, strict=True):
+            got = _outcome(client_for(users[role]).post(url))
+            if got != wanted:
+                mismatches.append(f"POST {name} {url} as {role}: expected {wanted}, got {got}")
     assert not mismatches, "\n".join(mismatches)
 
 
