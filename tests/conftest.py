@@ -7,7 +7,11 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _fast_and_plain(settings):
-    """A fast hasher, plain static storage (no manifest to build) and mail kept in memory."""
+    """A fast hasher, plain static storage (no manifest to build), mail kept in memory and an
+    empty cache (live article figures are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
