@@ -102,6 +102,10 @@ class ClinicalQuerySet(models.QuerySet):
         """Records that count: those not marked as entered in error."""
         return self.filter(entered_in_error=False)
 
+    def visible_to(self, user):
+        """Records of the patients ``user`` may see (clinicians: all; others: none here)."""
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
     def delete(self):
         raise ValidationError("Clinical records are never deleted; mark them entered in error.")
 
@@ -216,11 +220,6 @@ def entered_in_error_check(prefix):
 
 
 # --- consult -------------------------------------------------------------------------------------
-
-
-class ConsultQuerySet(ClinicalQuerySet):
-    def visible_to(self, user):
-        return self.filter(patient__in=Patient.objects.visible_to(user))
 
 
 class DominantPain(models.TextChoices):
@@ -348,7 +347,7 @@ class Consult(ClinicalRecord):
     notes = models.TextField(blank=True)
 
     history = HistoricalRecords()
-    objects = ConsultQuerySet.as_manager()
+    objects = ClinicalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-consult_date", "-id"]

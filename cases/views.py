@@ -231,9 +231,7 @@ def decision_create(request, consult_pk):
 def decision_amend(request, pk):
     """Amend a decision. If someone amended it first, saving is refused with a message."""
     decision = get_object_or_404(
-        CandidacyDecision.objects.valid().filter(
-            patient__in=Patient.objects.visible_to(request.user)
-        ),
+        CandidacyDecision.objects.valid().visible_to(request.user),
         pk=pk,
     )
     return _decide(request, decision.consult, supersedes=decision)
@@ -242,9 +240,7 @@ def decision_amend(request, pk):
 @permission_required(READ, raise_exception=True)
 def decision_detail(request, pk):
     decision = get_object_or_404(
-        CandidacyDecision.objects.filter(
-            patient__in=Patient.objects.visible_to(request.user)
-        ).select_related(
+        CandidacyDecision.objects.visible_to(request.user).select_related(
             "patient", "consult", "decided_by", "superseded_by", "supersedes", "entered_in_error_by"
         ),
         pk=pk,
@@ -263,9 +259,7 @@ def decision_detail(request, pk):
 @permission_required("cases.add_procedure", raise_exception=True)
 def procedure_create(request, decision_pk):
     decision = get_object_or_404(
-        CandidacyDecision.objects.current().filter(
-            patient__in=Patient.objects.visible_to(request.user)
-        ),
+        CandidacyDecision.objects.current().visible_to(request.user),
         pk=decision_pk,
     )
     if not decision.is_surgical:
@@ -296,9 +290,9 @@ def procedure_create(request, decision_pk):
 @permission_required(READ, raise_exception=True)
 def procedure_detail(request, pk):
     procedure = get_object_or_404(
-        Procedure.objects.filter(
-            patient__in=Patient.objects.visible_to(request.user)
-        ).select_related("patient", "surgeon", "decision", "entered_in_error_by"),
+        Procedure.objects.visible_to(request.user).select_related(
+            "patient", "surgeon", "decision", "entered_in_error_by"
+        ),
         pk=pk,
     )
     record_event(Action.VIEW, request=request, obj=procedure, detail="procedure")
@@ -317,7 +311,7 @@ def procedure_detail(request, pk):
 @permission_required("cases.change_procedure", raise_exception=True)
 def procedure_edit(request, pk):
     procedure = get_object_or_404(
-        Procedure.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)),
+        Procedure.objects.valid().visible_to(request.user),
         pk=pk,
     )
     return _edit(
@@ -333,7 +327,7 @@ def procedure_edit(request, pk):
 @permission_required("cases.add_adverseevent", raise_exception=True)
 def adverseevent_create(request, procedure_pk):
     procedure = get_object_or_404(
-        Procedure.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)),
+        Procedure.objects.valid().visible_to(request.user),
         pk=procedure_pk,
     )
     form = AdverseEventForm(
@@ -355,7 +349,7 @@ def adverseevent_create(request, procedure_pk):
 @permission_required("cases.change_adverseevent", raise_exception=True)
 def adverseevent_edit(request, pk):
     event = get_object_or_404(
-        AdverseEvent.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)),
+        AdverseEvent.objects.valid().visible_to(request.user),
         pk=pk,
     )
     return _edit(
@@ -375,7 +369,8 @@ def adverseevent_edit(request, pk):
 def followup_form(request, pk):
     follow_up = get_object_or_404(
         FollowUp.objects.valid()
-        .filter(patient__in=Patient.objects.visible_to(request.user), cancelled_at__isnull=True)
+        .visible_to(request.user)
+        .filter(cancelled_at__isnull=True)
         .select_related("patient", "procedure", "decision"),
         pk=pk,
     )
@@ -423,9 +418,7 @@ def entered_in_error(request, kind, pk):
     perm = "decide_candidacy" if model is CandidacyDecision else f"change_{name}"
     if not request.user.has_perm(f"cases.{perm}"):
         raise PermissionDenied
-    record = get_object_or_404(
-        model.objects.valid().filter(patient__in=Patient.objects.visible_to(request.user)), pk=pk
-    )
+    record = get_object_or_404(model.objects.valid().visible_to(request.user), pk=pk)
     form = EnteredInErrorForm(request.POST or None)
     if form.is_valid():
         services.mark_entered_in_error(
