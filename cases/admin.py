@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import (
+    STALE_MESSAGE,
     AdverseEvent,
     CandidacyDecision,
     Consult,
@@ -9,16 +10,37 @@ from cases.models import (
     MinimalImportantChange,
     Procedure,
 )
+from clinic.admin import AuditedAdmin, PortalHistoryAdmin
 from clinic.audit import record_event
 from clinic.models import AuditEvent
 
 
-class ClinicalAdmin(SimpleHistoryAdmin):
+class ClinicalAdminForm(forms.ModelForm):
+    """The admin's change form with the portal's optimistic lock: a stale copy is refused."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("seen_version") != self.instance.version:
+            raise forms.ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned_data
+
+
+class ClinicalAdmin(PortalHistoryAdmin):
     """Clinical records in the admin: shown to staff with the model permissions, never deleted.
 
     Derived values and the entered-in-error marking are read-only here: they are set by the
-    model's own methods.
+    model's own methods. A change is saved like the portal's: only over the version the user
+    opened, so an edit made meanwhile in the portal is never overwritten.
     """
+
+    form = ClinicalAdminForm
+    audit_views = True
 
     list_select_related = ["patient"]
     search_fields = ["patient__mrn", "patient__family_name"]
@@ -31,16 +53,10 @@ class ClinicalAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # records are created in the portal, where the services apply the rules
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        if request.method == "GET":
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                record_event(AuditEvent.Action.VIEW, request=request, obj=obj, detail="admin")
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def save_model(self, request, obj, form, change):
-        obj.version += 1  # a copy open in the portal is now stale
-        super().save_model(request, obj, form, change)
+        # Bumps the version, so a copy open in the portal is now stale; the form has checked
+        # the version already, this re-checks it under the row lock.
+        obj.save_if_current(expected_version=form.cleaned_data["seen_version"])
         record_event(AuditEvent.Action.UPDATE, request=request, obj=obj, detail="changed in admin")
 
     def get_readonly_fields(self, request, obj=None):
@@ -85,7 +101,7 @@ class FollowUpAdmin(ClinicalAdmin):
 
 
 @admin.register(MinimalImportantChange)
-class MinimalImportantChangeAdmin(admin.ModelAdmin):
+class MinimalImportantChangeAdmin(AuditedAdmin):
     """The cited MIC thresholds: configuration that changes figures, so superusers only.
 
     A new version is added as a new row (and the old one made inactive), so earlier thresholds

@@ -1,22 +1,86 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient, User
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """An admin whose writes go into the audit trail like the portal's.
+
+    With ``audit_views`` (admins whose pages show a patient's record), opening an object's
+    change or history page is recorded too — only once the admin has let the user in.
+    """
+
+    audit_views = False
+
+    def _record_view(self, request, object_id, detail):
+        if not self.audit_views or request.method != "GET":
+            return
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            record_event(AuditEvent.Action.VIEW, request=request, obj=obj, detail=detail)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._record_view(request, object_id, "admin")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._record_view(request, object_id, "admin history")
+        return super().history_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE
+        record_event(action, request=request, obj=obj, detail=f"{action.label.lower()}d in admin")
+
+
+class PortalHistoryAdmin(AuditedAdmin, SimpleHistoryAdmin):
+    """The admin of a model with history: the history can be read, never reverted.
+
+    A revert would save the old row whole — workflow states, derived values and the
+    entered-in-error marking included — behind the rules the portal applies; a correction is
+    made as a new change instead.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    """Accounts are deactivated, never deleted: the audit trail and the records name them."""
+
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            record_event(
+                AuditEvent.Action.UPDATE, request=request, obj=user, detail="password set in admin"
+            )
+        return response
+
 
 @admin.register(Patient)
-class PatientAdmin(SimpleHistoryAdmin):
+class PatientAdmin(PortalHistoryAdmin):
     list_display = ["mrn", "family_name", "given_name", "date_of_birth", "primary_specialist"]
     search_fields = ["mrn", "family_name", "given_name"]
     list_select_related = ["primary_specialist"]
     raw_id_fields = ["user"]
+    audit_views = True
 
     def has_delete_permission(self, request, obj=None):
         return False  # health records are never deleted

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin import PortalHistoryAdmin
 from education.models import Article, ArticleVersion, Assignment
 
 
@@ -17,7 +17,7 @@ class VersionInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(PortalHistoryAdmin):
     list_display = ["slug", "language", "topic", "audience", "published_version", "next_review_due"]
     list_filter = ["topic", "language", "audience"]
     search_fields = ["slug", "versions__title"]
@@ -30,7 +30,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ArticleVersion)
-class ArticleVersionAdmin(SimpleHistoryAdmin):
+class ArticleVersionAdmin(PortalHistoryAdmin):
     """Drafts can be corrected here; the workflow (review, publish) happens in the portal."""
 
     list_display = ["article", "number", "title", "status", "reading_grade", "author", "created_at"]
@@ -70,8 +70,10 @@ class ArticleVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(PortalHistoryAdmin):
     """Clinicians only (view/change assignment permissions); editors never see it."""
+
+    audit_views = True
 
     list_display = ["id", "patient", "article", "version", "assigned_by", "assigned_at"]
     list_select_related = ["patient", "article", "version", "assigned_by"]

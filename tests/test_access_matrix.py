@@ -14,26 +14,66 @@ DJANGO_REQUIRE_2FA=true specialists and superusers are first sent to enrol, see
 tests/clinic/test_security.py).
 """
 
+import re
 from urllib.parse import urlparse
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as cases_services
+from clinic.audit import record_event
+from clinic.models import AuditEvent
 from education import services as education_services
 from tests import factories
 
 LOGIN = "LOGIN"
 ROLES = ("anonymous", "patient", "other patient", "editor", "specialist", "superuser")
 
-# The admin is checked at its entrance and a few changelists; its other pages follow the same
-# admin permissions (tests/*/test_admin.py).
-ADMIN_CHECKED = {
-    "admin:index",
-    "admin:clinic_patient_changelist",
-    "admin:clinic_auditevent_changelist",
-    "admin:cases_consult_changelist",
-    "admin:education_article_changelist",
+# The admin's pages for each model follow from what each staff role may do with the model there
+# (v = view, a = add, c = change, d = delete), as the role table (clinic/roles.py) and the
+# ModelAdmins' own rules make it. Visitors and patients never get past the admin's login page.
+STAFF = ("editor", "specialist", "superuser")
+# fmt: off
+ADMIN_MODELS = {
+    # model: (editor, specialist, superuser)
+    "auth.group": ("", "", "vacd"),
+    "clinic.user": ("", "", "vac"),  # accounts are deactivated, never deleted
+    "clinic.patient": ("", "vac", "vac"),  # never deleted
+    "clinic.auditevent": ("", "", "v"),  # nobody edits the audit trail
+    "education.article": ("vac", "v", "vac"),  # retired, never deleted
+    "education.articleversion": ("vc", "v", "vc"),  # new versions through the workflow
+    "education.assignment": ("", "vc", "vc"),  # assigned in the portal, which emails
+    "cases.consult": ("", "vc", "vc"),  # clinical records: created in the portal,
+    "cases.candidacydecision": ("", "v", "v"),  # never deleted; decisions append-only
+    "cases.procedure": ("", "vc", "vc"),
+    "cases.adverseevent": ("", "vc", "vc"),
+    "cases.followup": ("", "vc", "vc"),
+    "cases.minimalimportantchange": ("", "", "vac"),  # cited configuration, superusers only
+    "axes.accessattempt": ("", "", "vcd"),  # deleting an attempt lifts a lockout
+    "axes.accesslog": ("", "", "vcd"),
+    "axes.accessfailurelog": ("", "", "vcd"),
+    "otp_totp.totpdevice": ("", "", "vacd"),  # a lost phone: the superuser resets the device
+    "otp_static.staticdevice": ("", "", "vacd"),
+}
+# fmt: on
+
+# What each of a model's admin pages needs ("" = any staff: it only redirects).
+ADMIN_PAGE_NEEDS = {
+    "changelist": "v",
+    "add": "a",
+    "change": "v",  # read-only with the view permission alone
+    "history": "v",
+    "simple_history": "v",  # one past version (never reverted: clinic/admin.py)
+    "delete": "d",
+    "password_change": "c",  # the user's password
+    "config": "v",  # a TOTP device's key and QR code
+    "qrcode": "v",
+    "object": "",  # <pk>/ redirects to <pk>/change/
 }
 
 # URL name: (arguments, anonymous, patient, other patient, editor, specialist, superuser)
@@ -103,12 +143,30 @@ MATRIX = {
     "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
     "cases:export_index": ("", LOGIN, 403, 403, 403, 200, 200),
     "cases:export_csv": ("table='consults'", LOGIN, 403, 403, 403, 405, 405),
-    # the Django admin: staff only (editors and specialists are staff), each model by permission
+    # the Django admin: staff only (editors and specialists are staff); the models' pages
+    # follow ADMIN_MODELS, the rest is here
     "admin:index": ("", LOGIN, LOGIN, LOGIN, 200, 200, 200),
-    "admin:clinic_patient_changelist": ("", LOGIN, LOGIN, LOGIN, 403, 200, 200),
-    "admin:clinic_auditevent_changelist": ("", LOGIN, LOGIN, LOGIN, 403, 403, 200),
-    "admin:cases_consult_changelist": ("", LOGIN, LOGIN, LOGIN, 403, 200, 200),
-    "admin:education_article_changelist": ("", LOGIN, LOGIN, LOGIN, 200, 200, 200),
+    # a signed-in patient is told they may not use the admin; staff are sent to its index
+    "admin:login": ("", 200, 200, 200, 302, 302, 302),
+    # a signed-in patient is sent back to the admin's index (which sends them to its login)
+    "admin:logout": ("", LOGIN, 302, 302, 405, 405, 405),
+    "admin:password_change": ("", LOGIN, LOGIN, LOGIN, 200, 200, 200),
+    "admin:password_change_done": ("", LOGIN, LOGIN, LOGIN, 200, 200, 200),
+    "admin:jsi18n": ("", LOGIN, LOGIN, LOGIN, 200, 200, 200),
+    # without a field to complete (none of the portal's admins use autocomplete) it refuses
+    "admin:autocomplete": ("", LOGIN, LOGIN, LOGIN, 403, 403, 403),
+    # redirects to the object's portal page, which then applies the portal's access rules
+    "admin:view_on_site": ("content_type_id=patient_type object_id=patient",
+                           LOGIN, LOGIN, LOGIN, 302, 302, 302),
+    # an app's page opens for a role with any permission on one of the app's models
+    "admin:app_list": ("app_label='clinic'", LOGIN, LOGIN, LOGIN, 404, 200, 200),
+    "admin:app_list[education]": ("app_label='education'", LOGIN, LOGIN, LOGIN, 200, 200, 200),
+    "admin:app_list[cases]": ("app_label='cases'", LOGIN, LOGIN, LOGIN, 404, 200, 200),
+    "admin:app_list[auth]": ("app_label='auth'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
+    "admin:app_list[axes]": ("app_label='axes'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
+    "admin:app_list[otp_totp]": ("app_label='otp_totp'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
+    "admin:app_list[otp_static]": ("app_label='otp_static'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
+    "admin:[any other path]": ("path='/admin/no-such-page/'", LOGIN, LOGIN, LOGIN, 404, 404, 404),
 }
 # fmt: on
 
@@ -130,46 +188,95 @@ POST_MATRIX = {
 ENTERED_IN_ERROR_KINDS = ("consult", "decision", "procedure", "adverseevent", "followup")
 
 
-def _walk(patterns, namespace=""):
+def _walk(patterns, namespace="", prefix=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry.url_patterns, inner)
+            yield from _walk(entry.url_patterns, inner, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern):
-            yield namespace, entry
+            yield namespace, prefix, entry
+
+
+ADMIN_PAGE_NAME = re.compile(rf"_({'|'.join(sorted(ADMIN_PAGE_NEEDS, key=len, reverse=True))})$")
+
+
+def _admin_model_page(namespace, prefix, pattern):
+    """(model label, page) for a page of one model's admin, else None."""
+    parts = prefix.removeprefix("admin/").strip("/").split("/")
+    if namespace != "admin:" or len(parts) != 2:
+        return None
+    if pattern.name is None:
+        return ".".join(parts), "object"
+    return ".".join(parts), ADMIN_PAGE_NAME.search(pattern.name).group(1)
 
 
 def project_patterns():
-    """(matrix key, URL name) for every URL pattern except the admin's inner pages."""
+    """(key, URL name, (model, page) or None) for every URL pattern of the project.
+
+    A key is the URL name, made unique where a name has several patterns; the admin's pages
+    of one model are keyed by model and page, its page of each app by app label.
+    """
     seen = {}
-    for namespace, pattern in _walk(get_resolver().url_patterns):
+    for namespace, prefix, pattern in _walk(get_resolver().url_patterns):
         name = f"{namespace}{pattern.name}" if pattern.name else None
-        if namespace.startswith("admin:") and name not in ADMIN_CHECKED:
-            continue
-        if name is None:
-            yield str(pattern.pattern), None
-            continue
-        params = (
-            sorted(pattern.pattern.converters) if hasattr(pattern.pattern, "converters") else []
-        )
-        seen[name] = seen.get(name, 0) + 1
-        key = name if seen[name] == 1 else f"{name}[{','.join(params)}]"
-        yield key, name
+        model_page = _admin_model_page(namespace, prefix, pattern)
+        if model_page:
+            yield f"admin:{model_page[0]}:{model_page[1]}", name, model_page
+        elif name == "admin:app_list":
+            for app_label in sorted({m._meta.app_label for m in admin.site._registry}):
+                yield (name if app_label == "clinic" else f"{name}[{app_label}]"), name, None
+        elif name is None:
+            yield ("admin:[any other path]" if namespace else str(pattern.pattern)), None, None
+        else:
+            params = sorted(getattr(pattern.pattern, "converters", {}))
+            seen[name] = seen.get(name, 0) + 1
+            key = name if seen[name] == 1 else f"{name}[{','.join(params)}]"
+            yield key, name, None
 
 
 def test_every_url_pattern_is_in_the_access_matrix():
-    keys = [key for key, _ in project_patterns()]
+    keys, admin_pages = [], []
+    for key, _, model_page in project_patterns():
+        (admin_pages if model_page else keys).append(model_page or key)
     missing = [key for key in keys if key not in MATRIX]
     assert not missing, f"add it to the matrix in {__name__}: {missing}"
     stale = sorted(set(MATRIX) - set(keys))
     assert not stale, f"rows for URLs that no longer exist: {stale}"
+    unknown = {(model, page) for model, page in admin_pages}
+    unknown = {p for p in unknown if p[0] not in ADMIN_MODELS or p[1] not in ADMIN_PAGE_NEEDS}
+    assert not unknown, f"add the model or page to ADMIN_MODELS / ADMIN_PAGE_NEEDS: {unknown}"
+    assert set(ADMIN_MODELS) == {model._meta.label_lower for model in admin.site._registry}
 
 
-def test_the_matrix_walk_sees_the_project_and_admin_urls():
-    keys = {key for key, _ in project_patterns()}
+def test_the_matrix_walk_sees_the_project_and_every_admin_page():
+    walked = list(project_patterns())
+    keys = {key for key, _, _ in walked}
     assert {"dashboard", "cases:patient_detail", "education:assignment_detail"} <= keys
-    assert ADMIN_CHECKED <= keys
-    assert "admin:auth_group_changelist" not in keys
+    assert {"admin:index", "admin:app_list[cases]", "admin:[any other path]"} <= keys
+    pages = {model_page for _, _, model_page in walked if model_page}
+    assert ("clinic.patient", "simple_history") in pages
+    assert ("clinic.user", "password_change") in pages
+    assert ("otp_totp.totpdevice", "qrcode") in pages
+    assert len(pages) > 6 * len(ADMIN_MODELS)
+
+
+def test_the_admin_grants_each_staff_role_exactly_what_admin_models_says(users, rf):
+    mismatches = []
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label_lower
+        for role, wanted in zip(STAFF, ADMIN_MODELS[label], strict=True):
+            request = rf.get("/admin/")
+            request.user = users[role]
+            checks = {
+                "v": model_admin.has_view_permission(request),
+                "a": model_admin.has_add_permission(request),
+                "c": model_admin.has_change_permission(request),
+                "d": model_admin.has_delete_permission(request),
+            }
+            got = "".join(letter for letter, allowed in checks.items() if allowed)
+            if got != wanted:
+                mismatches.append(f"{label} as {role}: expected {wanted!r}, got {got!r}")
+    assert not mismatches, "\n".join(mismatches)
 
 
 @pytest.fixture
@@ -215,7 +322,26 @@ def objects(patient_user, other_patient_user, specialist, editor):
             patient=patient, article=patients_article, assigned_by=specialist
         ),
         "other_consult": other_consult,
+        "patient_type": ContentType.objects.get_for_model(patient),
     }
+
+
+@pytest.fixture
+def admin_objects(objects, superuser):
+    """One row of every model in the admin (those not in ``objects`` made here)."""
+    record_event(AuditEvent.Action.LOGIN, user=superuser)
+    access = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x", "path_info": "/"}
+    AccessAttempt.objects.create(**access, failures_since_start=1)
+    AccessLog.objects.create(**access)
+    AccessFailureLog.objects.create(**access)
+    TOTPDevice.objects.create(user=superuser, name="phone")
+    StaticDevice.objects.create(user=superuser, name="recovery codes")
+    rows = {}
+    for model in admin.site._registry:
+        rows[model._meta.label_lower] = model._default_manager.order_by("pk").first()
+    missing = [label for label, row in rows.items() if row is None]
+    assert not missing, f"make a row of {missing} in the admin_objects fixture"
+    return rows
 
 
 def _kwargs(spec, objects):
@@ -245,6 +371,8 @@ def users(patient_user, other_patient_user, editor, specialist, superuser):
 
 
 def _urls(key, name, spec, objects):
+    if name is None:
+        return [_kwargs(spec, objects)["path"]]
     if name == "cases:entered_in_error":
         return [
             reverse(name, kwargs={"kind": kind, "pk": objects[kind].pk})
@@ -255,9 +383,9 @@ def _urls(key, name, spec, objects):
 
 def test_every_role_gets_exactly_what_the_access_matrix_says(client_for, users, objects):
     mismatches = []
-    for key, name in project_patterns():
-        if key not in MATRIX:
-            continue  # reported by test_every_url_pattern_is_in_the_access_matrix
+    for key, name, model_page in project_patterns():
+        if model_page or key not in MATRIX:
+            continue  # admin model pages: below; a missing row: reported above
         spec, *expected = MATRIX[key]
         for url in _urls(key, name, spec, objects):
             for role, wanted in zip(ROLES, expected, strict=True):
@@ -265,6 +393,51 @@ def test_every_role_gets_exactly_what_the_access_matrix_says(client_for, users, 
                 if got != wanted:
                     mismatches.append(f"{key} {url} as {role}: expected {wanted}, got {got}")
     assert not mismatches, "\n".join(mismatches)
+
+
+def _admin_model_url(name, page, obj):
+    if page in ("changelist", "add"):
+        return reverse(name)
+    if page == "object":
+        opts = obj._meta
+        return f"{reverse(f'admin:{opts.app_label}_{opts.model_name}_changelist')}{obj.pk}/"
+    if page == "simple_history":
+        past = getattr(obj, obj._meta.simple_history_manager_attribute).earliest("history_date")
+        return reverse(name, args=[obj.pk, past.history_id])
+    return reverse(name, args=[obj.pk])
+
+
+def _admin_expected(model, page, role):
+    """What ``role`` gets on ``page`` of ``model``'s admin, by ADMIN_MODELS."""
+    if role not in STAFF:
+        return LOGIN
+    allowed = ADMIN_MODELS[model][STAFF.index(role)]
+    need = ADMIN_PAGE_NEEDS[page]
+    if need == "":
+        return 302
+    if need == "v":  # the view permission, or the change permission that includes it
+        return 200 if {"v", "c"} & set(allowed) else 403
+    return 200 if need in allowed else 403
+
+
+def test_every_role_gets_exactly_what_admin_models_says_on_every_admin_page(
+    client_for, users, admin_objects
+):
+    mismatches = []
+    opened = 0
+    for key, name, model_page in project_patterns():
+        if not model_page:
+            continue
+        model, page = model_page
+        url = _admin_model_url(name, page, admin_objects[model])
+        for role in ROLES:
+            wanted = _admin_expected(model, page, role)
+            got = _outcome(client_for(users[role]).get(url))
+            opened += got == 200
+            if got != wanted:
+                mismatches.append(f"{key} {url} as {role}: expected {wanted}, got {got}")
+    assert not mismatches, "\n".join(mismatches)
+    assert opened > 100  # the table is not all refusals
 
 
 def test_every_post_only_view_is_in_the_post_matrix():
