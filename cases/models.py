@@ -27,7 +27,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases import odi
-from clinic.models import Patient
+from clinic.models import Patient, choices_check
 
 # --- shared --------------------------------------------------------------------------------------
 
@@ -74,13 +74,6 @@ def range_check(field, low, high, name, nullable=False):
     if nullable:
         condition |= Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(condition=condition, name=name)
-
-
-def choices_check(field, choices, name, blank=False):
-    values = list(choices.values)
-    if blank:
-        values.append("")
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
 
 
 class Level(models.TextChoices):

@@ -77,14 +77,25 @@ class PatientQuerySet(models.QuerySet):
         raise ValidationError("Patient records are never deleted.")
 
 
+def choices_check(field, choices, name, blank=False):
+    """A database constraint keeping ``field`` to the values of ``choices`` (and "" if blank)."""
+    values = list(choices.values)
+    if blank:
+        values.append("")
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": values}), name=name)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not recorded"
+
+
 class Patient(models.Model):
     """A person the clinic treats. Never hard-deleted: health records must be kept."""
 
-    class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        OTHER = "other", "Other"
-        UNKNOWN = "unknown", "Not recorded"
+    Sex = Sex
 
     mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Medical record number")
     given_name = models.CharField(max_length=100)
@@ -123,12 +134,7 @@ class Patient(models.Model):
             # Serves the patient list's ORDER BY, so a late page does not sort the whole table.
             models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(sex__in=["female", "male", "other", "unknown"]),
-                name="patient_sex_valid",
-            ),
-        ]
+        constraints = [choices_check("sex", Sex, "patient_sex_valid")]
 
     def __str__(self):
         return f"{self.full_name} ({self.mrn})"
@@ -160,18 +166,21 @@ class AuditEventQuerySet(models.QuerySet):
         raise ValidationError("Audit events cannot be deleted.")
 
 
+class AuditAction(models.TextChoices):
+    VIEW = "view", "View"
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    EXPORT = "export", "Export"
+    LOGIN = "login", "Login"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    LOCKOUT = "lockout", "Lockout"
+    LOGOUT = "logout", "Logout"
+
+
 class AuditEvent(models.Model):
     """One entry of the audit trail. Append-only; holds no health values, only what and who."""
 
-    class Action(models.TextChoices):
-        VIEW = "view", "View"
-        CREATE = "create", "Create"
-        UPDATE = "update", "Update"
-        EXPORT = "export", "Export"
-        LOGIN = "login", "Login"
-        LOGIN_FAILED = "login_failed", "Login failed"
-        LOCKOUT = "lockout", "Lockout"
-        LOGOUT = "logout", "Logout"
+    Action = AuditAction
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -196,23 +205,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["user", "-at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    action__in=[
-                        "view",
-                        "create",
-                        "update",
-                        "export",
-                        "login",
-                        "login_failed",
-                        "lockout",
-                        "logout",
-                    ]
-                ),
-                name="auditevent_action_valid",
-            ),
-        ]
+        constraints = [choices_check("action", AuditAction, "auditevent_action_valid")]
 
     def __str__(self):
         who = self.user or self.username or "anonymous"

@@ -16,15 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from education import readability
+from clinic.models import choices_check
+from education import figures, readability
 from education.rendering import render_markdown
 
 # Published articles are due for a clinical re-review after this many days.
 REVIEW_INTERVAL_DAYS = getattr(settings, "EDUCATION_REVIEW_INTERVAL_DAYS", 365)
-
-
-def _choices_check(field, choices, name):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 
 
 class Topic(models.TextChoices):
@@ -123,8 +120,8 @@ class Article(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["slug", "language"], name="article_slug_language"),
-            _choices_check("topic", Topic, "article_topic_valid"),
-            _choices_check("audience", Audience, "article_audience_valid"),
+            choices_check("topic", Topic, "article_topic_valid"),
+            choices_check("audience", Audience, "article_audience_valid"),
             models.CheckConstraint(
                 condition=Q(language__in=[code for code, _ in settings.LANGUAGES]),
                 name="article_language_valid",
@@ -316,7 +313,7 @@ class ArticleVersion(models.Model):
                 condition=Q(status__in=["draft", "in_review", "changes_requested", "approved"]),
                 name="articleversion_one_working",
             ),
-            _choices_check("status", VersionStatus, "articleversion_status_valid"),
+            choices_check("status", VersionStatus, "articleversion_status_valid"),
             models.CheckConstraint(condition=Q(number__gte=1), name="articleversion_number_gte_1"),
             # Nothing is published without a clinical review, and time runs forward.
             models.CheckConstraint(
@@ -373,7 +370,9 @@ class ArticleVersion(models.Model):
     def render(self):
         """Render and sanitise the Markdown and measure its readability."""
         self.body_html, self.toc = render_markdown(self.body_markdown)
-        measured = readability.measure(self.body_html, self._language())
+        # A [[figure:…]] token is replaced by a sentence when read; it is not text to measure.
+        text = figures.TOKEN.sub("", self.body_html)
+        measured = readability.measure(text, self._language())
         self.word_count = measured.words
         self.reading_grade = measured.grade
         self.reading_minutes = measured.minutes

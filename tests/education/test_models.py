@@ -289,6 +289,17 @@ def test_reading_grade_and_minutes_are_computed_from_the_text(editor):
     assert long.reading_minutes == 3
 
 
+def test_a_live_figure_token_is_not_measured_as_text(editor):
+    text = "We can help. Walk a bit. Rest."
+    plain = factories.ArticleVersionFactory(body_markdown=text)
+    with_figure = factories.ArticleVersionFactory(
+        body_markdown=f"{text}\n\n[[figure:same_or_next_day_discharge]]\n\nWe can help. "
+        "[[figure:incision_length]] Walk a bit."
+    )
+    assert with_figure.word_count == plain.word_count + 6
+    assert with_figure.reading_grade < 4
+
+
 def test_flesch_kincaid_matches_the_formula():
     measured = readability.measure("<p>The cat sat on the mat. The dog ran.</p>")
     assert (measured.words, measured.sentences, measured.syllables) == (9, 2, 9)
