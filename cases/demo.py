@@ -198,8 +198,9 @@ STATES = {
 }
 
 
-def seed(*, accounts, stdout):
-    """Create demo cases in every state (idempotent)."""
+def seed(*, accounts, stdout, outcomes=True):
+    """Create demo cases in every state (idempotent), and with ``outcomes`` the operated
+    patients behind the outcome figures."""
     specialist = accounts["specialist"]
     for mrn, (given, family, dob, sex, _state) in DEMO_PATIENTS.items():
         Patient.objects.get_or_create(
@@ -222,7 +223,8 @@ def seed(*, accounts, stdout):
         STATES[state](patient, specialist)
         created += 1
     stdout.write(f"Cases: {created} demo patient record(s) created.")
-    seed_outcomes(specialist=specialist, stdout=stdout)
+    if outcomes:
+        seed_outcomes(specialist=specialist, stdout=stdout)
 
 
 # --- outcome figures -----------------------------------------------------------------------------

@@ -4,12 +4,18 @@ They skip on a machine without Chromium, except in CI (``CI=true``) or with
 ``REQUIRE_BROWSER=1``, where a missing browser is a failure: they must run there.
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+
+from cases import demo as cases_demo
+from clinic import demo as clinic_demo
+from education import demo as education_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -57,7 +63,19 @@ def page(browser):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo accounts, as ``make run`` creates them."""
+    """The demo accounts, article and patients, as ``make run`` creates them (seed_demo) but
+    for the 20 invented operated patients behind the outcome figures: ``demo_outcomes`` adds
+    them, for the tests that need the figures (they take most of seed_demo's time)."""
+    with transaction.atomic():
+        accounts = clinic_demo.seed_accounts(DEMO_PASSWORD)
+        education_demo.seed(accounts=accounts, stdout=io.StringIO())
+        cases_demo.seed(accounts=accounts, stdout=io.StringIO(), outcomes=False)
+    return accounts
+
+
+@pytest.fixture
+def demo_outcomes(demo):
+    """The demo with the operated patients behind the outcome figures: all of seed_demo."""
     call_command("seed_demo", "--force", "--password", DEMO_PASSWORD, verbosity=0)
 
 

@@ -2,8 +2,12 @@
 
 import re
 
+import pytest
+
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import axe_violations
+
+pytestmark = pytest.mark.usefixtures("demo_outcomes")
 
 
 def _console_errors(page):
