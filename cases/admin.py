@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 
 from cases.models import (
-    STALE_MESSAGE,
     AdverseEvent,
     CandidacyDecision,
     Consult,
@@ -12,7 +11,7 @@ from cases.models import (
 )
 from clinic.admin import AuditedAdmin, PortalHistoryAdmin
 from clinic.audit import record_event
-from clinic.models import AuditEvent
+from clinic.models import STALE_MESSAGE, AuditEvent
 
 
 class ClinicalAdminForm(forms.ModelForm):

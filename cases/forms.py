@@ -78,6 +78,10 @@ class PatientForm(forms.ModelForm):
         return cleaned
 
 
+class PatientEditForm(VersionedForm, PatientForm):
+    """Correcting a registered patient's details; a stale copy is refused."""
+
+
 class ConsultForm(VersionedForm):
     class Meta:
         model = Consult

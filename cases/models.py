@@ -27,19 +27,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases import odi
-from clinic.models import Patient, choices_check
+from clinic.models import Patient, Versioned, choices_check
 
 # --- shared --------------------------------------------------------------------------------------
-
-
-class StaleRecordError(ValidationError):
-    """Someone else saved the record since this copy was loaded."""
-
-
-STALE_MESSAGE = (
-    "Someone else changed this record while you were editing it. Nothing was saved: "
-    "reload the page to see their changes, then make yours again."
-)
 
 
 def not_in_future(value):
@@ -110,14 +100,13 @@ class ClinicalQuerySet(models.QuerySet):
         raise ValidationError("Clinical records are changed one at a time, through the model.")
 
 
-class ClinicalRecord(models.Model):
+class ClinicalRecord(Versioned):
     """What every clinical record shares: who recorded it, entered-in-error, a version."""
 
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     entered_in_error = models.BooleanField(default=False, editable=False)
     entered_in_error_reason = models.CharField(max_length=255, blank=True, editable=False)
     entered_in_error_by = models.ForeignKey(
@@ -141,27 +130,6 @@ class ClinicalRecord(models.Model):
     @property
     def kind(self):
         return self._meta.model_name
-
-    def save_if_current(self, *, expected_version, **kwargs):
-        """Save this edited copy only if nobody saved the record since ``expected_version``.
-
-        The row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write lock is taken
-        when the transaction starts) so the compare-and-save is atomic. Raises
-        :class:`StaleRecordError` and writes nothing when the copy is stale.
-        """
-        with transaction.atomic():
-            current = (
-                type(self)
-                ._base_manager.select_for_update()
-                .filter(pk=self.pk)
-                .values_list("version", flat=True)
-                .get()
-            )
-            if current != expected_version:
-                raise StaleRecordError(STALE_MESSAGE, code="stale")
-            self.full_clean()
-            self.version = current + 1
-            self.save(**kwargs)
 
     def mark_entered_in_error(self, *, by, reason):
         """Mark the record as entered in error: it stays, visibly, but leaves every figure."""

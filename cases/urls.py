@@ -8,6 +8,7 @@ urlpatterns = [
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
+    path("patients/<int:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<int:pk>/invite/", views.patient_invite, name="patient_invite"),
     path("patients/<int:patient_pk>/consults/new/", views.consult_create, name="consult_create"),
     path("consults/<int:pk>/", views.consult_detail, name="consult_detail"),

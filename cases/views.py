@@ -17,6 +17,7 @@ from cases.forms import (
     DecisionForm,
     EnteredInErrorForm,
     FollowUpForm,
+    PatientEditForm,
     PatientFilterForm,
     PatientForm,
     ProcedureForm,
@@ -27,11 +28,10 @@ from cases.models import (
     Consult,
     FollowUp,
     Procedure,
-    StaleRecordError,
 )
 from cases.outcomes import active_thresholds
 from clinic.audit import record_event
-from clinic.models import AuditEvent, Patient
+from clinic.models import AuditEvent, Patient, StaleRecordError
 
 Action = AuditEvent.Action
 READ = ["clinic.view_patient", "cases.view_consult"]
@@ -92,6 +92,19 @@ def patient_detail(request, pk):
         follow_up.mic = follow_up.mic_reached(thresholds)  # shown on the timeline
     record_event(Action.VIEW, request=request, obj=patient, detail="patient record")
     return render(request, "cases/patient_detail.html", {"patient": patient, **context})
+
+
+@permission_required("clinic.change_patient", raise_exception=True)
+def patient_edit(request, pk):
+    patient = _patient_or_404(request, pk)
+    return _edit(
+        request,
+        patient,
+        PatientEditForm,
+        "cases/patient_form.html",
+        {"patient": patient},
+        "Patient details updated.",
+    )
 
 
 @permission_required("clinic.change_patient", raise_exception=True)

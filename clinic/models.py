@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -76,6 +76,55 @@ class PatientQuerySet(models.QuerySet):
     def delete(self):
         raise ValidationError("Patient records are never deleted.")
 
+    def update(self, **kwargs):
+        # History and the audit trail only see saves through the model.
+        raise ValidationError("Patient records are changed one at a time, through the model.")
+
+
+class StaleRecordError(ValidationError):
+    """Someone else saved the record since this copy was loaded."""
+
+
+STALE_MESSAGE = (
+    "Someone else changed this record while you were editing it. Nothing was saved: "
+    "reload the page to see their changes, then make yours again."
+)
+
+
+class Versioned(models.Model):
+    """A record people edit in forms: a save based on a stale copy is refused.
+
+    The form carries the ``version`` it showed; :meth:`save_if_current` saves only over that
+    version and moves it on, so of two people editing at once the second is told, and loses
+    nothing it can't redo.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save_if_current(self, *, expected_version, **kwargs):
+        """Save this edited copy only if nobody saved the record since ``expected_version``.
+
+        The row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's write lock is taken
+        when the transaction starts) so the compare-and-save is atomic. Raises
+        :class:`StaleRecordError` and writes nothing when the copy is stale.
+        """
+        with transaction.atomic():
+            current = (
+                type(self)
+                ._base_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .get()
+            )
+            if current != expected_version:
+                raise StaleRecordError(STALE_MESSAGE, code="stale")
+            self.full_clean()
+            self.version = current + 1
+            self.save(**kwargs)
+
 
 def choices_check(field, choices, name, blank=False):
     """A database constraint keeping ``field`` to the values of ``choices`` (and "" if blank)."""
@@ -92,7 +141,7 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not recorded"
 
 
-class Patient(models.Model):
+class Patient(Versioned):
     """A person the clinic treats. Never hard-deleted: health records must be kept."""
 
     Sex = Sex

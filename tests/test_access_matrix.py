@@ -123,6 +123,7 @@ MATRIX = {
     "cases:patient_list": ("", LOGIN, 403, 403, 403, 200, 200),
     "cases:patient_create": ("", LOGIN, 403, 403, 403, 200, 200),
     "cases:patient_detail": ("pk=patient", LOGIN, 403, 403, 403, 200, 200),
+    "cases:patient_edit": ("pk=patient", LOGIN, 403, 403, 403, 200, 200),
     "cases:patient_invite": ("pk=patient", LOGIN, 403, 403, 403, 200, 200),
     "cases:consult_create": ("patient_pk=patient", LOGIN, 403, 403, 403, 200, 200),
     "cases:consult_detail": ("pk=consult", LOGIN, 403, 403, 403, 200, 200),

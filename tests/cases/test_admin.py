@@ -4,8 +4,8 @@ version the user opened, and audited like the portal."""
 import pytest
 from django.urls import reverse
 
-from cases.models import STALE_MESSAGE, AdverseEvent, Consult
-from clinic.models import AuditEvent
+from cases.models import AdverseEvent, Consult
+from clinic.models import STALE_MESSAGE, AuditEvent
 
 pytestmark = pytest.mark.django_db
 

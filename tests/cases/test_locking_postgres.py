@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.forms import ConsultForm
-from cases.models import STALE_MESSAGE, Consult
-from clinic.models import AuditEvent
+from cases.models import Consult
+from clinic.models import STALE_MESSAGE, AuditEvent
 from tests import factories
 
 TRIALS = 50

@@ -293,3 +293,67 @@ def test_seed_demo_creates_patients_in_every_state():
     ).exists()
     assert CandidacyDecision.objects.filter(patient=demo["DEMO-0006"]).count() == 2
     assert CandidacyDecision.objects.current().get(patient=demo["DEMO-0002"]).outcome == "miss"
+
+
+def test_a_specialist_corrects_a_patients_details_and_it_is_audited(client_for, specialist):
+
+    patient = factories.PatientFactory(phone="")
+    url = reverse("cases:patient_edit", args=[patient.pk])
+    client = client_for(specialist)
+    detail = client.get(patient.get_absolute_url())
+    assert url.encode() in detail.content
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {**page.context["form"].initial, "phone": "+44 20 7946 0001", "primary_specialist": ""}
+    data["date_of_birth"] = patient.date_of_birth.isoformat()
+    response = client.post(url, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302
+    stored = Patient.objects.get(pk=patient.pk)
+    assert (stored.phone, stored.version) == ("+44 20 7946 0001", 2)
+    actions = AuditEvent.objects.filter(object_type="clinic.patient", object_id=str(patient.pk))
+    assert sorted(actions.values_list("action", "detail")) == [
+        ("update", "patient edited"),
+        ("view", "edit form"),
+        ("view", "patient record"),
+    ]
+
+
+def test_a_stale_correction_of_a_patient_is_refused_and_nothing_is_saved(client_for, specialist):
+    from clinic.models import STALE_MESSAGE
+
+    patient = factories.PatientFactory(given_name="Ana")
+    url = reverse("cases:patient_edit", args=[patient.pk])
+    data = {
+        "mrn": patient.mrn, "given_name": "Anna", "family_name": patient.family_name,
+        "date_of_birth": patient.date_of_birth.isoformat(), "sex": patient.sex,
+        "preferred_language": "en", "email": "", "phone": "", "version": "1",
+    }  # fmt: skip
+    meanwhile = Patient.objects.get(pk=patient.pk)
+    meanwhile.phone = "123"
+    meanwhile.save_if_current(expected_version=1)
+    response = client_for(specialist).post(url, data)
+    assert response.status_code == 200
+    assert STALE_MESSAGE in response.content.decode()
+    stored = Patient.objects.get(pk=patient.pk)
+    assert (stored.given_name, stored.phone, stored.version) == ("Ana", "123", 2)
+
+
+def test_correcting_a_patient_into_a_duplicate_needs_a_confirmation(client_for, specialist):
+
+    existing = factories.PatientFactory(given_name="Ana", family_name="Silva")
+    patient = factories.PatientFactory(given_name="Anna", family_name="Silva",
+                                       date_of_birth=existing.date_of_birth)  # fmt: skip
+    url = reverse("cases:patient_edit", args=[patient.pk])
+    data = {
+        "mrn": patient.mrn, "given_name": "ana", "family_name": "Silva",
+        "date_of_birth": patient.date_of_birth.isoformat(), "sex": patient.sex,
+        "preferred_language": "en", "email": "", "phone": "", "version": "1",
+    }  # fmt: skip
+    client = client_for(specialist)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["form"].possible_duplicates == [existing]
+    assert Patient.objects.get(pk=patient.pk).given_name == "Anna"
+    response = client.post(url, {**data, "confirm_not_duplicate": "on"})
+    assert response.status_code == 302
+    assert Patient.objects.get(pk=patient.pk).given_name == "ana"

@@ -93,6 +93,33 @@ def test_patient_registration_saves_a_valid_patient_or_shows_errors(client_for, 
     assert_saved_or_errors(response, before, created=Patient)
 
 
+@SETTINGS
+@given(data=fields([*PATIENT_FIELDS, "version"]))
+def test_correcting_a_patient_saves_a_valid_patient_or_shows_errors(client_for, specialist, data):
+    """The edit form: the stored patient changes whole, or not at all (history included)."""
+    patient = factories.PatientFactory()
+    client = client_for(specialist)
+    before = snapshot()
+    history = patient.history.count()
+    form = {**VALID_PATIENT, "version": str(patient.version), **data}
+    response = client.post(reverse("cases:patient_edit", args=[patient.pk]), posted(form))
+    stored = Patient.objects.get(pk=patient.pk)
+    if response.status_code == 200:
+        assert response.context["form"].errors
+        assert snapshot() == before
+        assert (stored.version, stored.mrn, stored.history.count()) == (
+            patient.version,
+            patient.mrn,
+            history,
+        )
+    else:
+        assert response.status_code == 302, response.status_code
+        stored.full_clean()
+        assert stored.version == patient.version + 1
+        assert stored.history.count() == history + 1
+        assert snapshot()["AuditEvent"] == before["AuditEvent"] + 1
+
+
 DECISION_FIELDS = ["outcome", "severity_assessment", "severity_note", "health_assessment",
                    "health_note", "symptoms_assessment", "symptoms_note", "rationale",
                    "red_flags_acknowledged", "assign_article"]  # fmt: skip

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from cases import services
-from cases.models import Consult, FollowUp, Procedure, StaleRecordError
-from clinic.models import AuditEvent
+from cases.models import Consult, FollowUp, Procedure
+from clinic.models import AuditEvent, StaleRecordError
 from tests import factories
 
 pytestmark = pytest.mark.django_db
