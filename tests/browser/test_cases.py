@@ -105,6 +105,7 @@ def test_cases_pages_have_no_accessibility_violations(login, live_server):
         "/cases/patients/?outcome=miss&follow_up=due",
         "/cases/patients/new/",
         f"/cases/patients/{patient.pk}/",
+        f"/cases/patients/{patient.pk}/edit/",
         f"/cases/patients/{patient.pk}/consults/new/",
         f"/cases/consults/{consult.pk}/",
         f"/cases/consults/{consult.pk}/decide/",
