@@ -209,6 +209,7 @@ class VersionStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     SUPERSEDED = "superseded", "Superseded"
     RETIRED = "retired", "Retired"
+    DISCARDED = "discarded", "Discarded"
 
     @classmethod
     def working(cls):
@@ -445,6 +446,14 @@ class ArticleVersion(models.Model):
                 "review_note",
             ]
         )
+
+    def discard(self, *, by):
+        """Abandon a draft that will not be published. It stays on record, out of the workflow;
+        the article can then be given a new draft."""
+        self._require(by, "education.change_articleversion", "Only content editors may discard.")
+        self._require_status(self.Status.editable(), "discarded (only a draft can be)")
+        self.status = self.Status.DISCARDED
+        self.save(update_fields=["status"])
 
     def _review(self, *, by, status, note, action):
         self._require(

@@ -244,6 +244,11 @@ VERSION_ACTIONS = {
         "Published: patients now see this version.",
     ),
     "restore": ("education.change_articleversion", _restore, "Restored as the working draft."),
+    "discard": (
+        "education.change_articleversion",
+        lambda version, by, data: version.discard(by=by),
+        "Discarded: the draft is kept on record, out of the workflow.",
+    ),
 }
 
 

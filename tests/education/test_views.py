@@ -271,6 +271,30 @@ def test_the_whole_workflow_through_the_web(client_for, draft, editor, specialis
     assert client_for(None).get(draft.article.get_absolute_url()).status_code == 200
 
 
+def test_an_editor_discards_a_draft_restores_it_and_starts_again(client_for, draft, editor):
+    client = client_for(editor)
+    assert b"Discard this draft" in client.get(draft.get_absolute_url()).content
+    response = _act(client, draft, "discard")
+    assert "Discarded" in _messages(response)[0]
+    discarded = ArticleVersion.objects.get(pk=draft.pk)
+    assert discarded.status == Status.DISCARDED
+    assert discarded.article.working_version() is None
+    page = client.get(draft.get_absolute_url()).content
+    assert b"Discard this draft" not in page and b"Restore as a new draft" in page
+    response = _act(client, discarded, "restore")
+    restored = discarded.article.working_version()
+    assert (restored.number, restored.status, restored.based_on) == (2, Status.DRAFT, discarded)
+    assert restored.body_markdown == discarded.body_markdown
+
+
+def test_only_a_draft_can_be_discarded(client_for, in_review, live_article, editor):
+    for version in (in_review, live_article.published_version):
+        before = ArticleVersion.objects.get(pk=version.pk).status
+        response = _act(client_for(editor), version, "discard")
+        assert "cannot be discarded" in _messages(response)[0]
+        assert ArticleVersion.objects.get(pk=version.pk).status == before
+
+
 @pytest.mark.parametrize(
     "fixture, action, role",
     [
@@ -279,6 +303,7 @@ def test_the_whole_workflow_through_the_web(client_for, draft, editor, specialis
         ("in_review", "request-changes", "editor"),
         ("approved", "publish", "specialist"),
         ("in_review", "withdraw", "specialist"),
+        ("draft", "discard", "specialist"),
         ("draft", "submit", "patient_user"),
     ],
 )
