@@ -4,12 +4,14 @@ from django.contrib import admin
 from cases.models import (
     AdverseEvent,
     CandidacyDecision,
+    CheckinReminder,
     Consult,
     FollowUp,
+    Instrument,
     MinimalImportantChange,
     Procedure,
 )
-from clinic.admin import AuditedAdmin, PortalHistoryAdmin
+from clinic.admin import AuditedAdmin, PortalHistoryAdmin, SuperuserReadOnlyAdmin
 from clinic.audit import record_event
 from clinic.models import STALE_MESSAGE, AuditEvent
 
@@ -124,3 +126,20 @@ class MinimalImportantChangeAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(SuperuserReadOnlyAdmin):
+    """The loaded questionnaire wordings (``load_instrument``), one active per code and language."""
+
+    list_display = ["code", "version", "language", "title", "is_active", "loaded_at"]
+    list_filter = ["code", "language", "is_active"]
+
+
+@admin.register(CheckinReminder)
+class CheckinReminderAdmin(SuperuserReadOnlyAdmin):
+    """The check-in reminders sent (``send_checkin_reminders``): at most one per check-in."""
+
+    list_display = ["follow_up", "sent_at"]
+    list_select_related = ["follow_up"]
+    date_hierarchy = "sent_at"

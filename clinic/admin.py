@@ -54,6 +54,25 @@ class PortalHistoryAdmin(AuditedAdmin, SimpleHistoryAdmin):
         return True
 
 
+class SuperuserReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by management commands: superusers can look, nobody edits them here."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     """Accounts are deactivated, never deleted: the audit trail and the records name them."""
@@ -87,25 +106,10 @@ class PatientAdmin(PortalHistoryAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(SuperuserReadOnlyAdmin):
     """Read-only for everyone, visible to superusers only: nobody edits the audit trail."""
 
     list_display = ["at", "user", "username", "action", "object_type", "object_id", "ip_address"]
     list_filter = ["action"]
     search_fields = ["username", "object_type", "object_id"]
     date_hierarchy = "at"
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

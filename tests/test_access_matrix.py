@@ -26,6 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services as cases_services
+from cases.models import CheckinReminder, Instrument
 from clinic.audit import record_event
 from clinic.models import AuditEvent
 from education import services as education_services
@@ -54,6 +55,8 @@ ADMIN_MODELS = {
     "cases.adverseevent": ("", "vc", "vc"),
     "cases.followup": ("", "vc", "vc"),
     "cases.minimalimportantchange": ("", "", "vac"),  # cited configuration, superusers only
+    "cases.instrument": ("", "", "v"),  # loaded by load_instrument
+    "cases.checkinreminder": ("", "", "v"),  # written by send_checkin_reminders
     "axes.accessattempt": ("", "", "vcd"),  # deleting an attempt lifts a lockout
     "axes.accesslog": ("", "", "vcd"),
     "axes.accessfailurelog": ("", "", "vcd"),
@@ -337,6 +340,8 @@ def admin_objects(objects, superuser):
     AccessFailureLog.objects.create(**access)
     TOTPDevice.objects.create(user=superuser, name="phone")
     StaticDevice.objects.create(user=superuser, name="recovery codes")
+    Instrument.objects.create(code="odi", version="test", title="ODI", sections=[])
+    CheckinReminder.objects.create(follow_up=objects["followup"], email="patient@example.org")
     rows = {}
     for model in admin.site._registry:
         rows[model._meta.label_lower] = model._default_manager.order_by("pk").first()
