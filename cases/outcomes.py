@@ -36,6 +36,7 @@ import functools
 import math
 import statistics
 
+from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 
@@ -544,10 +545,19 @@ ARTICLE_FIGURES = {
 }
 
 
+def article_period_start():
+    """The first procedure day the article figures count: a rolling window of
+    ``OUTCOME_ARTICLE_YEARS`` years (365 days each) up to today, or None for all time."""
+    years = settings.OUTCOME_ARTICLE_YEARS
+    if years <= 0:
+        return None
+    return timezone.localdate() - datetime.timedelta(days=365 * years)
+
+
 def article_figure(key):
     """The provider behind ``[[figure:key]]``: ``(sentence, n, period)`` or None."""
     figure_key, text, _ = ARTICLE_FIGURES[key]
-    results = clinic_figures()
+    results = clinic_figures(period_start=article_period_start())
     cell = results.figure(figure_key).miss
     if suppress(cell.value, cell.n) is None:
         return None

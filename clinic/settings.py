@@ -47,6 +47,8 @@ RESEARCH_EXPORT_KEY = os.environ.get("RESEARCH_EXPORT_KEY", "")
 EDUCATION_REVIEW_INTERVAL_DAYS = int(os.environ.get("EDUCATION_REVIEW_INTERVAL_DAYS", "365"))
 # Which cited set of minimal important change thresholds the outcome figures use.
 OUTCOME_MIC_SET = os.environ.get("OUTCOME_MIC_SET", "ostelo-2008")
+# The clinic figures shown in articles count the operations of the last N years (0: all time).
+OUTCOME_ARTICLE_YEARS = int(os.environ.get("OUTCOME_ARTICLE_YEARS", "3"))
 
 INSTALLED_APPS = [
     "clinic",

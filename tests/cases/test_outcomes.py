@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cases import outcomes
 from cases.models import AdverseEvent, FollowUp
 from cases.outcomes import (
     MIN_CELL_SIZE,
@@ -546,3 +547,21 @@ def test_the_demo_has_enough_operated_patients_for_numbers_and_is_idempotent(spe
         assert results.figure(key).display("miss") != TOO_FEW
         assert results.figure(key).display("open") != TOO_FEW
     assert not FollowUp.objects.due_or_overdue().filter(patient__mrn__startswith="DEMO-OUT-")
+
+
+@pytest.mark.parametrize("years, days", [(3, 1095), (1, 365), (0, None)])
+def test_article_figures_count_a_rolling_window_of_years(settings, years, days):
+    settings.OUTCOME_ARTICLE_YEARS = years
+    today = timezone.localdate()
+    expected = None if days is None else today - datetime.timedelta(days=days)
+    assert outcomes.article_period_start() == expected
+
+
+def test_an_article_figure_leaves_out_operations_before_the_window(fixture, settings, monkeypatch):
+    """The fixture's operations are 400-407 days old: a one-year window leaves them all out."""
+    monkeypatch.setattr(outcomes, "suppress", lambda value, n: value)  # fewer than 10 here
+    settings.OUTCOME_ARTICLE_YEARS = 2
+    sentence, n, _ = outcomes.article_figure("incision_length")
+    assert n == 5 and sentence.startswith("half of the minimally invasive operations")
+    settings.OUTCOME_ARTICLE_YEARS = 1
+    assert outcomes.article_figure("incision_length") is None
