@@ -7,7 +7,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        from clinic import roles, signals  # noqa: F401  (signals connects the login audit)
+        from clinic import checks, roles, signals  # noqa: F401  (checks and the login audit register)
 
         # After the permissions exist (django.contrib.auth's own post_migrate handler runs
         # first: it is connected earlier), give each role its permissions.

@@ -1,17 +1,35 @@
-"""The one way to write the audit trail."""
+"""The one way to write the audit trail, and the one rule for a client's IP address."""
 
+import ipaddress
+
+from django.conf import settings
 from django.db import models
 
 from clinic.models import AuditEvent, Patient
 
 
 def client_ip(request):
-    """The client's IP as django-axes resolves it (honours the configured trusted proxy header)."""
+    """The client's IP address, for the audit trail and django-axes' lockout alike.
+
+    Without a proxy it is the socket's address. Behind ``CLIENT_IP_PROXY_COUNT`` trusted
+    proxies, each of which appends the address it received the request from to the
+    ``CLIENT_IP_HEADER`` (nginx's ``proxy_add_x_forwarded_for`` does), it is the entry that many
+    places from the right: anything further left was sent by the client and proves nothing. A
+    header with too few entries, or an entry that is not an address, gives the socket's address.
+    """
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    count = settings.CLIENT_IP_PROXY_COUNT
+    if count <= 0:
+        return remote
+    entries = request.META.get(settings.CLIENT_IP_HEADER, "").split(",")
+    if len(entries) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-count].strip()))
+    except ValueError:
+        return remote
 
 
 def record_event(

@@ -267,13 +267,60 @@ def test_a_spoofed_forwarded_for_header_does_not_escape_the_lockout(client, pati
     assert event.ip_address == "192.0.2.30"
 
 
-def test_a_configured_proxy_header_gives_the_client_ip(client, patient_user, settings):
-    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+def _failed_login_from(client, username, *, remote, forwarded):
     client.post(
         reverse("login"),
-        {"username": patient_user.username, "password": "wrong-password"},
-        REMOTE_ADDR="10.0.0.2",
-        HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.2",
+        {"username": username, "password": "wrong-password"},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded,
     )
-    assert AuditEvent.objects.get(action="login_failed").ip_address == "198.51.100.7"
+    return AuditEvent.objects.filter(action="login_failed").latest("pk").ip_address
+
+
+@pytest.mark.parametrize(
+    "proxies, forwarded, expected",
+    [
+        (1, "198.51.100.7", "198.51.100.7"),  # nginx: the client's address, appended
+        (1, "203.0.113.9, 198.51.100.7", "198.51.100.7"),  # a client-sent prefix is ignored
+        (2, "198.51.100.7, 10.0.0.5", "198.51.100.7"),  # load balancer, then nginx
+        (2, "203.0.113.9, 198.51.100.7, 10.0.0.5", "198.51.100.7"),
+        (2, "198.51.100.7", "10.0.0.2"),  # fewer entries than proxies: the socket's address
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "2001:db8::7", "2001:db8::7"),
+    ],
+)
+def test_behind_trusted_proxies_the_client_ip_is_counted_from_the_right(
+    client, patient_user, settings, proxies, forwarded, expected
+):
+    settings.CLIENT_IP_PROXY_COUNT = proxies
+    ip = _failed_login_from(client, patient_user.username, remote="10.0.0.2", forwarded=forwarded)
+    assert ip == expected
+
+
+def test_behind_a_proxy_a_spoofed_prefix_does_not_escape_the_lockout(
+    client, patient_user, settings
+):
+    """Each attempt claims another address in front of the real one, as nginx passes it on."""
+    settings.CLIENT_IP_PROXY_COUNT = 1
+    for n in range(5):
+        _failed_login_from(
+            client,
+            patient_user.username,
+            remote="10.0.0.2",
+            forwarded=f"203.0.113.{n}, 198.51.100.7",
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": patient_user.username, "password": "correct-horse-battery"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.77, 198.51.100.7",
+    )
+    assert locked.status_code == 429
+    # Another client behind the same proxy is not locked out.
+    other = client.post(
+        reverse("login"),
+        {"username": patient_user.username, "password": "correct-horse-battery"},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    assert other.status_code == 302

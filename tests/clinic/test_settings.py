@@ -45,6 +45,22 @@ def test_check_deploy_is_clean_with_production_values():
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_fails_when_two_factor_is_switched_off_in_production():
+    result = run_check(
+        {
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-9f8e7d6c5b4a",
+            "DJANGO_ALLOWED_HOSTS": "portal.clinic.example",
+            "DJANGO_REQUIRE_2FA": "false",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode != 0
+    assert "clinic.E001" in result.stderr + result.stdout
+
+
 def test_sqlite_file_database_uses_wal_and_immediate_transactions(tmp_path):
     script = (
         "from django.db import connection;"
