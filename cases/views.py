@@ -1,7 +1,5 @@
 """The specialist's pages. Every view declares its permissions: editors and patients get 403."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +28,7 @@ from cases.models import (
     Procedure,
 )
 from cases.outcomes import active_thresholds
+from clinic import spreadsheet
 from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient, StaleRecordError
 
@@ -462,7 +461,7 @@ def export_csv(request, table):
     header, rows = export.rows(table)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}-deidentified.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(header)
     count = 0
     for row in rows:

@@ -5,8 +5,6 @@ open the same page aggregate-only and suppressed: every figure from fewer than t
 "too few to report", on the page, in the charts and in the CSV (DESIGN.md's role table).
 """
 
-import csv
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -14,7 +12,7 @@ from django.shortcuts import render
 
 from cases import outcomes
 from cases.models import Technique, Timepoint
-from clinic import roles
+from clinic import roles, spreadsheet
 from clinic.audit import record_event
 from clinic.models import AuditEvent, User
 
@@ -167,7 +165,7 @@ def _csv(request, results, full):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = "clinic-outcomes" if full else "clinic-outcomes-suppressed"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheet.writer(response)
     writer.writerow(
         [
             "figure",

@@ -1,11 +1,10 @@
 import base64
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,7 +12,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from cases import dashboard as cases_dashboard
-from clinic import two_factor
+from clinic import spreadsheet, two_factor
 from clinic.audit import record_event
 from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
@@ -116,12 +115,18 @@ def audit_trail(request):
     events = AuditEvent.objects.select_related("user", "patient")
     if form.is_valid():
         events = form.filter(events)
+    elif form.is_bound:
+        events = events.none()  # a filter with errors shows its errors, never the whole trail
+        if request.GET.get("format") == "csv":
+            return HttpResponseBadRequest("Correct the audit trail filter before exporting it.")
     if request.GET.get("format") == "csv":
         record_event(AuditEvent.Action.EXPORT, request=request, detail="audit trail CSV")
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["at_utc", "user", "username", "action", "object", "id", "mrn", "ip"])
+        writer = spreadsheet.writer(response)
+        writer.writerow(
+            ["at_utc", "user", "username", "action", "object", "id", "mrn", "ip", "detail"]
+        )
         for event in events.iterator(chunk_size=2000):
             writer.writerow(
                 [
@@ -133,6 +138,7 @@ def audit_trail(request):
                     event.object_id,
                     event.patient.mrn if event.patient else "",
                     event.ip_address or "",
+                    event.detail,
                 ]
             )
         return response

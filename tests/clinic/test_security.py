@@ -1,7 +1,11 @@
+import csv
+import datetime
+import io
 import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -242,6 +246,52 @@ def test_audit_trail_filters_by_patient_and_action(client_for, superuser, specia
     assert response.status_code == 200
     events = list(response.context["page"])
     assert [(e.patient.mrn, e.action) for e in events] == [("KEEP-1", "view")]
+
+
+def test_audit_trail_filters_by_user_and_date(client_for, superuser, specialist, editor):
+    today = timezone.now()
+    old = AuditEvent.objects.create(
+        action="view", user=specialist, username=specialist.username,
+        at=today - datetime.timedelta(days=10),
+    )  # fmt: skip
+    recent = record_event(AuditEvent.Action.VIEW, user=specialist, obj=PatientFactory())
+    record_event(AuditEvent.Action.VIEW, user=editor)
+    typed = record_event(AuditEvent.Action.LOGIN_FAILED, username=specialist.username.upper())
+    client = client_for(superuser)
+
+    def shown(**filters):
+        response = client.get(reverse("audit_trail"), filters)
+        return {event.pk for event in response.context["page"]}
+
+    assert shown(user=specialist.username) == {old.pk, recent.pk, typed.pk}
+    since = (today - datetime.timedelta(days=1)).date().isoformat()
+    assert shown(user=specialist.username, since=since) == {recent.pk, typed.pk}
+    until = (today - datetime.timedelta(days=5)).date().isoformat()
+    assert shown(user=specialist.username, until=until) == {old.pk}
+
+
+def test_an_invalid_audit_filter_shows_its_error_and_no_events(client_for, superuser, specialist):
+    record_event(AuditEvent.Action.VIEW, user=specialist, obj=PatientFactory())
+    client = client_for(superuser)
+    backwards = {"since": "2026-02-01", "until": "2026-01-01"}
+    response = client.get(reverse("audit_trail"), backwards)
+    assert response.context["form"].errors
+    assert list(response.context["page"]) == []
+    export = client.get(reverse("audit_trail"), {**backwards, "format": "csv"})
+    assert export.status_code == 400
+    assert not AuditEvent.objects.filter(action="export").exists()
+
+
+def test_audit_trail_export_cannot_smuggle_a_formula_into_a_spreadsheet(
+    client, client_for, superuser
+):
+    formula = '=HYPERLINK("http://attacker.example","Click")'
+    client.post(reverse("login"), {"username": formula, "password": "wrong-password"})
+    export = client_for(superuser).get(reverse("audit_trail"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][-1] == "detail"
+    failed = [row for row in rows if row[3] == "login_failed"]
+    assert failed and failed[0][2] == "'" + formula
 
 
 def test_audit_trail_export_is_itself_audited(client_for, superuser, specialist):
