@@ -29,7 +29,7 @@ from cases.models import (
 )
 from cases.outcomes import active_thresholds
 from clinic import spreadsheet
-from clinic.audit import record_event
+from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, Patient, StaleRecordError
 
 Action = AuditEvent.Action
@@ -119,6 +119,7 @@ def patient_invite(request, pk):
         else:
             messages.success(request, f"Invitation sent; the portal username is {user.username}.")
         return redirect(patient)
+    record_view(request, patient, detail="invitation form")
     return render(request, "cases/patient_confirm_invite.html", {"patient": patient})
 
 
@@ -128,6 +129,7 @@ def patient_invite(request, pk):
 @permission_required("cases.add_consult", raise_exception=True)
 def consult_create(request, patient_pk):
     patient = _patient_or_404(request, patient_pk)
+    record_view(request, patient, detail="new consult form")
     form = ConsultForm(
         request.POST or None, instance=Consult(patient=patient, specialist=request.user)
     )
@@ -197,6 +199,7 @@ def consult_edit(request, pk):
 
 
 def _decide(request, consult, supersedes=None):
+    record_view(request, supersedes or consult, detail="decision form")
     initial = {}
     if supersedes is not None:
         initial = {name: getattr(supersedes, name) for name in DecisionForm.Meta.fields}
@@ -277,6 +280,7 @@ def procedure_create(request, decision_pk):
     if not decision.is_surgical:
         raise Http404("A procedure needs a decision for surgery.")
     consult = decision.consult
+    record_view(request, decision, detail="new procedure form")
     form = ProcedureForm(
         request.POST or None,
         instance=Procedure(decision=decision, patient=decision.patient, surgeon=request.user),
@@ -342,6 +346,7 @@ def adverseevent_create(request, procedure_pk):
         Procedure.objects.valid().visible_to(request.user),
         pk=procedure_pk,
     )
+    record_view(request, procedure, detail="new adverse event form")
     form = AdverseEventForm(
         request.POST or None, instance=AdverseEvent(procedure=procedure, patient=procedure.patient)
     )
@@ -431,6 +436,7 @@ def entered_in_error(request, kind, pk):
     if not request.user.has_perm(f"cases.{perm}"):
         raise PermissionDenied
     record = get_object_or_404(model.objects.valid().visible_to(request.user), pk=pk)
+    record_view(request, record, detail="entered-in-error form")
     form = EnteredInErrorForm(request.POST or None)
     if form.is_valid():
         services.mark_entered_in_error(

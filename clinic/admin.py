@@ -31,6 +31,12 @@ class AuditedAdmin(admin.ModelAdmin):
         self._record_view(request, object_id, "admin history")
         return super().history_view(request, object_id, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if self.audit_views and request.method == "GET" and response.status_code == 200:
+            record_event(AuditEvent.Action.VIEW, request=request, detail=f"admin list {self.opts}")
+        return response
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         action = AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE
@@ -48,7 +54,9 @@ class PortalHistoryAdmin(AuditedAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        self._record_view(request, object_id, "admin past version")
+        return response
 
     def revert_disabled(self, request, obj=None):
         return True

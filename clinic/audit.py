@@ -66,3 +66,16 @@ def record_event(
         ip_address=client_ip(request),
         detail=detail[:255],
     )
+
+
+def record_view(request, obj=None, *, detail, patient=None):
+    """Audit the reading of a page that shows a patient's record, or a list of patients.
+
+    Only a GET is a reading: a form posted back is audited by what it writes (or, refused, was
+    read when it was opened).
+    """
+    if request.method not in ("GET", "HEAD"):
+        return None
+    return record_event(
+        AuditEvent.Action.VIEW, request=request, obj=obj, patient=patient, detail=detail
+    )

@@ -13,7 +13,7 @@ from django_otp import match_token, user_has_device
 
 from cases import dashboard as cases_dashboard
 from clinic import spreadsheet, two_factor
-from clinic.audit import record_event
+from clinic.audit import record_event, record_view
 from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
 from education import dashboard as education_dashboard
@@ -33,6 +33,7 @@ def dashboard(request):
         context["my_patients"] = Patient.objects.filter(primary_specialist=user).order_by(
             "family_name", "given_name"
         )[:20]
+        record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
     context.update(education_dashboard.context_for(user))
     context.update(cases_dashboard.context_for(user))
     return render(request, "clinic/dashboard.html", context)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit import record_event
+from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, Patient
 from education import services
 from education.diff import version_diff
@@ -305,6 +305,7 @@ def assign_article(request, patient_pk):
         else:
             messages.success(request, f"Assigned to {patient.full_name}. They get an email.")
             return redirect("education:patient_assignments", patient_pk=patient.pk)
+    record_view(request, patient, detail="assign reading form")
     return render(request, "education/assignment_form.html", {"form": form, "patient": patient})
 
 
@@ -335,6 +336,7 @@ def assignment_list(request):
         .select_related("patient", "version", "assigned_by")
     )
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
+    record_view(request, detail=f"reading list page {page.number}")
     return render(
         request, "education/assignment_list.html", {"page": page, "rows": page.object_list}
     )
@@ -349,12 +351,11 @@ def assignment_detail(request, pk):
         pk=pk,
     )
     is_own = assignment.patient.user_id == request.user.pk
-    if is_own:
-        services.open_assignment(assignment=assignment, by=request.user, request=request)
-    else:
-        record_event(
-            AuditEvent.Action.VIEW, request=request, obj=assignment, detail="viewed reading"
-        )
+    opened = is_own and services.open_assignment(
+        assignment=assignment, by=request.user, request=request
+    )
+    if not opened:  # the first opening is audited as such, every other reading as a view
+        record_view(request, assignment, detail="viewed reading")
     return render(
         request,
         "education/assignment_detail.html",

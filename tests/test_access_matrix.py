@@ -497,3 +497,62 @@ def test_editors_get_the_outcome_dashboard_suppressed_and_the_clinical_team_in_f
             assert suppressed is not full
         else:
             assert response.context["full"] is full
+
+
+# The objects that are (part of) a patient's record: a page showing one is a view of that record.
+PATIENT_RECORD = {"patient", "consult", "decision", "procedure", "adverseevent", "followup",
+                  "assignment"}  # fmt: skip
+# Pages that list several patients: audited too, without one patient.
+PATIENT_LISTS = {"dashboard", "cases:patient_list", "education:assignment_list"}
+ADMIN_RECORD_PAGES = {"change", "history", "simple_history"}
+
+
+def _objects_in(spec):
+    return {part.split("=", 1)[1].partition(".")[0] for part in spec.split() if "='" not in part}
+
+
+def _views_since(pk, user):
+    return AuditEvent.objects.filter(pk__gt=pk, action="view", user=user)
+
+
+def test_every_page_a_clinician_opens_on_a_patients_record_is_audited(
+    client_for, specialist, superuser, admin_objects, objects
+):
+    """Who (the user), when, what, which patient and from which IP — for every such page."""
+    missing = []
+    for user in (specialist, superuser):
+        role = ROLES[ROLES.index("specialist") if user == specialist else ROLES.index("superuser")]
+        client = client_for(user)
+        for key, name, model_page in project_patterns():
+            if model_page:
+                model, page = model_page
+                if page not in ADMIN_RECORD_PAGES | {"changelist"}:
+                    continue
+                if _admin_expected(model, page, role) != 200:
+                    continue
+                obj = admin_objects[model]
+                patient = obj if model == "clinic.patient" else getattr(obj, "patient", None)
+                if patient is None or model == "clinic.auditevent":
+                    continue  # not part of a patient's record (the trail is about them)
+                urls = [_admin_model_url(name, page, obj)]
+                listed = page == "changelist"
+            elif key in MATRIX:
+                spec, *expected = MATRIX[key]
+                listed = key in PATIENT_LISTS
+                if expected[ROLES.index(role)] != 200:
+                    continue
+                if not (listed or _objects_in(spec) & PATIENT_RECORD):
+                    continue
+                urls = _urls(key, name, spec, objects)
+            else:
+                continue
+            patient = patient if model_page else objects["patient"]
+            for url in urls:
+                last = AuditEvent.objects.order_by("pk").last().pk
+                assert client.get(url).status_code == 200, url
+                views = _views_since(last, user).filter(ip_address="127.0.0.1")
+                if not listed:
+                    views = views.filter(patient=patient)
+                if not views.exists():
+                    missing.append(f"{url} as {role}")
+    assert not missing, "no audited view for:\n" + "\n".join(missing)

@@ -447,7 +447,7 @@ def test_the_assigned_reading_list_query_count_is_constant(
         factories.AssignmentFactory(assigned_by=specialist)
     client = client_for(specialist)
     assert client.get(reverse("education:assignment_list")).status_code == 200
-    with django_assert_num_queries(7):  # session, user, 2 perms, roles, count, page
+    with django_assert_num_queries(8):  # session, user, 2 perms, roles, count, page, audit
         client.get(reverse("education:assignment_list"))
 
 
