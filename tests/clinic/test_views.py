@@ -155,3 +155,27 @@ def test_security_headers_are_sent(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "camera=()" in response["Permissions-Policy"]
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_csp_allows_nothing_inline_and_no_other_origin(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert {"default-src", "script-src", "style-src", "object-src"} <= set(directives)
+    sources = {source for value in directives.values() for source in value.split()}
+    assert sources <= {"'self'", "'none'", "data:"}, sources
+    assert directives["script-src"] == directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+
+
+def test_cookies_are_secure_httponly_and_samesite_in_production(client, patient_user):
+    """The tests run with production settings (DEBUG off)."""
+    csrf = client.get(reverse("login")).cookies["csrftoken"]
+    response = client.post(
+        reverse("login"),
+        {"username": patient_user.username, "password": "correct-horse-battery"},
+    )
+    session = response.cookies["sessionid"]
+    for cookie in (csrf, session):
+        assert cookie["secure"] is True
+        assert cookie["httponly"] is True
+        assert cookie["samesite"] == "Lax"
