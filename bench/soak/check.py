@@ -70,7 +70,9 @@ def main():
     print(f"missing in the DB: {len(missing)}")
     for entry in missing[:20]:
         print(f"  MISSING {entry}")
-    sys.exit(1 if missing or server_errors or not lines else 0)
+    # Any failure a client saw (a refused login, a 403 or 429, a lost session) fails the run too.
+    failures = int(total["Failure Count"])
+    sys.exit(1 if missing or server_errors or failures or not lines else 0)
 
 
 if __name__ == "__main__":
