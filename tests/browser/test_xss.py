@@ -17,6 +17,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from cases.forms import DecisionForm
 from cases.models import Procedure
 from clinic.models import Patient, User
 from education.models import Article, ArticleVersion, Assignment
@@ -78,6 +79,13 @@ PAYLOADS = [
     "${7*7} #{7*7} <%= 7*7 %> {% debug %} {{ request }}",
 ]
 assert len(PAYLOADS) >= 40
+# Reads above grade 8, so that publishing the text needs a reason.
+ABOVE_GRADE_8 = (
+    "Minimally invasive intervertebral microdiscectomy necessitates comprehensive preoperative "
+    "radiological characterisation, multidisciplinary anaesthesiological consideration and "
+    "individualised postoperative rehabilitation, particularly regarding degenerative "
+    "comorbidities, neuropathic symptomatology and occupational reintegration."
+)
 
 # Anything on the page a payload could have injected (the portal itself has none of these).
 INJECTED = """() => {
@@ -91,15 +99,18 @@ INJECTED = """() => {
       const type = el.getAttribute("type");
       const src = el.getAttribute("src") || "";
       if (!src && type !== "application/json") found.push("inline script");
-      if (src && !src.startsWith("/static/") && !src.startsWith(location.origin + "/static/"))
-        found.push("script " + src);
+      const ours = src.startsWith("/static/") || src.startsWith(location.origin + "/static/");
+      if (src && !ours && src !== "/admin/jsi18n/") found.push("script " + src);
     }
     for (const attr of el.attributes) {
       const name = attr.name.toLowerCase();
       const value = attr.value.replace(/[\\s\\u0000-\\u001f]/g, "").toLowerCase();
       if (name.startsWith("on")) found.push(tag + " " + name);
-      // (Chart.js sizes its canvas through the CSSOM, which the CSP allows.)
-      if (name === "style" && tag !== "canvas") found.push(tag + " style=");
+      // (Chart.js sizes its canvas through the CSSOM, which the CSP allows; the admin's
+      // history page has a paginator with a style attribute of its own.)
+      const admin = location.pathname.startsWith("/admin/");
+      const allowed = tag === "canvas" || (admin && el.matches("p.paginator"));
+      if (name === "style" && !allowed) found.push(tag + " style=");
       if (urlAttrs.includes(name) && /^(javascript|vbscript|data:text\\/html)/.test(value))
         found.push(tag + " " + name + "=" + value.slice(0, 30));
     }
@@ -118,6 +129,11 @@ def batches(limit, payloads=PAYLOADS):
             current = SENTINEL
         current += "\n\n" + payload
     return [*texts, current]
+
+
+def one_line(texts):
+    """The batches for a one-line field (a text input drops line breaks)."""
+    return [text.replace("\n\n", " ") for text in texts]
 
 
 @pytest.fixture
@@ -207,6 +223,83 @@ def test_article_text_and_review_note_never_run_as_script(login, live_server):
     assert_inert(page, f"{url}{reverse('education:library')}")
     page.context.clear_cookies()
     assert_inert(page, f"{url}{article.get_absolute_url()}")
+
+
+def test_version_comparison_and_publish_reason_never_run_as_script(login, live_server):
+    """Two versions' title, summary and body, compared word by word on a page that builds its
+    own HTML, and the reason an editor gives for publishing above grade 8, read by the
+    specialist and the superuser."""
+    url = live_server.url
+    editor = User.objects.get(username="editor")
+    specialist = User.objects.get(username="specialist")
+    # Version 1 gets the even batches, version 2 the odd ones: one comparison shows two.
+    titles, summaries = one_line(batches(200)), one_line(batches(300))
+    # Every payload in both bodies, in opposite orders: the diff deletes and inserts them.
+    bodies = [
+        f"{batches(100_000)[0]}\n\n{ABOVE_GRADE_8}",
+        "\n\n".join([SENTINEL, *reversed(PAYLOADS), ABOVE_GRADE_8]),
+    ]
+
+    # The editor writes version 1 through the form; it is reviewed, and the editor publishes it
+    # with a reason for its grade through the publish form.
+    page = as_user(None, login, "editor")
+    page.goto(f"{url}{reverse('education:article_create')}")
+    page.fill("[name=article-slug]", "xss-diff")
+    page.fill("[name=version-title]", titles[0])
+    page.fill("[name=version-summary]", summaries[0])
+    page.fill("[name=version-body_markdown]", bodies[0])
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    first = ArticleVersion.objects.get(article__slug="xss-diff")
+    assert first.needs_readability_reason
+    first.submit_for_review(by=editor)
+    first.approve(by=specialist)
+    reason = batches(100_000)[0]
+    page.goto(f"{url}{first.get_absolute_url()}")
+    page.fill("[name=reason]", reason)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Published: patients now see this version.")).to_be_visible()
+    first.refresh_from_db()
+    assert first.readability_reason.replace("\r\n", "\n") == reason
+
+    # Version 2 through the edit form, submitted for review.
+    page.goto(f"{url}{reverse('education:article_edit', args=[first.article_id])}")
+    page.fill("[name=version-title]", titles[1])
+    page.fill("[name=version-summary]", summaries[1])
+    page.fill("[name=version-body_markdown]", bodies[1])
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft version 2 saved.")).to_be_visible()
+    second = first.article.versions.get(number=2)
+    assert (second.title, second.body_markdown.replace("\r\n", "\n")) == (titles[1], bodies[1])
+    second.submit_for_review(by=editor)
+
+    # The reviewing specialist compares the versions; the other title and summary batches go
+    # into the two versions through the model.
+    page = as_user(page, login, "specialist")
+    diff = f"{url}{reverse('education:version_diff', args=[second.pk])}"
+    for i in range(0, max(len(titles), len(summaries)), 2):
+        if i:
+            for version, k in ((first, i), (second, i + 1)):
+                version.title = titles[k % len(titles)]
+                version.summary = summaries[k % len(summaries)]
+                version.save(update_fields=["title", "summary"])
+        assert_inert(page, diff)
+        expect(page.locator(".diff ins").first).to_be_visible()
+        expect(page.locator(".diff del").first).to_be_visible()
+
+    # The reason for the grade is shown on the version page and, to the superuser, on the
+    # admin's pages of the version and of a past version; its history page lists the title
+    # and summary changes.
+    assert_inert(page, f"{url}{first.get_absolute_url()}")
+    shown = page.locator("dt:has-text('Reason for grade') + dd")
+    assert shown.inner_text().split() == reason.split()
+    page = as_user(page, login, "admin")
+    past = first.history.latest().history_id
+    for name, args in [("change", [first.pk]), ("simple_history", [first.pk, past])]:
+        assert_inert(page, f"{url}{reverse(f'admin:education_articleversion_{name}', args=args)}")
+        shown = page.locator(".field-readability_reason .readonly")
+        assert shown.inner_text().split() == reason.split()
+    assert_inert(page, f"{url}{reverse('admin:education_articleversion_history', args=[first.pk])}")
 
 
 def test_reading_note_question_and_answer_never_run_as_script(login, live_server):
@@ -327,6 +420,42 @@ def test_clinical_free_text_never_runs_as_script(login, live_server):
         ]:
             assert_inert(page, f"{url}{reverse(name, args=args)}", shows=None)
             assert page.input_value(f"[name={field}]").replace("\r\n", "\n") == text
+
+
+def test_decision_factor_notes_never_run_as_script(login, live_server):
+    """The notes beside the three candidacy factors, every payload through each of them: the
+    first amendment through the form, the others through the model. Only the decision page
+    and the amend form show them (the patient's timeline shows the outcome)."""
+    url = live_server.url
+    patient = Patient.objects.get(user__username="patient")
+    decision = patient.decisions.valid().order_by("pk").last()
+    specialist = User.objects.get(username="specialist")
+    fields = ["severity_note", "health_note", "symptoms_note"]
+    notes = one_line(batches(255))
+    # Each amendment puts a different batch in each note, so each note carries every payload.
+    rounds = [[notes[(i + k) % len(notes)] for k in range(3)] for i in range(len(notes))]
+
+    page = as_user(None, login, "specialist")
+    page.goto(f"{url}{reverse('cases:decision_amend', args=[decision.pk])}")
+    for field, note in zip(fields, rounds[0], strict=True):
+        page.fill(f"[name={field}]", note)
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    decisions = [patient.decisions.order_by("pk").last()]
+    assert [getattr(decisions[0], field) for field in fields] == rounds[0]
+    for texts in rounds[1:]:
+        amended = {name: getattr(decisions[-1], name) for name in DecisionForm.Meta.fields}
+        amended.update(zip(fields, texts, strict=True))
+        decisions.append(decisions[-1].supersede(by=specialist, **amended))
+
+    # Every decision read by the superuser, whose amend form puts the notes back in its fields.
+    page = as_user(page, login, "admin")
+    for amended in decisions:
+        assert_inert(page, f"{url}{reverse('cases:decision_detail', args=[amended.pk])}")
+    assert_inert(
+        page, f"{url}{reverse('cases:decision_amend', args=[decisions[-1].pk])}", shows=None
+    )
+    assert [page.input_value(f"[name={field}]") for field in fields] == rounds[-1]
 
 
 def test_failed_login_usernames_never_run_as_script_in_the_audit_trail(login, live_server):
