@@ -1,38 +1,37 @@
-from django import forms
 from django.contrib import admin
 
+from cases import services
 from cases.models import (
     AdverseEvent,
     CandidacyDecision,
     CheckinReminder,
+    ClinicalRecord,
     Consult,
     FollowUp,
     Instrument,
     MinimalImportantChange,
     Procedure,
 )
-from clinic.admin import AuditedAdmin, PortalHistoryAdmin, SuperuserReadOnlyAdmin
-from clinic.audit import record_event
-from clinic.models import STALE_MESSAGE, AuditEvent
+from clinic.admin import (
+    AuditedAdmin,
+    PortalHistoryAdmin,
+    SuperuserReadOnlyAdmin,
+    VersionedAdmin,
+    VersionedAdminForm,
+)
+from clinic.models import Patient
 
 
-class ClinicalAdminForm(forms.ModelForm):
-    """The admin's change form with the portal's optimistic lock: a stale copy is refused."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("seen_version") != self.instance.version:
-            raise forms.ValidationError(STALE_MESSAGE, code="stale")
-        return cleaned_data
+class ClinicalAdminForm(VersionedAdminForm):
+    def check_change(self, instance):
+        services.check_change(instance)
 
 
-class ClinicalAdmin(PortalHistoryAdmin):
+def _is_part_of_a_record(model):
+    return model is Patient or issubclass(model, ClinicalRecord)
+
+
+class ClinicalAdmin(VersionedAdmin, PortalHistoryAdmin):
     """Clinical records in the admin: shown to staff with the model permissions, never deleted.
 
     Derived values and the entered-in-error marking are read-only here: they are set by the
@@ -54,14 +53,25 @@ class ClinicalAdmin(PortalHistoryAdmin):
     def has_add_permission(self, request):
         return False  # records are created in the portal, where the services apply the rules
 
-    def save_model(self, request, obj, form, change):
-        # Bumps the version, so a copy open in the portal is now stale; the form has checked
-        # the version already, this re-checks it under the row lock.
-        obj.save_if_current(expected_version=form.cleaned_data["seen_version"])
-        record_event(AuditEvent.Action.UPDATE, request=request, obj=obj, detail="changed in admin")
+    def save_change(self, request, obj, seen_version):
+        # As the portal saves it: a procedure's follow-ups and adverse events follow its date.
+        services.update_record(
+            record=obj,
+            expected_version=seen_version,
+            by=request.user,
+            request=request,
+            detail="changed in admin",
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if not f.editable]
+        # Derived values and the marking are the model's; and a record never moves to another
+        # patient, consult or decision here (its own records would stay behind): it is marked
+        # entered in error and recorded again where it belongs.
+        return [
+            f.name
+            for f in self.model._meta.fields
+            if not f.editable or (f.is_relation and _is_part_of_a_record(f.related_model))
+        ]
 
     def get_raw_id_fields(self, request):
         return [

@@ -117,9 +117,39 @@ def record_consult(*, consult: Consult, by: User, request=None) -> Consult:
     return _save_new(consult, by=by, request=request, detail="consult recorded")
 
 
+def check_change(record):
+    """Refuse (ValidationError, nothing written) a change to ``record``, still unsaved, that
+    would make another record invalid: a procedure's date moved after one of its adverse
+    events or follow-up assessments. Records entered in error are left out."""
+    if not isinstance(record, Procedure):
+        return
+    problems = []
+    dependents = [*record.follow_ups.all(), *record.adverse_events.all()]
+    for dependent in dependents:
+        if dependent.entered_in_error:
+            continue
+        dependent.procedure = record  # the changed, unsaved copy
+        if isinstance(dependent, FollowUp):
+            dependent.compute_schedule()
+        else:
+            dependent.compute_timing()
+        try:
+            dependent.full_clean()
+        except ValidationError as error:
+            problems += [
+                f"The {dependent._meta.verbose_name} {dependent} would no longer be valid: "
+                f"{message} Correct it, or mark it entered in error, first."
+                for message in error.messages
+            ]
+    if problems:
+        raise ValidationError(problems)
+
+
 @transaction.atomic
-def update_record(*, record, expected_version: int, by: User, request=None):
-    """Save an edited record unless someone else saved it first (raises StaleRecordError)."""
+def update_record(*, record, expected_version: int, by: User, request=None, detail=""):
+    """Save an edited record unless someone else saved it first (raises StaleRecordError) or
+    the change would make one of its dependent records invalid (ValidationError)."""
+    check_change(record)
     record.save_if_current(expected_version=expected_version)
     if isinstance(record, Procedure):
         # Values derived from the procedure date follow it: schedules and 30/90-day flags.
@@ -130,7 +160,7 @@ def update_record(*, record, expected_version: int, by: User, request=None):
         request=request,
         user=by,
         obj=record,
-        detail=f"{record._meta.verbose_name} edited",
+        detail=detail or f"{record._meta.verbose_name} edited",
     )
     return record
 

@@ -30,7 +30,7 @@ from cases.models import (
 from cases.outcomes import active_thresholds
 from clinic import spreadsheet
 from clinic.audit import record_event, record_view
-from clinic.models import AuditEvent, Patient, StaleRecordError
+from clinic.models import AuditEvent, Patient
 
 Action = AuditEvent.Action
 READ = ["clinic.view_patient", "cases.view_consult"]
@@ -174,7 +174,7 @@ def _edit(request, record, form_class, template, context, success):
                 by=request.user,
                 request=request,
             )
-        except StaleRecordError as error:
+        except ValidationError as error:  # a stale copy, or a record the change invalidates
             _form_error(form, error)
         else:
             messages.success(request, success)

@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.audit import record_event
-from clinic.models import AuditEvent, Patient, User
+from clinic.models import STALE_MESSAGE, AuditEvent, Patient, User
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -81,6 +82,58 @@ class SuperuserReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class VersionedAdminForm(forms.ModelForm):
+    """The admin's form of a versioned record (``clinic.models.Versioned``).
+
+    It carries the version it showed, so a change over a copy someone else saved meanwhile is
+    refused as in the portal; and it validates the record whole, constraints on fields it does
+    not show included, so a change the model refuses is a form error, never a server error.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk and cleaned_data.get("seen_version") != self.instance.version:
+            raise ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned_data
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            self.instance.full_clean()
+            self.check_change(self.instance)
+        except ValidationError as error:
+            for field, errors in error.update_error_dict({}).items():
+                self.add_error(field if field in self.fields else None, errors)
+
+    def check_change(self, instance):
+        """What else the change must not break (raise ValidationError); nothing by default."""
+
+
+class VersionedAdmin(AuditedAdmin):
+    """The admin of a versioned record: a change is saved only over the version opened."""
+
+    form = VersionedAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        return self.save_change(request, obj, form.cleaned_data["seen_version"])
+
+    def save_change(self, request, obj, seen_version):
+        # Re-checks the version under the row lock and moves it on: a copy open elsewhere is
+        # now stale.
+        obj.save_if_current(expected_version=seen_version)
+        record_event(AuditEvent.Action.UPDATE, request=request, obj=obj, detail="updated in admin")
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     """Accounts are deactivated, never deleted: the audit trail and the records name them."""
@@ -102,7 +155,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(PortalHistoryAdmin):
+class PatientAdmin(VersionedAdmin, PortalHistoryAdmin):
     list_display = ["mrn", "family_name", "given_name", "date_of_birth", "primary_specialist"]
     search_fields = ["mrn", "family_name", "given_name"]
     list_select_related = ["primary_specialist"]

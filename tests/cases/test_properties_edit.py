@@ -390,6 +390,13 @@ def check_edit(client, url, form_class, record, data, *, user, detail, patients,
     opened = model._base_manager.get(pk=record.pk)
     expected = form_class(data, instance=model._base_manager.get(pk=record.pk))
     valid = expected.is_valid()
+    if valid and model is Procedure and "version" in expected.fields:
+        # The portal refuses, when it saves, a date that would leave one of the procedure's
+        # own records invalid (the admin's form checks that itself).
+        try:
+            services.check_change(expected.instance)
+        except ValidationError:
+            valid = False
     # The portal's form carries the version; the admin's form compares it itself.
     current = "version" not in expected.fields or (
         expected.cleaned_data.get("version") == opened.version
@@ -459,15 +466,6 @@ def test_editing_a_consult_saves_it_whole_or_shows_errors_and_writes_nothing(
         assert stored is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: a procedure moved after its adverse event's onset (or its completed "
-    "follow-up's assessment) is saved, and services.update_record re-saves the dependents "
-    "without validating them: the event then starts before its procedure (0 days after, yet not "
-    "within 30 days). Minimal failing input: the procedure moved 31 days later (the event was "
-    "30 days after it).",
-)
 @SETTINGS
 @given(shift=SHIFT, change=edits(PROCEDURE), stale=STALE)
 @example(shift=31, change={}, stale=False)
@@ -690,32 +688,6 @@ def change_in_admin(client, superuser, specialist, other, nobody, kind, change, 
         assert stored is None
 
 
-# Product bugs found by these tests (see the reasons). Each test then fails on its first
-# (explicit) example, which is the minimal failing input: remove the mark with the fix.
-ADMIN_MOVES_A_CONSULT_ALONE = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: the admin moves a consult to another patient and leaves its decisions, "
-    "procedure, adverse events and follow-ups with the first one (ClinicalAdmin.save_model)",
-)
-ADMIN_SAVES_A_PROCEDURE_ALONE = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: the admin saves a procedure without re-saving its follow-ups and adverse "
-    "events (services.update_record does): moved 1 day, their schedule and 30/90-day flags stay "
-    "at the old date; moved to another patient's decision, they stay with the first patient",
-)
-ADMIN_FOLLOW_UP_500 = pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="product bug: server error (ValidationError from save_if_current's full_clean in "
-    "ClinicalAdmin.save_model) when a follow-up's timepoint is changed to one its procedure "
-    "already has, or a completed follow-up's NRS is emptied: the admin form skips constraints "
-    "on fields it does not show (entered_in_error, completed_at)",
-)
-
-
-@ADMIN_MOVES_A_CONSULT_ALONE
 @ADMIN_SETTINGS
 @given(change=edits(ADMIN_CONSULT), stale=STALE)
 @example(change={"patient": "@other_patient"}, stale=False)
@@ -727,7 +699,6 @@ def test_changing_a_consult_in_the_admin_saves_it_whole_or_shows_errors(
     )
 
 
-@ADMIN_SAVES_A_PROCEDURE_ALONE
 @ADMIN_SETTINGS
 @given(shift=SHIFT, change=edits(ADMIN_PROCEDURE), stale=STALE)
 @example(shift=1, change={}, stale=False)
@@ -758,7 +729,6 @@ def test_changing_an_adverse_event_in_the_admin_saves_it_whole_or_shows_errors(
     )
 
 
-@ADMIN_FOLLOW_UP_500
 @ADMIN_SETTINGS
 @given(timepoint=st.sampled_from(["2w", "6w"]), change=edits(ADMIN_FOLLOW_UP), stale=STALE)
 @example(timepoint="2w", change={"timepoint": "6w"}, stale=False)
@@ -796,13 +766,6 @@ ADMIN_PATIENT = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="product bug: the admin saves a patient without moving its version on (PatientAdmin "
-    "has no seen_version and does not use save_if_current): a portal edit opened before the "
-    "admin's change then overwrites it, no stale error. Minimal failing input: the form unchanged.",
-)
 @ADMIN_SETTINGS
 @given(change=edits(ADMIN_PATIENT))
 @example(change={})

@@ -21,6 +21,7 @@ def patient_form(patient, **changes):
         "phone": patient.phone,
         "user": "",
         "primary_specialist": "",
+        "seen_version": patient.version,
         **changes,
     }
 
