@@ -2,7 +2,7 @@
 # The bounded soak behind `make soak`: a dedicated PostgreSQL database, gunicorn on loopback with
 # production settings (DEBUG off, a secret key, Secure cookies; only the SSL redirect and staff
 # 2FA off), locust headless for SOAK_TIME, then the checker. Stops by itself; exits non-zero when
-# a confirmed write is missing or the server answered 5xx.
+# a confirmed write is missing, the server answered 5xx or a client saw any failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
