@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import AdverseEvent, Consult
-from clinic.models import STALE_MESSAGE, AuditEvent
+from clinic.models import STALE_MESSAGE, AuditEvent, StaleRecordError
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,22 @@ def test_opening_a_record_or_its_history_in_the_admin_is_audited_and_refusals_ar
     events = AuditEvent.objects.filter(object_type="cases.consult", user=specialist)
     assert sorted(events.values_list("detail", flat=True)) == ["admin", "admin history"]
     assert {event.patient for event in events} == {consult.patient}
+
+
+def test_a_save_that_loses_the_race_under_the_row_lock_is_refused_with_a_message(
+    client_for, superuser, records, monkeypatch
+):
+    """The form saw the current version, but someone saved before the locked re-check."""
+    event = records["adverseevent"]
+
+    def someone_saved_first(self, *, expected_version, **kwargs):
+        raise StaleRecordError(STALE_MESSAGE, code="stale")
+
+    monkeypatch.setattr(AdverseEvent, "save_if_current", someone_saved_first)
+    url = reverse("admin:cases_adverseevent_change", args=[event.pk])
+    client = client_for(superuser)
+    response = client.post(url, event_form(event, event_type="haematoma"))
+    assert response.status_code == 302 and response["Location"] == url
+    assert STALE_MESSAGE in client.get(url).content.decode()
+    assert AdverseEvent.objects.get(pk=event.pk).event_type == event.event_type
+    assert "update" not in audit_actions(event)
