@@ -56,6 +56,8 @@ class PatientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["primary_specialist"].queryset = specialists()
         self.possible_duplicates = []
+        # The confirmation is only asked for when a possible duplicate is found.
+        self.fields["confirm_not_duplicate"].widget = forms.HiddenInput()
 
     def clean(self):
         cleaned = super().clean()
@@ -69,6 +71,8 @@ class PatientForm(forms.ModelForm):
                     date_of_birth=dob,
                 ).exclude(pk=self.instance.pk)
             )
+            if self.possible_duplicates:
+                self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
             if self.possible_duplicates and not cleaned.get("confirm_not_duplicate"):
                 self.add_error(
                     "confirm_not_duplicate",

@@ -285,9 +285,12 @@ def test_patient_registration_warns_about_a_possible_duplicate(client_for, speci
         "preferred_language": "en",
     }
     client = client_for(specialist)
+    confirm = 'type="checkbox" name="confirm_not_duplicate"'
+    assert confirm not in client.get(reverse("cases:patient_create")).content.decode()
     response = client.post(reverse("cases:patient_create"), data)
     assert response.status_code == 200
     assert "Possible duplicate" in response.content.decode()
+    assert confirm in response.content.decode()  # asked only now
     assert not type(patient).objects.filter(mrn="NEW-1").exists()
     response = client.post(reverse("cases:patient_create"), {**data, "confirm_not_duplicate": "on"})
     assert response.status_code == 302
