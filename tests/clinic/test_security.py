@@ -92,6 +92,27 @@ def test_an_enrolled_user_verifies_with_a_code_or_a_single_use_recovery_code(
     assert fresh.status_code == 302
 
 
+def test_a_lost_phone_is_reset_by_a_superuser_and_the_user_enrols_again(
+    client_for, superuser, specialist, settings
+):
+    from django_otp import devices_for_user
+
+    from clinic import two_factor
+
+    TOTPDevice.objects.create(user=specialist, name="phone", confirmed=True)
+    two_factor.new_recovery_codes(specialist)
+    admin = client_for(superuser)  # (the tests' superuser needs no second factor)
+    for device in devices_for_user(specialist, confirmed=None):
+        opts = device._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[device.pk])
+        assert admin.post(url, {"post": "yes"}).status_code == 302
+    assert list(devices_for_user(specialist, confirmed=None)) == []
+
+    settings.REQUIRE_2FA = True
+    response = client_for(specialist).get("/")
+    assert response["Location"].startswith(reverse("two_factor_setup"))
+
+
 def test_verify_refuses_to_redirect_off_site(client, specialist, require_2fa):
     from clinic import two_factor
 
