@@ -1,8 +1,16 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.audit import record_event
@@ -43,6 +51,17 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         action = AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE
         record_event(action, request=request, obj=obj, detail=f"{action.label.lower()}d in admin")
+
+    def delete_model(self, request, obj):
+        record_event(AuditEvent.Action.DELETE, request=request, obj=obj, detail="deleted in admin")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:  # one event per row; the rows are few (accounts' security records)
+            record_event(
+                AuditEvent.Action.DELETE, request=request, obj=obj, detail="deleted in admin"
+            )
+        super().delete_queryset(request, queryset)
 
 
 class PortalHistoryAdmin(AuditedAdmin, SimpleHistoryAdmin):
@@ -184,3 +203,18 @@ class AuditEventAdmin(SuperuserReadOnlyAdmin):
     list_filter = ["action"]
     search_fields = ["username", "object_type", "object_id"]
     date_hierarchy = "at"
+
+
+# The accounts' security records keep their own apps' admins, audited like the portal's: a
+# role's permissions, a lifted lockout, a reset second factor are in the audit trail.
+for model, library_admin in [
+    (Group, GroupAdmin),
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+    (TOTPDevice, TOTPDeviceAdmin),
+    (StaticDevice, StaticDeviceAdmin),
+]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(library_admin.__name__, (AuditedAdmin, library_admin), {}))

@@ -224,6 +224,7 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Login failed"
     LOCKOUT = "lockout", "Lockout"
     LOGOUT = "logout", "Logout"
+    DELETE = "delete", "Delete"
 
 
 class AuditEvent(models.Model):

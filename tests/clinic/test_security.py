@@ -107,6 +107,11 @@ def test_a_lost_phone_is_reset_by_a_superuser_and_the_user_enrols_again(
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_delete", args=[device.pk])
         assert admin.post(url, {"post": "yes"}).status_code == 302
     assert list(devices_for_user(specialist, confirmed=None)) == []
+    deleted = AuditEvent.objects.filter(action="delete", user=superuser)
+    assert sorted(deleted.values_list("object_type", flat=True)) == [
+        "otp_static.staticdevice",
+        "otp_totp.totpdevice",
+    ]
 
     settings.REQUIRE_2FA = True
     response = client_for(specialist).get("/")
@@ -246,6 +251,30 @@ def test_admin_login_is_covered_by_the_lockout(client, superuser):
 
 
 # --- audit trail page ------------------------------------------------------------------------
+
+
+def test_changing_a_roles_permissions_or_lifting_a_lockout_in_the_admin_is_audited(
+    client, client_for, superuser, patient_user
+):
+    from axes.models import AccessAttempt
+    from django.contrib.auth.models import Group
+
+    admin = client_for(superuser)
+    group = Group.objects.get(name="Content editors")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    form = {"name": group.name, "permissions": list(group.permissions.values_list("pk", flat=True))}
+    assert admin.post(url, form).status_code == 302
+    for _ in range(5):
+        login_attempt(client, patient_user.username, "wrong-password")
+    attempt = AccessAttempt.objects.get(username=patient_user.username)
+    lift = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+    assert admin.post(lift, {"post": "yes"}).status_code == 302
+    events = AuditEvent.objects.filter(user=superuser, action__in=["update", "delete"])
+    assert sorted(events.values_list("action", "object_type")) == [
+        ("delete", "axes.accessattempt"),
+        ("update", "auth.group"),
+    ]
+    assert login_attempt(client, patient_user.username, "correct-horse-battery").status_code == 302
 
 
 def test_audit_trail_page_is_for_superusers_only(client_for, patient_user, editor, specialist):
