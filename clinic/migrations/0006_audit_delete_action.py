@@ -4,23 +4,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0005_patient_version'),
+        ("clinic", "0005_patient_version"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='auditevent',
-            name='auditevent_action_valid',
+            model_name="auditevent",
+            name="auditevent_action_valid",
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view', 'View'), ('create', 'Create'), ('update', 'Update'), ('export', 'Export'), ('login', 'Login'), ('login_failed', 'Login failed'), ('lockout', 'Lockout'), ('logout', 'Logout'), ('delete', 'Delete')], max_length=20),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view", "View"),
+                    ("create", "Create"),
+                    ("update", "Update"),
+                    ("export", "Export"),
+                    ("login", "Login"),
+                    ("login_failed", "Login failed"),
+                    ("lockout", "Lockout"),
+                    ("logout", "Logout"),
+                    ("delete", "Delete"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['view', 'create', 'update', 'export', 'login', 'login_failed', 'lockout', 'logout', 'delete'])), name='auditevent_action_valid'),
+            model_name="auditevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "view",
+                            "create",
+                            "update",
+                            "export",
+                            "login",
+                            "login_failed",
+                            "lockout",
+                            "logout",
+                            "delete",
+                        ],
+                    )
+                ),
+                name="auditevent_action_valid",
+            ),
         ),
     ]
