@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from cases import checkins
 from cases.models import FollowUp
-from clinic.audit import record_event
-from clinic.models import AuditEvent
+from clinic.audit import record_view
 
 
 def patient_required(view):
@@ -42,9 +41,8 @@ def checkin(request, pk):
         draft=is_draft,
         initial=checkins.checkin_initial(follow_up),
     )
-    if request.method == "GET":
-        record_event(AuditEvent.Action.VIEW, request=request, obj=follow_up, detail="check-in")
-    elif answerable and form.is_valid():
+    record_view(request, follow_up, detail="check-in")
+    if request.method == "POST" and answerable and form.is_valid():
         write = checkins.save_checkin_draft if is_draft else checkins.submit_checkin
         try:
             write(follow_up=follow_up, form=form, by=request.user, request=request)

@@ -57,7 +57,7 @@ def patient_list(request):
     )
     page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.with_columns(page.object_list)
-    record_event(Action.VIEW, request=request, detail=f"patient list page {page.number}")
+    record_view(request, detail=f"patient list page {page.number}")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -89,7 +89,7 @@ def patient_detail(request, pk):
     )
     for follow_up in context["follow_ups"]:
         follow_up.mic = follow_up.mic_reached(thresholds)  # shown on the timeline
-    record_event(Action.VIEW, request=request, obj=patient, detail="patient record")
+    record_view(request, patient, detail="patient record")
     return render(request, "cases/patient_detail.html", {"patient": patient, **context})
 
 
@@ -148,7 +148,7 @@ def consult_detail(request, pk):
         Consult.objects.visible_to(request.user).select_related("patient", "specialist"), pk=pk
     )
     decisions = consult.decisions.select_related("decided_by", "superseded_by", "supersedes")
-    record_event(Action.VIEW, request=request, obj=consult, detail="consult")
+    record_view(request, consult, detail="consult")
     return render(
         request,
         "cases/consult_detail.html",
@@ -164,8 +164,7 @@ def consult_detail(request, pk):
 def _edit(request, record, form_class, template, context, success):
     """Edit a versioned record: a stale copy is refused and nothing is saved."""
     form = form_class(request.POST or None, instance=record)
-    if request.method == "GET":
-        record_event(Action.VIEW, request=request, obj=record, detail="edit form")
+    record_view(request, record, detail="edit form")
     if form.is_valid():
         try:
             services.update_record(
@@ -260,7 +259,7 @@ def decision_detail(request, pk):
         ),
         pk=pk,
     )
-    record_event(Action.VIEW, request=request, obj=decision, detail="decision")
+    record_view(request, decision, detail="decision")
     return render(
         request,
         "cases/candidacydecision_detail.html",
@@ -311,7 +310,7 @@ def procedure_detail(request, pk):
         ),
         pk=pk,
     )
-    record_event(Action.VIEW, request=request, obj=procedure, detail="procedure")
+    record_view(request, procedure, detail="procedure")
     return render(
         request,
         "cases/procedure_detail.html",
@@ -392,8 +391,7 @@ def followup_form(request, pk):
         pk=pk,
     )
     form = FollowUpForm(request.POST or None, instance=follow_up)
-    if request.method == "GET":
-        record_event(Action.VIEW, request=request, obj=follow_up, detail="follow-up form")
+    record_view(request, follow_up, detail="follow-up form")
     if form.is_valid():
         try:
             services.complete_follow_up(

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from cases import outcomes
 from cases.models import Technique, Timepoint
 from clinic import roles, spreadsheet
-from clinic.audit import record_event
+from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, User
 
 # The clinical team: may see every figure with its n.
@@ -83,11 +83,7 @@ def outcome_dashboard(request):
         results = results.suppressed()
     if request.GET.get("format") == "csv":
         return _csv(request, results, full)
-    record_event(
-        AuditEvent.Action.VIEW,
-        request=request,
-        detail="outcome dashboard" if full else "outcome dashboard (suppressed)",
-    )
+    record_view(request, detail="outcome dashboard" if full else "outcome dashboard (suppressed)")
     chart_data = {
         "stayBins": list(outcomes.STAY_BINS),
         "stay": results.stay_distribution,

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.audit import record_event
+from clinic.audit import record_event, record_view
 from clinic.models import STALE_MESSAGE, AuditEvent, Patient, User
 
 
@@ -31,7 +31,7 @@ class AuditedAdmin(admin.ModelAdmin):
             return
         obj = self.get_object(request, object_id)
         if obj is not None and self.has_view_or_change_permission(request, obj):
-            record_event(AuditEvent.Action.VIEW, request=request, obj=obj, detail=detail)
+            record_view(request, obj, detail=detail)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._record_view(request, object_id, "admin")
@@ -43,8 +43,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
-        if self.audit_views and request.method == "GET" and response.status_code == 200:
-            record_event(AuditEvent.Action.VIEW, request=request, detail=f"admin list {self.opts}")
+        if self.audit_views and response.status_code == 200:
+            record_view(request, detail=f"admin list {self.opts}")
         return response
 
     def save_model(self, request, obj, form, change):
@@ -53,15 +53,16 @@ class AuditedAdmin(admin.ModelAdmin):
         record_event(action, request=request, obj=obj, detail=f"{action.label.lower()}d in admin")
 
     def delete_model(self, request, obj):
-        record_event(AuditEvent.Action.DELETE, request=request, obj=obj, detail="deleted in admin")
+        self._record_delete(request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:  # one event per row; the rows are few (accounts' security records)
-            record_event(
-                AuditEvent.Action.DELETE, request=request, obj=obj, detail="deleted in admin"
-            )
+            self._record_delete(request, obj)
         super().delete_queryset(request, queryset)
+
+    def _record_delete(self, request, obj):
+        record_event(AuditEvent.Action.DELETE, request=request, obj=obj, detail="deleted in admin")
 
 
 class PortalHistoryAdmin(AuditedAdmin, SimpleHistoryAdmin):

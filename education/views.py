@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit import record_event, record_view
-from clinic.models import AuditEvent, Patient
+from clinic.audit import record_view
+from clinic.models import Patient
 from education import services
 from education.diff import version_diff
 from education.forms import (
@@ -317,9 +317,7 @@ def patient_assignments(request, patient_pk):
         .for_patient(patient)
         .select_related("assigned_by")
     )
-    record_event(
-        AuditEvent.Action.VIEW, request=request, obj=patient, detail="viewed assigned reading"
-    )
+    record_view(request, patient, detail="viewed assigned reading")
     return render(
         request,
         "education/assignment_list.html",

@@ -441,29 +441,40 @@ def check_edit(client, url, form_class, record, data, *, user, detail, patients,
 # --- the portal's edit forms ---------------------------------------------------------------------
 
 
+def edit_in_portal(
+    client, user, records, other, nobody, *, kind, form_class, change, stale, shown=None
+):
+    """Post the portal's edit form of ``records[kind]`` as the page shows it (``shown``: the copy
+    the form is filled from), with ``change`` applied, then check_edit."""
+    record = records[kind]
+    data = as_posted(form_class(instance=shown or record))
+    if stale:
+        saved_meanwhile(record)
+    data = resolve(posted({**data, **change}), ids_of(records, other, nobody=nobody))
+    stored = check_edit(
+        client,
+        reverse(f"cases:{kind}_edit", args=[record.pk]),
+        form_class,
+        record,
+        data,
+        user=user,
+        detail=f"{record._meta.verbose_name} edited",
+        patients=[records["patient"], other["patient"]],
+    )
+    if stale:
+        assert stored is None
+
+
 @SETTINGS
 @given(change=edits(CONSULT), stale=STALE)
 def test_editing_a_consult_saves_it_whole_or_shows_errors_and_writes_nothing(
     specialist_client, specialist, other, nobody, change, stale
 ):
     records = pathway(specialist)
-    consult = records["consult"]
-    data = as_posted(ConsultForm(instance=consult))
-    if stale:
-        saved_meanwhile(consult)
-    data = resolve(posted({**data, **change}), ids_of(records, other, nobody=nobody))
-    stored = check_edit(
-        specialist_client,
-        reverse("cases:consult_edit", args=[consult.pk]),
-        ConsultForm,
-        consult,
-        data,
-        user=specialist,
-        detail="consult edited",
-        patients=[records["patient"], other["patient"]],
-    )
-    if stale:
-        assert stored is None
+    edit_in_portal(
+        specialist_client, specialist, records, other, nobody,
+        kind="consult", form_class=ConsultForm, change=change, stale=stale,
+    )  # fmt: skip
 
 
 @SETTINGS
@@ -473,23 +484,11 @@ def test_editing_a_procedure_saves_it_and_resaves_its_dependents_or_shows_errors
     specialist_client, specialist, other, nobody, shift, change, stale
 ):
     records = pathway(specialist)
-    procedure = records["procedure"]
-    data = as_posted(ProcedureForm(instance=moved(procedure, shift)))
-    if stale:
-        saved_meanwhile(procedure)
-    data = resolve(posted({**data, **change}), ids_of(records, other, nobody=nobody))
-    stored = check_edit(
-        specialist_client,
-        reverse("cases:procedure_edit", args=[procedure.pk]),
-        ProcedureForm,
-        procedure,
-        data,
-        user=specialist,
-        detail="procedure edited",
-        patients=[records["patient"], other["patient"]],
-    )
-    if stale:
-        assert stored is None
+    edit_in_portal(
+        specialist_client, specialist, records, other, nobody,
+        kind="procedure", form_class=ProcedureForm, change=change, stale=stale,
+        shown=moved(records["procedure"], shift),
+    )  # fmt: skip
 
 
 @SETTINGS
@@ -498,23 +497,10 @@ def test_editing_an_adverse_event_saves_it_whole_or_shows_errors_and_writes_noth
     specialist_client, specialist, other, nobody, change, stale
 ):
     records = pathway(specialist)
-    adverse_event = records["adverseevent"]
-    data = as_posted(AdverseEventForm(instance=adverse_event))
-    if stale:
-        saved_meanwhile(adverse_event)
-    data = resolve(posted({**data, **change}), ids_of(records, other, nobody=nobody))
-    stored = check_edit(
-        specialist_client,
-        reverse("cases:adverseevent_edit", args=[adverse_event.pk]),
-        AdverseEventForm,
-        adverse_event,
-        data,
-        user=specialist,
-        detail="adverse event edited",
-        patients=[records["patient"], other["patient"]],
-    )
-    if stale:
-        assert stored is None
+    edit_in_portal(
+        specialist_client, specialist, records, other, nobody,
+        kind="adverseevent", form_class=AdverseEventForm, change=change, stale=stale,
+    )  # fmt: skip
 
 
 @pytest.fixture

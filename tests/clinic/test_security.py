@@ -367,13 +367,17 @@ def test_a_spoofed_forwarded_for_header_does_not_escape_the_lockout(client, pati
     assert event.ip_address == "192.0.2.30"
 
 
-def _failed_login_from(client, username, *, remote, forwarded):
-    client.post(
+def _login_from(client, username, password, *, remote, forwarded):
+    return client.post(
         reverse("login"),
-        {"username": username, "password": "wrong-password"},
+        {"username": username, "password": password},
         REMOTE_ADDR=remote,
         HTTP_X_FORWARDED_FOR=forwarded,
     )
+
+
+def _failed_login_from(client, username, *, remote, forwarded):
+    _login_from(client, username, "wrong-password", remote=remote, forwarded=forwarded)
     return AuditEvent.objects.filter(action="login_failed").latest("pk").ip_address
 
 
@@ -409,18 +413,9 @@ def test_behind_a_proxy_a_spoofed_prefix_does_not_escape_the_lockout(
             remote="10.0.0.2",
             forwarded=f"203.0.113.{n}, 198.51.100.7",
         )
-    locked = client.post(
-        reverse("login"),
-        {"username": patient_user.username, "password": "correct-horse-battery"},
-        REMOTE_ADDR="10.0.0.2",
-        HTTP_X_FORWARDED_FOR="203.0.113.77, 198.51.100.7",
-    )
+    right = (patient_user.username, "correct-horse-battery")
+    locked = _login_from(client, *right, remote="10.0.0.2", forwarded="203.0.113.77, 198.51.100.7")
     assert locked.status_code == 429
     # Another client behind the same proxy is not locked out.
-    other = client.post(
-        reverse("login"),
-        {"username": patient_user.username, "password": "correct-horse-battery"},
-        REMOTE_ADDR="10.0.0.2",
-        HTTP_X_FORWARDED_FOR="198.51.100.8",
-    )
+    other = _login_from(client, *right, remote="10.0.0.2", forwarded="198.51.100.8")
     assert other.status_code == 302
