@@ -1359,3 +1359,30 @@ class MinimalImportantChange(models.Model):
             and improvement > 0
             and improvement * 100 >= self.relative_percent * baseline
         )
+
+
+# --- outcome figures -----------------------------------------------------------------------------
+
+
+class FigureSnapshot(models.Model):
+    """The outcome figures as computed at one moment (``cases.outcomes.refresh``).
+
+    Derived data, rebuilt from the clinical records whenever they change: the cohort's rows, the
+    clinical team's unfiltered figures, every aggregate the editors may request (protected) and
+    the figures articles show. Pages read the newest one, so all of them agree.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(help_text="When the cohort was read.")
+    as_of = models.DateField(help_text="The day the figures were computed for.")
+    mic_set = models.SlugField(max_length=40)
+    rows = models.JSONField(default=list)
+    clinical = models.JSONField(default=dict)
+    editor = models.JSONField(default=dict)
+    article = models.JSONField(default=dict)
+
+    class Meta:
+        get_latest_by = "pk"
+
+    def __str__(self):
+        return f"Outcome figures as of {self.as_of} ({self.created_at:%Y-%m-%d %H:%M})"

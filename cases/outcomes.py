@@ -1,47 +1,46 @@
-"""Outcome figures: minimal important change thresholds and the clinic's own figures.
+"""The clinic's outcome figures: declared once, computed over one cohort, kept current.
 
-``active_thresholds()`` is the one way to get the MIC thresholds in use; other modules (the
-patient's outcome chart, the dashboard) import it rather than reading the model themselves.
-
-``clinic_figures()`` puts each claim of the clinic's article beside the clinic's own figure, MISS
-against open surgery, each with its n. How the figures are read:
-
-* **Cohort.** Valid procedures (not entered in error, nor their decision or consult) dated within
-  the period, optionally of one technique or one surgeon. MISS is the three minimally invasive
-  techniques; open is open microdiscectomy. A MISS procedure *converted to open* stays in MISS:
-  the comparison is by intention to treat (what was planned), which is what a patient choosing
-  MISS faces.
-* **Follow-ups** count when completed, valid and not cancelled; the baseline is the consult of
-  the procedure's decision.
-* **Improvement** is baseline minus follow-up (NRS and ODI: lower is better), so a positive mean
-  change is an improvement. The 2-week leg-pain share uses the active MIC set.
-* **Adverse events** (valid ones) count once per procedure; the 30-/90-day rates use as
-  denominator only procedures at least 30/90 days old, whose window is complete.
-* **Return to daily activities / work**: days from the procedure to the earliest date recorded at
-  any follow-up, among patients who reported one (those who have not yet returned are not counted).
-* **Medians** are the usual median (mean of the two middle values for an even n).
-
-The work is a fixed handful of queries whatever the number of procedures: one conditional
-aggregate over procedures, one over follow-ups, one ordered value list of each for the medians,
-and one for the thresholds.
-
-Suppression: :func:`suppress` blanks any figure computed from fewer than ``MIN_CELL_SIZE``
-patients. Specialists are the clinical team and see every number with its n; whatever leaves the
-clinical team (the editors' view and CSV, figures in articles) goes through :func:`suppress`.
+* :data:`SPECS` declares every figure — what it counts, over whom, and how — as data: a
+  **proportion** (shown with the Wilson 95 % interval) or a **median** (with the order-statistic
+  95 % interval); see :mod:`cases.stats`. Every figure carries its *n* (patients with a value),
+  its *denominator* (those it was drawn from: operated patients, or those due at a timepoint) and
+  so its completeness; below ``OUTCOME_COMPLETENESS_MIN`` % the figure is marked.
+* The cohort is :mod:`cases.cohort`'s rows: valid procedures, the baseline being the consult of
+  the procedure's decision, follow-ups counted only when answered inside their window. MISS is
+  the three minimally invasive techniques; a MISS procedure converted to open stays MISS
+  (intention to treat, what a patient choosing MISS faces).
+* **Snapshots, off the request path.** :func:`refresh` reads the cohort and stores a
+  :class:`~cases.models.FigureSnapshot`: the rows, the clinical team's unfiltered figures, every
+  aggregate the editors can request (already protected, below) and the articles' figures. A
+  saved clinical record enqueues :func:`cases.tasks.refresh_outcome_figures` after its commit;
+  pages read the newest snapshot, so the dashboard, its CSV and every article show the same
+  numbers. A page that finds the snapshot older than the newest clinical change (or than today)
+  asks for a refresh too and says the figures are being updated.
+* **Small cells.** Whatever leaves the clinical team (the editors' view and CSV, figures in
+  articles) is suppressed below ``MIN_CELL_SIZE`` patients, and the editors' filters are whole
+  calendar quarters or years that have ended and techniques — never a day or a surgeon. The
+  periods and techniques nest (a quarter in its year, a technique in MISS in all), so two
+  requests could be differenced: a cell is also suppressed when a larger cell it is part of
+  holds between 1 and 9 more patients (:func:`_protect`). Articles count whole completed
+  calendar years (``OUTCOME_ARTICLE_YEARS``), so their figures change once a year, or when a
+  record of those years is entered or corrected.
 """
 
 import dataclasses
 import datetime
 import functools
-import math
-import statistics
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q
+from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
+from cases import cohort, stats
 from cases.models import (
     AdverseEvent,
+    CandidacyDecision,
+    Consult,
+    FigureSnapshot,
     FollowUp,
     MinimalImportantChange,
     Procedure,
@@ -53,10 +52,14 @@ from education import figures
 MIN_CELL_SIZE = figures.MIN_CELL_SIZE
 TOO_FEW = "too few to report"
 GROUPS = ("miss", "open")
-MISS_TECHNIQUES = tuple(t.value for t in Procedure.MISS_TECHNIQUES)
+GROUP_LABELS = {"miss": "MISS", "open": "Open surgery"}
+GROUP_TECHNIQUES = {"miss": frozenset(cohort.MISS_TECHNIQUES), "open": frozenset({Technique.OPEN})}
+ALL_TECHNIQUES = frozenset(Technique.values)
 # Length-of-stay distribution bins (nights): 0, 1, 2, 3 or more.
 STAY_BINS = ("0", "1", "2", "3+")
-TRAJECTORY_POINTS = ("baseline", *(t.value for t in Timepoint))
+MEASURES = (("nrs_back", "back", "NRS back pain"), ("nrs_leg", "leg", "NRS leg pain"))
+TRAJECTORY_MEASURES = ("nrs_back", "nrs_leg", "odi")
+PROPORTION, MEDIAN = "proportion", "median"
 
 
 def active_thresholds():
@@ -69,48 +72,7 @@ def active_thresholds():
     return MinimalImportantChange.objects.active().by_measure()
 
 
-def suppress(value, n, minimum=MIN_CELL_SIZE):
-    """``value`` if it was computed from at least ``minimum`` patients, else None."""
-    return value if n is not None and n >= minimum else None
-
-
-@dataclasses.dataclass(frozen=True)
-class Cell:
-    """One figure for one group: its value (None if there is no data) and its n."""
-
-    value: float | None
-    n: int
-    suppressed: bool = False
-
-    def suppress(self):
-        kept = suppress(self.value, self.n)
-        return Cell(value=kept, n=self.n, suppressed=self.n < MIN_CELL_SIZE)
-
-
-@dataclasses.dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str  # what the clinic measures
-    claim: str  # what the article says
-    unit: str  # "%", "mm", "nights", "days", "points"
-    miss: Cell
-    open: Cell
-    period: tuple  # (first, last) procedure date of the cohort, or (None, None)
-    decimals: int = 0
-
-    def suppressed(self):
-        return dataclasses.replace(self, miss=self.miss.suppress(), open=self.open.suppress())
-
-    def display(self, group):
-        """The cell as text: "87 %", "8 mm", "too few to report", or "—" without data."""
-        cell = getattr(self, group)
-        if cell.suppressed:
-            return TOO_FEW
-        if cell.value is None:
-            return "—"
-        number = f"{cell.value:.{self.decimals}f}"
-        return f"{number} %" if self.unit == "%" else f"{number} {self.unit}"
-
+# --- the figures, declared ----------------------------------------------------------------------
 
 # The article's claims (DESIGN.md, "The seed's claims, measured").
 CLAIMS = {
@@ -124,380 +86,703 @@ CLAIMS = {
 }
 
 
-@dataclasses.dataclass
-class Results:
-    """Everything the dashboard shows: the table, the charts' data and the cohort's extent."""
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """One figure: over which rows (``eligible``, the denominator) and what each row gives.
 
-    figures: list
-    stay_distribution: dict  # {"miss": [count per STAY_BINS], "open": [...]}
-    trajectory: dict  # {"miss": {"nrs_back": [median per TRAJECTORY_POINTS]…}, "open": …}
-    trajectory_n: dict  # same shape, the n of each median
-    incision_by_technique: list  # [(label, median, n)]
-    period: tuple
-    thresholds: dict
+    ``value(row, context)`` returns None when the row has no value (it is then not in n), True or
+    False for a proportion, a number for a median.
+    """
 
-    def suppressed(self):
-        """The same results with every small cell blanked: for outside the clinical team."""
-        stay = {
-            group: counts if sum(counts) >= MIN_CELL_SIZE else None
-            for group, counts in self.stay_distribution.items()
-        }
-        trajectory = {
-            group: {
-                measure: [
-                    suppress(value, n)
-                    for value, n in zip(values, self.trajectory_n[group][measure], strict=True)
-                ]
-                for measure, values in measures.items()
-            }
-            for group, measures in self.trajectory.items()
-        }
-        return dataclasses.replace(
-            self,
-            figures=[figure.suppressed() for figure in self.figures],
-            stay_distribution=stay,
-            trajectory=trajectory,
-            incision_by_technique=[
-                (label, suppress(value, n), n) for label, value, n in self.incision_by_technique
-            ],
-        )
-
-    def figure(self, key):
-        return next(figure for figure in self.figures if figure.key == key)
+    key: str
+    label: str
+    kind: str
+    population: str  # the denominator in words: "operated patients due at 2 weeks"
+    eligible: object
+    value: object
+    unit: str = ""
+    claim: str = ""
+    decimals: int = 0
+    section: str = "table"  # "table", "completeness" or "trajectory"
+    timepoint: str = ""
 
 
-def cohort(*, period_start=None, period_end=None, technique=None, specialist=None):
-    """The valid procedures the figures are about (see the module docstring)."""
-    procedures = Procedure.objects.valid().filter(
-        decision__entered_in_error=False, decision__consult__entered_in_error=False
-    )
-    if period_start:
-        procedures = procedures.filter(procedure_date__gte=period_start)
-    if period_end:
-        procedures = procedures.filter(procedure_date__lte=period_end)
-    if technique == "miss":
-        procedures = procedures.filter(technique__in=MISS_TECHNIQUES)
-    elif technique:
-        procedures = procedures.filter(technique=technique)
-    if specialist:
-        procedures = procedures.filter(surgeon=specialist)
-    return procedures
+def _always(row, context):
+    return True
 
 
-def _group_q(group, prefix=""):
-    if group == "miss":
-        return Q(**{f"{prefix}technique__in": MISS_TECHNIQUES})
-    return Q(**{f"{prefix}technique": Technique.OPEN})
+def _due(timepoint):
+    return lambda row, context: row.visit(timepoint).is_due
 
 
-def _share(count, n):
-    return None if not n else 100 * count / n
+def _old(days):
+    return lambda row, context: (context["as_of"] - row.day).days >= days
 
 
-def _median(values):
-    return statistics.median(values) if values else None
+def _answered(timepoint, read):
+    def value(row, context):
+        visit = row.visit(timepoint)
+        return read(row, visit, context) if visit.is_answered else None
+
+    return value
 
 
-def _mean(value):
-    return None if value is None else float(value)
+def _gain(baseline, field):
+    def read(row, visit, context):
+        before, after = getattr(row, baseline), getattr(visit, field)
+        return None if before is None or after is None else before - after
+
+    return read
 
 
-def clinic_figures(*, period_start=None, period_end=None, technique=None, specialist=None):
-    """The clinic's figures beside the article's claims: a :class:`Results` (unsuppressed)."""
-    today = timezone.localdate()
-    thresholds = active_thresholds()
-    procedures = cohort(
-        period_start=period_start,
-        period_end=period_end,
-        technique=technique,
-        specialist=specialist,
-    )
-    adverse = AdverseEvent.objects.valid().filter(procedure=OuterRef("pk"))
-    day_30 = today - datetime.timedelta(days=30)
-    day_90 = today - datetime.timedelta(days=90)
+def _leg_mic(row, visit, context):
+    threshold = context["thresholds"].get("nrs_leg")
+    return None if threshold is None else threshold.is_reached(row.base_leg, visit.leg)
 
-    # 1. One conditional aggregate over procedures: discharge shares and adverse-event rates.
-    aggregates = {"first": Min("procedure_date"), "last": Max("procedure_date")}
-    annotated = procedures.annotate(
-        ae_30=Exists(adverse.filter(within_30_days=True)),
-        ae_90=Exists(adverse.filter(within_90_days=True)),
-        ssi_30=Exists(adverse.filter(within_30_days=True, event_type=AdverseEvent.Type.SSI)),
-        ssi_90=Exists(adverse.filter(within_90_days=True, event_type=AdverseEvent.Type.SSI)),
-    )
-    for group in GROUPS:
-        in_group = _group_q(group)
-        discharged = in_group & Q(length_of_stay_nights__isnull=False)
-        old_30 = in_group & Q(procedure_date__lte=day_30)
-        old_90 = in_group & Q(procedure_date__lte=day_90)
-        aggregates |= {
-            f"{group}_discharged": Count("pk", filter=discharged),
-            f"{group}_same_day": Count("pk", filter=discharged & Q(same_day_discharge=True)),
-            f"{group}_next_day": Count("pk", filter=discharged & Q(next_day_discharge=True)),
-            f"{group}_old_30": Count("pk", filter=old_30),
-            f"{group}_old_90": Count("pk", filter=old_90),
-            f"{group}_ae_30": Count("pk", filter=old_30 & Q(ae_30=True)),
-            f"{group}_ae_90": Count("pk", filter=old_90 & Q(ae_90=True)),
-            f"{group}_ssi_30": Count("pk", filter=old_30 & Q(ssi_30=True)),
-            f"{group}_ssi_90": Count("pk", filter=old_90 & Q(ssi_90=True)),
-        }
-    p = annotated.aggregate(**aggregates)
 
-    # 2. One conditional aggregate over completed follow-ups: MIC share, satisfaction, changes.
-    follow_ups = FollowUp.objects.valid().filter(
-        procedure__in=procedures, completed_at__isnull=False, cancelled_at__isnull=True
-    )
-    consult = "procedure__decision__consult__"
-    follow_ups = follow_ups.annotate(
-        leg_gain=F(f"{consult}nrs_leg") - F("nrs_leg"),
-        back_gain=F(f"{consult}nrs_back") - F("nrs_back"),
-        odi_gain=F(f"{consult}odi_score") - F("odi_score"),
-    )
-    leg_mic = thresholds.get("nrs_leg")
-    if leg_mic is None:
-        leg_reached = Q(pk__in=[])
-    else:
-        # NRS values are whole numbers, so "gain ≥ 3.2" is "gain ≥ 4" (the lookup would
-        # otherwise truncate the Decimal to an integer).
-        leg_reached = Q(leg_gain__gte=math.ceil(leg_mic.points))
-        if leg_mic.relative_percent:
-            follow_ups = follow_ups.annotate(
-                leg_gain_percent=F("leg_gain") * 100,
-                leg_percent_needed=F(f"{consult}nrs_leg") * leg_mic.relative_percent,
-            )
-            leg_reached |= Q(leg_gain__gt=0, leg_gain_percent__gte=F("leg_percent_needed"))
-    aggregates = {}
-    for group in GROUPS:
-        in_group = _group_q(group, "procedure__")
-        two_weeks = in_group & Q(timepoint=Timepoint.WEEKS_2, nrs_leg__isnull=False)
-        aggregates |= {
-            f"{group}_2w": Count("pk", filter=two_weeks),
-            f"{group}_2w_mic": Count("pk", filter=two_weeks & leg_reached),
-        }
-        for timepoint in (Timepoint.MONTHS_3, Timepoint.MONTHS_12):
-            at = in_group & Q(timepoint=timepoint)
-            rated = at & Q(satisfaction__isnull=False)
-            aggregates |= {
-                f"{group}_{timepoint}_rated": Count("pk", filter=rated),
-                f"{group}_{timepoint}_satisfied": Count(
-                    "pk", filter=rated & Q(satisfaction__lte=2)
-                ),
-            }
-            for measure in ("back", "leg", "odi"):
-                known = at & Q(**{f"{measure}_gain__isnull": False})
-                aggregates |= {
-                    f"{group}_{timepoint}_{measure}_n": Count("pk", filter=known),
-                    f"{group}_{timepoint}_{measure}_mean": Avg(f"{measure}_gain", filter=known),
-                }
-    f = follow_ups.aggregate(**aggregates)
+def _satisfied(row, visit, context):
+    return None if visit.satisfaction is None else visit.satisfaction <= 2
 
-    # 3. Ordered value lists for the medians (portable: no percentile_cont on SQLite).
-    stays = {group: [] for group in GROUPS}
-    incisions = {group: [] for group in GROUPS}
-    by_technique = {value: [] for value in Technique.values}
-    baselines = {group: {"nrs_back": [], "nrs_leg": [], "odi": []} for group in GROUPS}
-    for tech, incision, nights, back, leg, odi in procedures.order_by("pk").values_list(
-        "technique",
-        "incision_length_mm",
-        "length_of_stay_nights",
-        "decision__consult__nrs_back",
-        "decision__consult__nrs_leg",
-        "decision__consult__odi_score",
-    ):
-        group = "miss" if tech in MISS_TECHNIQUES else "open"
-        if incision is not None:
-            incisions[group].append(incision)
-            by_technique[tech].append(incision)
-        if nights is not None:
-            stays[group].append(nights)
-        for measure, value in (("nrs_back", back), ("nrs_leg", leg), ("odi", odi)):
-            if value is not None:
-                baselines[group][measure].append(value)
 
-    at_timepoint = {
-        group: {t: {"nrs_back": [], "nrs_leg": [], "odi": []} for t in Timepoint.values}
-        for group in GROUPS
-    }
-    returns = {group: {"daily": {}, "work": {}} for group in GROUPS}
-    for row in follow_ups.order_by("pk").values_list(
-        "procedure_id",
-        "procedure__technique",
-        "procedure__procedure_date",
-        "timepoint",
-        "nrs_back",
-        "nrs_leg",
-        "odi_score",
-        "returned_to_daily_activities_on",
-        "returned_to_work_on",
-    ):
-        procedure_id, tech, operated, timepoint, back, leg, odi, daily, work = row
-        group = "miss" if tech in MISS_TECHNIQUES else "open"
-        for measure, value in (("nrs_back", back), ("nrs_leg", leg), ("odi", odi)):
-            if value is not None:
-                at_timepoint[group][timepoint][measure].append(value)
-        for kind, day in (("daily", daily), ("work", work)):
-            if day is not None:
-                days = (day - operated).days
-                earliest = returns[group][kind].get(procedure_id)
-                returns[group][kind][procedure_id] = (
-                    days if earliest is None else min(earliest, days)
-                )
+def _discharged(flag):
+    return lambda row, context: None if row.nights is None else flag(row)
 
-    period = (p["first"], p["last"])
 
-    def cell(value, n):
-        return Cell(value=None if not n else value, n=n)
+def _any_due(row, context):
+    return any(visit.is_due for visit in row.visits)
 
-    def row(key, label, claim, unit, values, decimals=0):
-        return Figure(
-            key=key,
-            label=label,
-            claim=CLAIMS[claim],
-            unit=unit,
-            miss=cell(*values("miss")),
-            open=cell(*values("open")),
-            period=period,
-            decimals=decimals,
-        )
 
-    figures = [
-        row(
+def _build_specs():
+    tp = {t.value: t.label for t in Timepoint}
+    specs = [
+        Spec(
             "incision_length",
             "Median incision length",
-            "incision",
-            "mm",
-            lambda g: (_median(incisions[g]), len(incisions[g])),
+            MEDIAN,
+            "operated patients",
+            _always,
+            lambda row, context: row.incision,
+            unit="mm",
+            claim="incision",
         ),
-        row(
+        Spec(
             "same_day_discharge",
             "Went home the same day",
-            "discharge",
-            "%",
-            lambda g: (_share(p[f"{g}_same_day"], p[f"{g}_discharged"]), p[f"{g}_discharged"]),
+            PROPORTION,
+            "operated patients",
+            _always,
+            _discharged(lambda row: row.same_day),
+            unit="%",
+            claim="discharge",
         ),
-        row(
+        Spec(
             "same_or_next_day_discharge",
             "Went home the same or the next day",
-            "discharge",
-            "%",
-            lambda g: (
-                _share(p[f"{g}_same_day"] + p[f"{g}_next_day"], p[f"{g}_discharged"]),
-                p[f"{g}_discharged"],
-            ),
+            PROPORTION,
+            "operated patients",
+            _always,
+            _discharged(lambda row: row.same_day or row.next_day),
+            unit="%",
+            claim="discharge",
         ),
-        row(
+        Spec(
             "length_of_stay",
             "Median length of stay",
-            "discharge",
-            "nights",
-            lambda g: (_median(stays[g]), len(stays[g])),
+            MEDIAN,
+            "operated patients",
+            _always,
+            lambda row, context: row.nights,
+            unit="nights",
+            claim="discharge",
         ),
-        row(
+        Spec(
             "leg_pain_mic_2_weeks",
             "Leg pain improved by at least the minimal important change at 2 weeks",
-            "improvement",
-            "%",
-            lambda g: (_share(f[f"{g}_2w_mic"], f[f"{g}_2w"]), f[f"{g}_2w"]),
+            PROPORTION,
+            "operated patients due at 2 weeks",
+            _due(Timepoint.WEEKS_2),
+            _answered(Timepoint.WEEKS_2, _leg_mic),
+            unit="%",
+            claim="improvement",
+            timepoint=Timepoint.WEEKS_2,
         ),
-        row(
+        Spec(
             "return_to_daily_activities",
             "Median days to return to daily activities",
-            "recovery",
-            "days",
-            lambda g: (
-                _median(list(returns[g]["daily"].values())),
-                len(returns[g]["daily"]),
-            ),
+            MEDIAN,
+            "operated patients with a follow-up due",
+            _any_due,
+            lambda row, context: row.return_daily,
+            unit="days",
+            claim="recovery",
         ),
-        row(
+        Spec(
             "return_to_work",
             "Median days to return to work",
-            "recovery",
-            "days",
-            lambda g: (_median(list(returns[g]["work"].values())), len(returns[g]["work"])),
+            MEDIAN,
+            "operated patients with a follow-up due",
+            _any_due,
+            lambda row, context: row.return_work,
+            unit="days",
+            claim="recovery",
         ),
     ]
     for days in (30, 90):
-        figures += [
-            row(
+        specs += [
+            Spec(
                 f"adverse_events_{days}_days",
                 f"Procedures with an adverse event within {days} days",
-                "complications",
-                "%",
-                lambda g, d=days: (_share(p[f"{g}_ae_{d}"], p[f"{g}_old_{d}"]), p[f"{g}_old_{d}"]),
+                PROPORTION,
+                f"patients operated at least {days} days ago",
+                _old(days),
+                lambda row, context, d=days: getattr(row, f"ae_{d}"),
+                unit="%",
+                claim="complications",
                 decimals=1,
             ),
-            row(
+            Spec(
                 f"surgical_site_infection_{days}_days",
                 f"Procedures with a surgical-site infection within {days} days",
-                "complications",
-                "%",
-                lambda g, d=days: (
-                    _share(p[f"{g}_ssi_{d}"], p[f"{g}_old_{d}"]),
-                    p[f"{g}_old_{d}"],
-                ),
+                PROPORTION,
+                f"patients operated at least {days} days ago",
+                _old(days),
+                lambda row, context, d=days: getattr(row, f"ssi_{d}"),
+                unit="%",
+                claim="complications",
                 decimals=1,
             ),
         ]
     for timepoint, name in ((Timepoint.MONTHS_3, "3_months"), (Timepoint.MONTHS_12, "12_months")):
-        label = Timepoint(timepoint).label
-        figures.append(
-            row(
+        specs.append(
+            Spec(
                 f"satisfied_{name}",
-                f"Satisfied at {label} (NASS 1–2)",
-                "satisfaction",
-                "%",
-                lambda g, t=timepoint: (
-                    _share(f[f"{g}_{t}_satisfied"], f[f"{g}_{t}_rated"]),
-                    f[f"{g}_{t}_rated"],
-                ),
+                f"Satisfied at {tp[timepoint]} (NASS 1–2)",
+                PROPORTION,
+                f"operated patients due at {tp[timepoint]}",
+                _due(timepoint),
+                _answered(timepoint, _satisfied),
+                unit="%",
+                claim="satisfaction",
+                timepoint=timepoint,
             )
         )
     for timepoint, name in ((Timepoint.MONTHS_3, "3_months"), (Timepoint.MONTHS_12, "12_months")):
-        label = Timepoint(timepoint).label
-        for measure, what in (("back", "NRS back pain"), ("leg", "NRS leg pain"), ("odi", "ODI")):
-            figures.append(
-                row(
+        for measure, baseline, field, what in (
+            ("back", "base_back", "back", "NRS back pain"),
+            ("leg", "base_leg", "leg", "NRS leg pain"),
+            ("odi", "base_odi", "odi", "ODI"),
+        ):
+            specs.append(
+                Spec(
                     f"{measure}_change_{name}",
-                    f"Mean improvement in {what} at {label} (baseline − follow-up)",
-                    "change",
-                    "points",
-                    lambda g, t=timepoint, m=measure: (
-                        _mean(f[f"{g}_{t}_{m}_mean"]),
-                        f[f"{g}_{t}_{m}_n"],
-                    ),
+                    f"Median improvement in {what} at {tp[timepoint]} (baseline − follow-up)",
+                    MEDIAN,
+                    f"operated patients due at {tp[timepoint]}",
+                    _due(timepoint),
+                    _answered(timepoint, _gain(baseline, field)),
+                    unit="points",
+                    claim="change",
                     decimals=1,
+                    timepoint=timepoint,
                 )
             )
+    for timepoint in Timepoint:
+        specs.append(
+            Spec(
+                f"answered_{timepoint.value}",
+                f"Answered in the window at {timepoint.label}",
+                PROPORTION,
+                f"operated patients due at {timepoint.label}",
+                _due(timepoint.value),
+                lambda row, context, t=timepoint.value: row.visit(t).is_answered,
+                unit="%",
+                section="completeness",
+                timepoint=timepoint.value,
+            )
+        )
+    for measure, baseline, field in (
+        ("nrs_back", "base_back", "back"),
+        ("nrs_leg", "base_leg", "leg"),
+        ("odi", "base_odi", "odi"),
+    ):
+        specs.append(
+            Spec(
+                f"trajectory_{measure}_baseline",
+                f"Median {measure} at baseline",
+                MEDIAN,
+                "operated patients",
+                _always,
+                lambda row, context, b=baseline: getattr(row, b),
+                section="trajectory",
+            )
+        )
+        for timepoint in Timepoint:
+            specs.append(
+                Spec(
+                    f"trajectory_{measure}_{timepoint.value}",
+                    f"Median {measure} at {timepoint.label}",
+                    MEDIAN,
+                    f"operated patients due at {timepoint.label}",
+                    _due(timepoint.value),
+                    _answered(
+                        timepoint.value,
+                        lambda row, visit, context, f=field: getattr(visit, f),
+                    ),
+                    section="trajectory",
+                    timepoint=timepoint.value,
+                )
+            )
+    return {spec.key: spec for spec in specs}
 
-    def stay_counts(nights):
+
+SPECS = _build_specs()
+TRAJECTORY_POINTS = ("baseline", *(t.value for t in Timepoint))
+
+
+# --- cells and results --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """One figure for one group: value (a % for proportions), 95 % CI, n, denominator."""
+
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    n: int = 0
+    denominator: int = 0
+    patients: int = 0  # distinct patients behind n (what small-cell protection counts)
+    suppressed: bool = False
+
+    @property
+    def completeness(self):
+        """n ÷ denominator as a percentage, or None without a denominator."""
+        return None if not self.denominator else 100 * self.n / self.denominator
+
+    @property
+    def is_incomplete(self):
+        completeness = self.completeness
+        return completeness is not None and completeness < settings.OUTCOME_COMPLETENESS_MIN
+
+    def blanked(self):
+        return Cell(suppressed=True)
+
+    def to_json(self):
+        return dataclasses.astuple(self)
+
+
+def compute_cell(spec, rows, context):
+    """The :class:`Cell` of ``spec`` over ``rows`` (one group's rows)."""
+    denominator, values, patients = 0, [], set()
+    for row in rows:
+        if not spec.eligible(row, context):
+            continue
+        denominator += 1
+        value = spec.value(row, context)
+        if value is not None:
+            values.append(value)
+            patients.add(row.patient)
+    n = len(values)
+    if not n:
+        return Cell(n=0, denominator=denominator)
+    if spec.kind == PROPORTION:
+        successes = sum(1 for value in values if value)
+        low, high = stats.wilson_interval(successes, n)
+        return Cell(100 * successes / n, 100 * low, 100 * high, n, denominator, len(patients))
+    interval = stats.median_interval(values) or (None, None)
+    return Cell(stats.median(values), *interval, n, denominator, len(patients))
+
+
+def _stay_counts(rows):
+    nights = [row.nights for row in rows if row.nights is not None]
+    return [
+        sum(1 for n in nights if n == 0),
+        sum(1 for n in nights if n == 1),
+        sum(1 for n in nights if n == 2),
+        sum(1 for n in nights if n >= 3),
+    ]
+
+
+def compute(rows, context, techniques=ALL_TECHNIQUES):
+    """Every figure for ``rows`` as a JSON-ready dict: ``{"cells": {key: {group: cell}}, …}``."""
+    by_group = {group: [] for group in GROUPS}
+    for row in rows:
+        if row.technique in techniques:
+            by_group[row.group].append(row)
+    cells = {
+        key: {group: compute_cell(spec, by_group[group], context).to_json() for group in GROUPS}
+        for key, spec in SPECS.items()
+    }
+    days = [row.day for row in rows if row.technique in techniques]
+    return {
+        "cells": cells,
+        "stay": {group: _stay_counts(by_group[group]) for group in GROUPS},
+        "incision_by_technique": {
+            technique: compute_cell(
+                SPECS["incision_length"],
+                [row for row in rows if row.technique == technique],
+                context,
+            ).to_json()
+            for technique in Technique.values
+            if technique in techniques
+        },
+        "period": [min(days).isoformat(), max(days).isoformat()] if days else [None, None],
+    }
+
+
+@dataclasses.dataclass
+class Results:
+    """What a page shows, read from a computed dict: cells by figure and group."""
+
+    data: dict
+    as_of: datetime.date
+    thresholds: list
+    suppressed_view: bool = False
+    is_updating: bool = False
+    computed_at: datetime.datetime | None = None
+
+    def cell(self, key, group):
+        return Cell(*self.data["cells"][key][group])
+
+    @property
+    def period(self):
+        first, last = self.data["period"]
+        return (
+            first and datetime.date.fromisoformat(first),
+            last and datetime.date.fromisoformat(last),
+        )
+
+    def figures(self, section="table"):
+        """``[(spec, {group: Cell})]`` of a section, in declaration order."""
         return [
-            sum(1 for n in nights if n == 0),
-            sum(1 for n in nights if n == 1),
-            sum(1 for n in nights if n == 2),
-            sum(1 for n in nights if n >= 3),
+            (spec, {group: self.cell(spec.key, group) for group in GROUPS})
+            for spec in SPECS.values()
+            if spec.section == section
         ]
 
-    trajectory, trajectory_n = {}, {}
-    for group in GROUPS:
-        trajectory[group], trajectory_n[group] = {}, {}
-        for measure in ("nrs_back", "nrs_leg", "odi"):
-            columns = [baselines[group][measure]] + [
-                at_timepoint[group][t][measure] for t in Timepoint.values
-            ]
-            trajectory[group][measure] = [_median(values) for values in columns]
-            trajectory_n[group][measure] = [len(values) for values in columns]
+    def stay_distribution(self):
+        """``{group: [count per STAY_BINS] or None}`` (None where the length of stay is hidden)."""
+        return {
+            group: None
+            if self.cell("length_of_stay", group).suppressed
+            else self.data["stay"][group]
+            for group in GROUPS
+        }
 
+    def trajectory(self):
+        """``{group: {measure: [median or None per TRAJECTORY_POINTS]}}``."""
+        return {
+            group: {
+                measure: [
+                    self.cell(f"trajectory_{measure}_{point}", group).value
+                    for point in TRAJECTORY_POINTS
+                ]
+                for measure in TRAJECTORY_MEASURES
+            }
+            for group in GROUPS
+        }
+
+    def incision_by_technique(self):
+        """``[(technique label, Cell)]`` for the techniques in view."""
+        return [
+            (Technique(technique).label, Cell(*cell))
+            for technique, cell in self.data["incision_by_technique"].items()
+        ]
+
+
+# --- display ------------------------------------------------------------------------------------
+
+
+def _number(value, decimals):
+    return f"{value:.{decimals}f}"
+
+
+def display_value(spec, cell):
+    """ "75 %", "8 mm", "too few to report", or "—" without data."""
+    if cell.suppressed:
+        return TOO_FEW
+    if cell.value is None:
+        return "—"
+    number = _number(cell.value, spec.decimals)
+    return f"{number} %" if spec.unit == "%" else f"{number} {spec.unit}".strip()
+
+
+def display_interval(spec, cell):
+    """ "95 % CI 47–91 %", or "" when there is no interval (suppressed, no data, n < 6 for
+    medians)."""
+    if cell.suppressed or cell.low is None or cell.high is None:
+        return ""
+    unit = " %" if spec.unit == "%" else (f" {spec.unit}" if spec.unit else "")
+    decimals = spec.decimals
+    return f"95 % CI {_number(cell.low, decimals)}–{_number(cell.high, decimals)}{unit}"
+
+
+def display_count(spec, cell):
+    """ "12 of 14 operated patients due at 2 weeks" (n of the denominator)."""
+    if cell.suppressed:
+        return f"fewer than {MIN_CELL_SIZE} patients, or protected"
+    return f"{cell.n} of {cell.denominator} {spec.population}"
+
+
+# --- the editors' periods and the small-cell protection ------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    quarters: frozenset
+
+
+def _completed_quarters(rows, as_of):
+    """The calendar quarters with procedures that ended before ``as_of``, oldest first."""
+    current = cohort.quarter_of(as_of)
+    return sorted({row.quarter for row in rows if row.quarter < current}, key=_quarter_order)
+
+
+def _quarter_order(quarter):
+    year, number = quarter.split("Q")
+    return int(year), int(number)
+
+
+def article_years(as_of):
+    """The whole calendar years articles count: the last ``OUTCOME_ARTICLE_YEARS`` that have
+    ended (``0``: every ended year). Returns ``(first year or None, last year)``."""
+    last = as_of.year - 1
+    years = settings.OUTCOME_ARTICLE_YEARS
+    return (None if years <= 0 else last - years + 1), last
+
+
+def editor_periods(rows, as_of):
+    """What an editor can ask for: every ended quarter, year, the articles' years, all."""
+    quarters = _completed_quarters(rows, as_of)
+    periods = [Period("all", "All ended quarters", frozenset(quarters))]
+    first, last = article_years(as_of)
+    in_articles = frozenset(
+        q for q in quarters if int(q[:4]) <= last and (first is None or int(q[:4]) >= first)
+    )
+    label = f"{first}–{last}" if first is not None and first != last else str(last)
+    periods.append(Period("articles", f"{label} (as in articles)", in_articles))
+    for year in sorted({int(q[:4]) for q in quarters}, reverse=True):
+        own = frozenset(q for q in quarters if int(q[:4]) == year)
+        periods.append(Period(str(year), str(year), own))
+    for quarter in reversed(quarters):
+        year, number = quarter.split("Q")
+        periods.append(Period(quarter, f"{year} Q{number}", frozenset({quarter})))
+    return periods
+
+
+def technique_filters():
+    """``[(key, label, techniques)]``: what any viewer can filter by."""
+    return [
+        ("", "All techniques", ALL_TECHNIQUES),
+        ("miss", "All MISS techniques", GROUP_TECHNIQUES["miss"]),
+        *((value, label, frozenset({value})) for value, label in Technique.choices),
+    ]
+
+
+def _protect(computed, periods):
+    """Suppress, in place, every cell an editor could difference down to 1–9 patients.
+
+    ``computed`` maps ``(period key, technique key)`` to :func:`compute`'s dict. A cell is
+    blanked when it has fewer than ``MIN_CELL_SIZE`` patients, or when a cell of the same figure
+    and group over a cohort containing it (a longer period, a wider technique filter) has between
+    1 and ``MIN_CELL_SIZE − 1`` more patients. Cohorts nest, so patients of the smaller are
+    patients of the larger: the difference is a difference of counts.
+    """
+    techniques = {key: set_ for key, _, set_ in technique_filters()}
+    quarters = {period.key: period.quarters for period in periods}
+    supersets = {}
+    for period_key, technique_key in computed:
+        for group in GROUPS:
+            own = techniques[technique_key] & GROUP_TECHNIQUES[group]
+            supersets[period_key, technique_key, group] = [
+                (other_period, other_technique)
+                for other_period, other_technique in computed
+                if quarters[other_period] >= quarters[period_key]
+                and techniques[other_technique] & GROUP_TECHNIQUES[group] >= own
+            ]
+
+    blank = Cell().blanked().to_json()
+    decisions = {}
+    for combo, data in computed.items():
+        for key in SPECS:
+            for group in GROUPS:
+                mine = Cell(*data["cells"][key][group]).patients
+                hidden = mine < MIN_CELL_SIZE or any(
+                    0 < Cell(*computed[other]["cells"][key][group]).patients - mine < MIN_CELL_SIZE
+                    for other in supersets[(*combo, group)]
+                )
+                decisions[(*combo, key, group)] = hidden
+    for (period_key, technique_key, key, group), hidden in decisions.items():
+        if hidden:
+            computed[period_key, technique_key]["cells"][key][group] = blank
+    # The by-technique incision table is the incision figure filtered by each technique.
+    for (period_key, _), data in computed.items():
+        for technique in list(data["incision_by_technique"]):
+            group = "open" if technique == Technique.OPEN else "miss"
+            data["incision_by_technique"][technique] = computed[period_key, technique]["cells"][
+                "incision_length"
+            ][group]
+    return computed
+
+
+# --- snapshots ----------------------------------------------------------------------------------
+
+
+def _context(as_of, thresholds):
+    return {"as_of": as_of, "thresholds": thresholds}
+
+
+def refresh(today=None):
+    """Read the cohort and store a new :class:`FigureSnapshot`; returns it."""
+    started_at = timezone.now()
+    as_of = today or timezone.localdate()
+    thresholds = active_thresholds()
+    context = _context(as_of, thresholds)
+    rows = cohort.build(as_of)
+    periods = editor_periods(rows, as_of)
+    by_quarter = {}
+    for row in rows:
+        by_quarter.setdefault(row.quarter, []).append(row)
+    editor = {}
+    for period in periods:
+        period_rows = [row for quarter in period.quarters for row in by_quarter.get(quarter, [])]
+        for technique_key, _, techniques in technique_filters():
+            editor[period.key, technique_key] = compute(period_rows, context, techniques)
+    _protect(editor, periods)
+    article = {
+        key: editor["articles", ""]["cells"][key]["miss"] for key in SPECS if key in ARTICLE_KEYS
+    }
+    first, last = article_years(as_of)
+    with transaction.atomic():
+        snapshot = FigureSnapshot.objects.create(
+            started_at=started_at,
+            as_of=as_of,
+            mic_set=settings.OUTCOME_MIC_SET,
+            rows=[row.to_json() for row in rows],
+            clinical=compute(rows, context),
+            editor={
+                "periods": [[p.key, p.label] for p in periods],
+                "results": {f"{p}|{t}": data for (p, t), data in editor.items()},
+            },
+            article={"cells": article, "years": [first, last]},
+        )
+        # Snapshots are derived data, rebuilt at will: keep the last few.
+        stale = FigureSnapshot.objects.order_by("-pk").values_list("pk", flat=True)[3:]
+        FigureSnapshot.objects.filter(pk__in=list(stale)).delete()
+    return snapshot
+
+
+CLINICAL_MODELS = (Consult, CandidacyDecision, Procedure, AdverseEvent, FollowUp)
+
+
+def _latest_snapshot(fields):
+    """The newest snapshot's ``fields`` with the newest clinical change, in one query."""
+    changes = {
+        f"changed_{model._meta.model_name}": Subquery(
+            model.history.model.objects.order_by("-history_date").values("history_date")[:1]
+        )
+        for model in CLINICAL_MODELS
+    }
+    return (
+        FigureSnapshot.objects.order_by("-pk")
+        .annotate(**changes)
+        .values("pk", "started_at", "as_of", "mic_set", "created_at", *fields, *changes)
+        .first()
+    )
+
+
+def _is_current(snapshot):
+    if snapshot["as_of"] != timezone.localdate() or snapshot["mic_set"] != settings.OUTCOME_MIC_SET:
+        return False
+    changed = [value for key, value in snapshot.items() if key.startswith("changed_") and value]
+    return not changed or max(changed) <= snapshot["started_at"]
+
+
+def current_snapshot(*fields):
+    """The newest snapshot (a dict with ``fields``) and whether it is being updated.
+
+    A snapshot older than the newest clinical change (or than today) is still served — the
+    numbers of the last computation, consistent everywhere — while a refresh is requested. With
+    no snapshot at all, or where tasks run at once (the immediate backend), the refresh has run
+    by the time this returns.
+    """
+    from cases.tasks import request_refresh_from_page
+
+    snapshot = _latest_snapshot(fields)
+    if snapshot is not None and _is_current(snapshot):
+        return snapshot, False
+    request_refresh_from_page(
+        None if snapshot is None else (snapshot["pk"], snapshot["started_at"])
+    )
+    fresh = _latest_snapshot(fields)
+    if fresh is None:
+        return None, True
+    return fresh, not _is_current(fresh)
+
+
+@functools.lru_cache(maxsize=2)
+def _rows_of(snapshot_pk, started_at):
+    """The snapshot's cohort rows, parsed once per process (a snapshot never changes)."""
+    rows = FigureSnapshot.objects.filter(pk=snapshot_pk).values_list("rows", flat=True).first()
+    return [cohort.Row.from_json(row) for row in rows or []]
+
+
+def _thresholds_list():
+    return list(active_thresholds().values())
+
+
+def clinical_results(*, period_start=None, period_end=None, technique=None, specialist=None):
+    """The clinical team's figures (unsuppressed) for any filter, from the newest snapshot."""
+    snapshot, updating = current_snapshot("clinical")
+    if snapshot is None:
+        return None
+    as_of = snapshot["as_of"]
+    techniques = dict((key, set_) for key, _, set_ in technique_filters())[technique or ""]
+    if not (period_start or period_end or specialist or technique):
+        data = snapshot["clinical"]
+    else:
+        rows = [
+            row
+            for row in _rows_of(snapshot["pk"], snapshot["started_at"])
+            if (period_start is None or row.day >= period_start)
+            and (period_end is None or row.day <= period_end)
+            and (specialist is None or row.surgeon == specialist.pk)
+        ]
+        data = compute(rows, _context(as_of, active_thresholds()), techniques)
     return Results(
-        figures=figures,
-        stay_distribution={group: stay_counts(stays[group]) for group in GROUPS},
-        trajectory=trajectory,
-        trajectory_n=trajectory_n,
-        incision_by_technique=[
-            (Technique(value).label, _median(values), len(values))
-            for value, values in by_technique.items()
-        ],
-        period=period,
-        thresholds=thresholds,
+        data,
+        as_of,
+        _thresholds_list(),
+        is_updating=updating,
+        computed_at=snapshot["created_at"],
+    )
+
+
+def editor_choices():
+    """The editors' period choices ``[(key, label)]`` from the newest snapshot."""
+    snapshot, _ = current_snapshot("editor")
+    if snapshot is None:
+        return []
+    return [tuple(pair) for pair in snapshot["editor"]["periods"]]
+
+
+def editor_results(*, period="all", technique=""):
+    """The editors' protected figures for one period and technique filter, or None."""
+    snapshot, updating = current_snapshot("editor")
+    if snapshot is None:
+        return None
+    data = snapshot["editor"]["results"].get(f"{period}|{technique or ''}")
+    if data is None:
+        return None
+    return Results(
+        data,
+        snapshot["as_of"],
+        _thresholds_list(),
+        suppressed_view=True,
+        is_updating=updating,
+        computed_at=snapshot["created_at"],
     )
 
 
@@ -508,60 +793,59 @@ def clinic_figures(*, period_start=None, period_end=None, technique=None, specia
 ARTICLE_FIGURES = {
     "same_day_discharge": (
         "same_or_next_day_discharge",
-        "{value:.0f} % of patients who had minimally invasive surgery went home the same day or"
-        " the next",
+        "{value} of patients who had minimally invasive surgery went home the same day or the next",
         "MISS: share home the same or the next day",
     ),
     "incision_length": (
         "incision_length",
-        "half of the minimally invasive operations used an incision of {value:.0f} mm or less"
+        "half of the minimally invasive operations used an incision of {value} or less"
         " (one inch is about 25 mm)",
         "MISS: median incision length",
     ),
     "leg_pain_improvement": (
         "leg_pain_mic_2_weeks",
-        "{value:.0f} % of patients had clearly less leg pain two weeks after minimally invasive"
-        " surgery",
+        "{value} of patients had clearly less leg pain two weeks after minimally invasive surgery",
         "MISS: share with leg pain improved by the minimal important change at 2 weeks",
     ),
     "return_to_daily_activities": (
         "return_to_daily_activities",
-        "half of the patients were back to their daily activities within {value:.0f} days of"
-        " minimally invasive surgery",
+        "half of the patients were back to their daily activities within {value} of minimally"
+        " invasive surgery",
         "MISS: median days to return to daily activities",
     ),
     "surgical_site_infection": (
         "surgical_site_infection_90_days",
-        "{value:.1f} % of minimally invasive operations were followed by a wound infection"
-        " within 90 days",
+        "{value} of minimally invasive operations were followed by a wound infection within"
+        " 90 days",
         "MISS: surgical-site infections within 90 days",
     ),
     "satisfied_12_months": (
         "satisfied_12_months",
-        "{value:.0f} % of patients were satisfied with their minimally invasive surgery a year"
-        " later",
+        "{value} of patients were satisfied with their minimally invasive surgery a year later",
         "MISS: share satisfied at 12 months",
     ),
 }
-
-
-def article_period_start():
-    """The first procedure day the article figures count: a rolling window of
-    ``OUTCOME_ARTICLE_YEARS`` years (365 days each) up to today, or None for all time."""
-    years = settings.OUTCOME_ARTICLE_YEARS
-    if years <= 0:
-        return None
-    return timezone.localdate() - datetime.timedelta(days=365 * years)
+ARTICLE_KEYS = {figure_key for figure_key, _, _ in ARTICLE_FIGURES.values()}
 
 
 def article_figure(key):
-    """The provider behind ``[[figure:key]]``: ``(sentence, n, period)`` or None."""
+    """The provider behind ``[[figure:key]]``: a :class:`education.figures.Figure` or None."""
     figure_key, text, _ = ARTICLE_FIGURES[key]
-    results = clinic_figures(period_start=article_period_start())
-    cell = results.figure(figure_key).miss
-    if suppress(cell.value, cell.n) is None:
+    snapshot, _ = current_snapshot("article")
+    if snapshot is None:
         return None
-    return text.format(value=cell.value), cell.n, results.period
+    cell = Cell(*snapshot["article"]["cells"][figure_key])
+    if cell.suppressed or cell.value is None or cell.patients < MIN_CELL_SIZE:
+        return None
+    spec = SPECS[figure_key]
+    first, last = snapshot["article"]["years"]
+    return figures.Figure(
+        text=text.format(value=display_value(spec, cell)),
+        interval=display_interval(spec, cell),
+        count=display_count(spec, cell),
+        n=cell.n,
+        years=(first or None, last),
+    )
 
 
 def register_article_figures():

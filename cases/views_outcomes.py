@@ -1,30 +1,32 @@
 """The outcome dashboard: the article's claims beside the clinic's own figures.
 
-Specialists and superusers (the clinical team) see every figure with its n. Content editors may
-open the same page aggregate-only and suppressed: every figure from fewer than ten patients reads
-"too few to report", on the page, in the charts and in the CSV (DESIGN.md's role table).
+Specialists and superusers (the clinical team) see every figure with its n, for any period,
+technique and surgeon. Content editors open the same page aggregate-only: whole ended quarters or
+years and techniques, every cell protected against small numbers and differencing
+(``cases.outcomes``), on the page, in the charts and in the CSV (DESIGN.md's role table).
 """
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render
 
 from cases import outcomes
-from cases.models import Technique, Timepoint
+from cases.models import Timepoint
 from clinic import roles, spreadsheet
 from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, User
 
 # The clinical team: may see every figure with its n.
 FULL_VIEW = ["cases.view_procedure", "cases.view_followup", "cases.view_adverseevent"]
-# Content editors: aggregate figures only, suppressed below the minimum cell size.
+# Content editors: aggregate figures only, protected.
 SUPPRESSED_VIEW = ["education.change_article"]
 
-TECHNIQUE_CHOICES = [("", "All techniques"), ("miss", "All MISS techniques"), *Technique.choices]
+TECHNIQUE_CHOICES = [(key, label) for key, label, _ in outcomes.technique_filters()]
 
 
 class OutcomeFilterForm(forms.Form):
+    """The clinical team's filters: any period, technique, surgeon."""
+
     period_from = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
@@ -57,14 +59,39 @@ class OutcomeFilterForm(forms.Form):
             raise forms.ValidationError("The period must start before it ends.")
         return data
 
-    def filters(self):
+    def results(self):
         data = self.cleaned_data if self.is_valid() else {}
-        return {
-            "period_start": data.get("period_from"),
-            "period_end": data.get("period_to"),
-            "technique": data.get("technique") or None,
-            "specialist": data.get("specialist"),
-        }
+        return outcomes.clinical_results(
+            period_start=data.get("period_from"),
+            period_end=data.get("period_to"),
+            technique=data.get("technique") or None,
+            specialist=data.get("specialist"),
+        )
+
+
+class AggregateFilterForm(forms.Form):
+    """The editors' filters: whole ended quarters or years and techniques, nothing finer."""
+
+    period = forms.ChoiceField(
+        required=False,
+        label="Period",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    technique = forms.ChoiceField(
+        choices=TECHNIQUE_CHOICES,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = outcomes.editor_choices() or [("all", "All")]
+
+    def results(self):
+        data = self.cleaned_data if self.is_valid() else {}
+        return outcomes.editor_results(
+            period=data.get("period") or "all", technique=data.get("technique") or ""
+        )
 
 
 def _may_see_all(user):
@@ -77,63 +104,66 @@ def _may_see_all(user):
 
 def outcome_dashboard(request):
     full = _may_see_all(request.user)
-    form = OutcomeFilterForm(request.GET or None)
-    results = outcomes.clinic_figures(**form.filters())
-    if not full:
-        results = results.suppressed()
-    if request.GET.get("format") == "csv":
+    form_class = OutcomeFilterForm if full else AggregateFilterForm
+    form = form_class(request.GET or None)
+    results = form.results()
+    if request.GET.get("format") == "csv" and results is not None:
         return _csv(request, results, full)
     record_view(request, detail="outcome dashboard" if full else "outcome dashboard (suppressed)")
-    chart_data = {
-        "stayBins": list(outcomes.STAY_BINS),
-        "stay": results.stay_distribution,
-        "points": ["Baseline", *(label for _, label in _timepoint_labels())],
-        "trajectory": results.trajectory,
-    }
     query = request.GET.copy()
     query["format"] = "csv"
-    return render(
-        request,
-        "cases/outcomes.html",
-        {
-            "form": form,
-            "results": results,
-            "rows": _table_rows(results),
-            "thresholds": list(results.thresholds.values()),
-            "full": full,
-            "chart_data": chart_data,
+    context = {"form": form, "results": results, "full": full, "csv_query": query.urlencode()}
+    if results is not None:
+        context |= {
+            "rows": _table_rows(results, "table"),
+            "completeness_rows": _table_rows(results, "completeness"),
+            "incision_rows": _incision_rows(results),
+            "chart_data": {
+                "stayBins": list(outcomes.STAY_BINS),
+                "stay": results.stay_distribution(),
+                "points": ["Baseline", *Timepoint.labels],
+                "trajectory": results.trajectory(),
+            },
             "stay_rows": _stay_rows(results),
             "trajectory_rows": _trajectory_rows(results),
-            "csv_query": query.urlencode(),
-            "min_cell_size": outcomes.MIN_CELL_SIZE,
-        },
-    )
+        }
+    context |= {
+        "min_cell_size": outcomes.MIN_CELL_SIZE,
+        "completeness_min": outcomes.settings.OUTCOME_COMPLETENESS_MIN,
+    }
+    return render(request, "cases/outcomes.html", context)
 
 
-def _timepoint_labels():
-    return Timepoint.choices
+def _cell_text(spec, cell):
+    return {
+        "value": outcomes.display_value(spec, cell),
+        "interval": outcomes.display_interval(spec, cell),
+        "count": "" if cell.suppressed else outcomes.display_count(spec, cell),
+        "completeness": None if cell.suppressed else cell.completeness,
+        "incomplete": not cell.suppressed and cell.is_incomplete,
+    }
 
 
-def _table_rows(results):
-    """The table as text: the template formats nothing itself."""
+def _table_rows(results, section):
+    """A section's figures as text: the template formats nothing itself."""
     return [
         {
-            "figure": figure,
-            "cells": [
-                {
-                    "text": figure.display(group),
-                    "n": None if getattr(figure, group).suppressed else getattr(figure, group).n,
-                }
-                for group in outcomes.GROUPS
-            ],
+            "spec": spec,
+            "claim": outcomes.CLAIMS.get(spec.claim, ""),
+            "cells": [_cell_text(spec, cells[group]) for group in outcomes.GROUPS],
         }
-        for figure in results.figures
+        for spec, cells in results.figures(section)
     ]
+
+
+def _incision_rows(results):
+    spec = outcomes.SPECS["incision_length"]
+    return [(label, _cell_text(spec, cell)) for label, cell in results.incision_by_technique()]
 
 
 def _stay_rows(results):
     """The length-of-stay chart as table rows: (nights, MISS count, open count)."""
-    stay = results.stay_distribution
+    stay = results.stay_distribution()
     return [
         (
             label,
@@ -146,57 +176,63 @@ def _stay_rows(results):
 
 def _trajectory_rows(results):
     """The trajectory charts as rows: (timepoint, [MISS back, leg, ODI, open back, leg, ODI])."""
-    labels = ["Baseline", *(label for _, label in _timepoint_labels())]
-    measures = ("nrs_back", "nrs_leg", "odi")
+    trajectory = results.trajectory()
+    labels = ["Baseline", *Timepoint.labels]
     return [
         (
             label,
-            [results.trajectory[group][m][i] for group in outcomes.GROUPS for m in measures],
+            [
+                trajectory[group][measure][i]
+                for group in outcomes.GROUPS
+                for measure in outcomes.TRAJECTORY_MEASURES
+            ],
         )
         for i, label in enumerate(labels)
     ]
 
 
+CSV_HEADER = ["figure", "measure", "the article says", "unit"]
+CSV_CELL = ["value", "95% CI low", "95% CI high", "n", "drawn from", "completeness %"]
+
+
 def _csv(request, results, full):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = "clinic-outcomes" if full else "clinic-outcomes-suppressed"
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response = spreadsheet.csv_response(f"{name}.csv")
     writer = spreadsheet.writer(response)
     writer.writerow(
         [
-            "figure",
-            "measure",
-            "the article says",
-            "unit",
-            "MISS value",
-            "MISS n",
-            "open value",
-            "open n",
+            *CSV_HEADER,
+            *(
+                f"{outcomes.GROUP_LABELS[group]} {column}"
+                for group in outcomes.GROUPS
+                for column in CSV_CELL
+            ),
+            "population",
             "period from",
             "period to",
+            "computed at",
         ]
     )
     first, last = results.period
-    for figure in results.figures:
-        cells = []
-        for group in outcomes.GROUPS:
-            cell = getattr(figure, group)
-            if cell.suppressed:
-                cells += [outcomes.TOO_FEW, f"< {outcomes.MIN_CELL_SIZE}"]
-            else:
-                value = "" if cell.value is None else f"{cell.value:.{figure.decimals + 1}f}"
-                cells += [value, cell.n]
-        writer.writerow(
-            [
-                figure.key,
-                figure.label,
-                figure.claim,
-                figure.unit,
-                *cells,
-                first or "",
-                last or "",
-            ]
-        )
+    for section in ("table", "completeness"):
+        for spec, cells in results.figures(section):
+            row = [spec.key, spec.label, outcomes.CLAIMS.get(spec.claim, ""), spec.unit]
+            for group in outcomes.GROUPS:
+                cell = cells[group]
+                if cell.suppressed:
+                    row += [outcomes.TOO_FEW, "", "", f"< {outcomes.MIN_CELL_SIZE}", "", ""]
+                    continue
+                digits = spec.decimals + 1
+                row += [
+                    "" if cell.value is None else f"{cell.value:.{digits}f}",
+                    "" if cell.low is None else f"{cell.low:.{digits}f}",
+                    "" if cell.high is None else f"{cell.high:.{digits}f}",
+                    cell.n,
+                    cell.denominator,
+                    "" if cell.completeness is None else f"{cell.completeness:.0f}",
+                ]
+            row += [spec.population, first or "", last or "", results.computed_at or ""]
+            writer.writerow(row)
     record_event(
         AuditEvent.Action.EXPORT,
         request=request,

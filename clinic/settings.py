@@ -49,6 +49,8 @@ EDUCATION_REVIEW_INTERVAL_DAYS = int(os.environ.get("EDUCATION_REVIEW_INTERVAL_D
 OUTCOME_MIC_SET = os.environ.get("OUTCOME_MIC_SET", "ostelo-2008")
 # The clinic figures shown in articles count the operations of the last N years (0: all time).
 OUTCOME_ARTICLE_YEARS = int(os.environ.get("OUTCOME_ARTICLE_YEARS", "3"))
+# A figure answered by fewer than this share (%) of the patients it was drawn from is marked.
+OUTCOME_COMPLETENESS_MIN = int(os.environ.get("OUTCOME_COMPLETENESS_MIN", "60"))
 
 INSTALLED_APPS = [
     "clinic",
@@ -69,7 +71,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# --- Background tasks (django-tasks) ----------------------------------------------------------
+# The database backend by default: `python manage.py db_worker` runs them beside the web server.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

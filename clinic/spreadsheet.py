@@ -32,3 +32,12 @@ class _SafeWriter:
 def writer(stream):
     """Like :func:`csv.writer`, with every cell made safe for a spreadsheet."""
     return _SafeWriter(stream)
+
+
+def csv_response(filename):
+    """An empty CSV download named ``filename``, to write rows into with :func:`writer`."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -5,31 +5,42 @@ registers a *provider* per key in its ``AppConfig.ready()``::
 
     figures.register("same_day_discharge", provider, description="…")
 
-A provider takes no arguments and returns ``(sentence, n, period)`` — ``sentence`` a plain-text
-clause such as ``"87 % went home the same day or the next"``, ``n`` the number of patients,
-``period`` a ``(first_date, last_date)`` pair — or None when it has nothing to say.
+A provider takes no arguments and returns a :class:`Figure` — the clause the patient reads
+(``"92 % of patients … went home the same day or the next"``), its 95 % interval, the count it is
+drawn from (``"24 of 25 operated patients"``), n and the calendar years counted — or None when it
+has nothing to say.
 
 The stored ``body_html`` keeps the token; pages replace it when they are shown
 (:func:`render_figure_tokens`), so figures stay live. A token stands alone as its own paragraph,
-and that paragraph becomes "At this clinic: … — 148 patients, 2025–2026.", or is removed when the
-figure comes from fewer than ``MIN_CELL_SIZE`` patients (always, whoever reads the page: articles
-leave the clinical team). Unknown keys are reported to the editor by the version form and never
-shown to patients. Values are cached for ``CACHE_SECONDS``.
+and that paragraph becomes "At this clinic: … (95 % CI …) — 24 of 25 operated patients,
+2023–2025.", or is removed when the figure comes from fewer than ``MIN_CELL_SIZE`` patients
+(always, whoever reads the page: articles leave the clinical team). Unknown keys are reported to
+the editor by the version form and never shown to patients. Providers read figures that are
+kept current elsewhere (the cases app recomputes them when its records change), so nothing is
+cached here.
 """
 
+import dataclasses
 import re
 
-from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 MIN_CELL_SIZE = 10
-CACHE_SECONDS = 600
-CACHE_PREFIX = "education-figure:"
 
 TOKEN = re.compile(r"\[\[figure:([A-Za-z0-9_\-]*)\]\]")
 # A token alone in its paragraph, as Markdown renders "[[figure:key]]" on a line of its own.
 PARAGRAPH = re.compile(r"<p>\s*\[\[figure:([A-Za-z0-9_\-]*)\]\]\s*</p>\n?")
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    text: str  # "92 % of patients who had minimally invasive surgery went home …"
+    interval: str  # "95 % CI 80–97 %", or "" when there is none
+    count: str  # "24 of 25 operated patients"
+    n: int
+    years: tuple  # (first calendar year or None, last calendar year)
+
 
 _providers = {}
 
@@ -59,32 +70,23 @@ def inline_keys(markdown_text):
 
 
 def figure(key):
-    """``(sentence, n, period)`` for ``key``, or None: unknown, no data, or fewer than 10."""
+    """The :class:`Figure` for ``key``, or None: unknown, no data, or fewer than 10."""
     if key not in _providers:
         return None
-    cache_key = CACHE_PREFIX + key
-    cached = cache.get(cache_key)
-    if cached is None:
-        provider, _ = _providers[key]
-        cached = {"value": provider()}  # wrapped, so that "nothing to say" is cached too
-        cache.set(cache_key, cached, CACHE_SECONDS)
-    value = cached["value"]
-    if value is None or value[1] is None or value[1] < MIN_CELL_SIZE:
+    provider, _ = _providers[key]
+    value = provider()
+    if value is None or value.n < MIN_CELL_SIZE:
         return None
     return value
 
 
-def clear_cache():
-    cache.delete_many([CACHE_PREFIX + key for key in _providers])
-
-
-def _period_text(period):
-    first, last = period or (None, None)
-    if not first or not last:
+def _years_text(years):
+    first, last = years or (None, None)
+    if not last:
         return ""
-    if first.year == last.year:
-        return f", {first.year}"
-    return f", {first.year}–{last.year}"
+    if not first or first == last:
+        return f", {last}" if first else f", up to {last}"
+    return f", {first}–{last}"
 
 
 def sentence(key):
@@ -92,8 +94,8 @@ def sentence(key):
     value = figure(key)
     if value is None:
         return None
-    text, n, period = value
-    return f"At this clinic: {text} — {n} patients{_period_text(period)}."
+    interval = f" ({value.interval})" if value.interval else ""
+    return f"At this clinic: {value.text}{interval} — {value.count}{_years_text(value.years)}."
 
 
 def render_figure_tokens(html):

@@ -1,0 +1,209 @@
+"""The one cohort every outcome figure is drawn from: a row per counted procedure.
+
+A procedure counts when neither it, its decision nor that decision's consult was entered in
+error. Each row holds what the figures need, read from the database in a fixed handful of queries
+whatever the number of procedures:
+
+* the procedure: patient, surgeon, day, technique, incision, nights, same-/next-day discharge;
+* adverse events (valid ones) within 30 and 90 days, any and surgical-site infections;
+* the baseline: NRS back, NRS leg and ODI of the consult of the procedure's decision;
+* each follow-up timepoint's state and values. A follow-up is **due** once its window has closed,
+  or earlier when it was answered inside its window; it is **answered** when completed, valid,
+  not cancelled and assessed inside its window. An assessment outside its window is kept on the
+  record but counts as not answered (DESIGN.md: assessments outside their window are not
+  counted);
+* the earliest return to daily activities and to work, in days after the procedure, among the
+  answered follow-ups.
+
+Rows are plain values (JSON-ready), so a snapshot of the cohort can be stored and filtered
+later without the database (:mod:`cases.outcomes`).
+"""
+
+import dataclasses
+import datetime
+
+from cases.models import AdverseEvent, FollowUp, Procedure, Timepoint
+
+TIMEPOINTS = tuple(Timepoint.values)
+MISS_TECHNIQUES = tuple(t.value for t in Procedure.MISS_TECHNIQUES)
+
+# A follow-up timepoint's state in a row.
+NOT_DUE = 0  # none scheduled, cancelled, or its window is still open and it is unanswered
+MISSING = 1  # due and not answered in its window (including an assessment outside it)
+ANSWERED = 2  # completed inside its window
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Visit:
+    """One timepoint of one procedure: its state, and the values when answered in window."""
+
+    state: int = NOT_DUE
+    back: int | None = None
+    leg: int | None = None
+    odi: int | None = None
+    satisfaction: int | None = None
+
+    @property
+    def is_due(self):
+        return self.state != NOT_DUE
+
+    @property
+    def is_answered(self):
+        return self.state == ANSWERED
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Row:
+    procedure: int
+    patient: int
+    surgeon: int
+    day: datetime.date
+    technique: str
+    incision: int | None
+    nights: int | None
+    same_day: bool | None
+    next_day: bool | None
+    ae_30: bool
+    ae_90: bool
+    ssi_30: bool
+    ssi_90: bool
+    base_back: int | None
+    base_leg: int | None
+    base_odi: int | None
+    visits: tuple  # a Visit per TIMEPOINTS entry
+    return_daily: int | None
+    return_work: int | None
+
+    @property
+    def group(self):
+        return "miss" if self.technique in MISS_TECHNIQUES else "open"
+
+    @property
+    def quarter(self):
+        return quarter_of(self.day)
+
+    def visit(self, timepoint):
+        return self.visits[TIMEPOINTS.index(timepoint)]
+
+    def to_json(self):
+        values = dataclasses.astuple(self)
+        return [
+            *values[:3],
+            self.day.isoformat(),
+            *values[4:16],
+            [list(visit) for visit in values[16]],
+            *values[17:],
+        ]
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            *data[:3],
+            datetime.date.fromisoformat(data[3]),
+            *data[4:16],
+            tuple(Visit(*visit) for visit in data[16]),
+            *data[17:],
+        )
+
+
+def quarter_of(day):
+    """``"2025Q3"`` for a day in July–September 2025."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def counted_procedures():
+    """The procedures the figures count (see the module docstring)."""
+    return Procedure.objects.valid().filter(
+        decision__entered_in_error=False, decision__consult__entered_in_error=False
+    )
+
+
+def build(today):
+    """Every counted procedure as a :class:`Row`, as things stand on ``today``."""
+    procedures = counted_procedures()
+    events = {}
+    for procedure_id, event_type, days in (
+        AdverseEvent.objects.valid()
+        .filter(procedure__in=procedures)
+        .values_list("procedure_id", "event_type", "days_after_procedure")
+    ):
+        flags = events.setdefault(procedure_id, [False, False, False, False])
+        if days is not None and days <= 90:
+            flags[1] = True
+            flags[3] = flags[3] or event_type == AdverseEvent.Type.SSI
+            if days <= 30:
+                flags[0] = True
+                flags[2] = flags[2] or event_type == AdverseEvent.Type.SSI
+
+    visits, returns = {}, {}
+    for row in (
+        FollowUp.objects.valid()
+        .filter(procedure__in=procedures, cancelled_at__isnull=True)
+        .values_list(
+            "procedure_id",
+            "procedure__procedure_date",
+            "timepoint",
+            "window_opens",
+            "window_closes",
+            "completed_at",
+            "assessed_on",
+            "nrs_back",
+            "nrs_leg",
+            "odi_score",
+            "satisfaction",
+            "returned_to_daily_activities_on",
+            "returned_to_work_on",
+        )
+    ):
+        procedure_id, operated, timepoint, opens, closes, completed, assessed = row[:7]
+        back, leg, odi, satisfaction, daily, work = row[7:]
+        in_window = completed is not None and assessed and opens <= assessed <= closes
+        if in_window:
+            visit = Visit(ANSWERED, back, leg, odi, satisfaction)
+            earliest = returns.setdefault(procedure_id, [None, None])
+            for index, day in enumerate((daily, work)):
+                if day is not None:
+                    days = (day - operated).days
+                    if earliest[index] is None or days < earliest[index]:
+                        earliest[index] = days
+        elif closes < today:
+            visit = Visit(MISSING)
+        else:
+            visit = Visit(NOT_DUE)
+        visits.setdefault(procedure_id, {})[timepoint] = visit
+
+    rows = []
+    for values in procedures.order_by("pk").values_list(
+        "pk",
+        "patient_id",
+        "surgeon_id",
+        "procedure_date",
+        "technique",
+        "incision_length_mm",
+        "length_of_stay_nights",
+        "same_day_discharge",
+        "next_day_discharge",
+        "decision__consult__nrs_back",
+        "decision__consult__nrs_leg",
+        "decision__consult__odi_score",
+    ):
+        pk = values[0]
+        ae_30, ae_90, ssi_30, ssi_90 = events.get(pk, (False, False, False, False))
+        own = visits.get(pk, {})
+        daily, work = returns.get(pk, (None, None))
+        rows.append(
+            Row(
+                *values[:9],
+                ae_30=ae_30,
+                ae_90=ae_90,
+                ssi_30=ssi_30,
+                ssi_90=ssi_90,
+                base_back=values[9],
+                base_leg=values[10],
+                base_odi=values[11],
+                visits=tuple(own.get(t, Visit()) for t in TIMEPOINTS),
+                return_daily=daily,
+                return_work=work,
+            )
+        )
+    return rows
