@@ -497,6 +497,16 @@ def _number(value, decimals):
     return f"{value:.{decimals}f}"
 
 
+def is_incomplete(spec, cell):
+    """Whether ``cell`` is marked for low follow-up: its own completeness (n ÷ denominator) or,
+    for a completeness figure, its value, below ``OUTCOME_COMPLETENESS_MIN`` %."""
+    if cell.suppressed:
+        return False
+    if spec.section == "completeness":
+        return cell.value is not None and cell.value < settings.OUTCOME_COMPLETENESS_MIN
+    return cell.is_incomplete
+
+
 def display_value(spec, cell):
     """ "75 %", "8 mm", "too few to report", or "—" without data."""
     if cell.suppressed:
@@ -581,42 +591,61 @@ def technique_filters():
     ]
 
 
-def _protect(computed, periods):
+def _protect(computed, periods, rows, context):
     """Suppress, in place, every cell an editor could difference down to 1–9 patients.
 
     ``computed`` maps ``(period key, technique key)`` to :func:`compute`'s dict. A cell is
-    blanked when it has fewer than ``MIN_CELL_SIZE`` patients, or when a cell of the same figure
-    and group over a cohort containing it (a longer period, a wider technique filter) has between
-    1 and ``MIN_CELL_SIZE − 1`` more patients. Cohorts nest, so patients of the smaller are
-    patients of the larger: the difference is a difference of counts.
+    blanked when it has fewer than ``MIN_CELL_SIZE`` patients, or when another cell of the same
+    figure and group holds all of its patients and between 1 and ``MIN_CELL_SIZE − 1`` more —
+    whichever filters the two came from (all FE transforaminal may well be inside one year's
+    MISS). Containment is judged on the *buckets* (ended quarter × technique) holding the
+    cell's patients: a cell whose buckets are among another's has its patients among the
+    other's, so the difference is a difference of counts.
     """
     techniques = {key: set_ for key, _, set_ in technique_filters()}
     quarters = {period.key: period.quarters for period in periods}
-    supersets = {}
-    for period_key, technique_key in computed:
-        for group in GROUPS:
-            own = techniques[technique_key] & GROUP_TECHNIQUES[group]
-            supersets[period_key, technique_key, group] = [
-                (other_period, other_technique)
-                for other_period, other_technique in computed
-                if quarters[other_period] >= quarters[period_key]
-                and techniques[other_technique] & GROUP_TECHNIQUES[group] >= own
-            ]
-
+    buckets = {}
+    for row in rows:
+        buckets.setdefault((row.quarter, row.technique), []).append(row)
+    bit = {bucket: 1 << index for index, bucket in enumerate(sorted(buckets))}
+    # Per figure and group, the buckets with at least one patient counted in n.
+    counted = {}
+    for bucket, bucket_rows in buckets.items():
+        group = "miss" if bucket[1] in GROUP_TECHNIQUES["miss"] else "open"
+        for key, spec in SPECS.items():
+            if any(
+                spec.eligible(row, context) and spec.value(row, context) is not None
+                for row in bucket_rows
+            ):
+                counted[key, group] = counted.get((key, group), 0) | bit[bucket]
     blank = Cell().blanked().to_json()
-    decisions = {}
-    for combo, data in computed.items():
-        for key in SPECS:
-            for group in GROUPS:
-                mine = Cell(*data["cells"][key][group]).patients
-                hidden = mine < MIN_CELL_SIZE or any(
-                    0 < Cell(*computed[other]["cells"][key][group]).patients - mine < MIN_CELL_SIZE
-                    for other in supersets[(*combo, group)]
+    for key in SPECS:
+        for group in GROUPS:
+            masks = {}  # combo → buckets of its patients
+            for period_key, technique_key in computed:
+                allowed = techniques[technique_key] & GROUP_TECHNIQUES[group]
+                combo_bits = sum(
+                    bit[bucket]
+                    for bucket in bit
+                    if bucket[0] in quarters[period_key] and bucket[1] in allowed
                 )
-                decisions[(*combo, key, group)] = hidden
-    for (period_key, technique_key, key, group), hidden in decisions.items():
-        if hidden:
-            computed[period_key, technique_key]["cells"][key][group] = blank
+                masks[period_key, technique_key] = combo_bits & counted.get((key, group), 0)
+            patients = {
+                mask: Cell(*computed[combo]["cells"][key][group]).patients
+                for combo, mask in masks.items()
+            }
+            hidden = {
+                mask
+                for mask, mine in patients.items()
+                if mine < MIN_CELL_SIZE
+                or any(
+                    other != mask and mask & ~other == 0 and 0 < more - mine < MIN_CELL_SIZE
+                    for other, more in patients.items()
+                )
+            }
+            for combo, mask in masks.items():
+                if mask in hidden:
+                    computed[combo]["cells"][key][group] = blank
     # The by-technique incision table is the incision figure filtered by each technique.
     for (period_key, _), data in computed.items():
         for technique in list(data["incision_by_technique"]):
@@ -650,7 +679,7 @@ def refresh(today=None):
         period_rows = [row for quarter in period.quarters for row in by_quarter.get(quarter, [])]
         for technique_key, _, techniques in technique_filters():
             editor[period.key, technique_key] = compute(period_rows, context, techniques)
-    _protect(editor, periods)
+    _protect(editor, periods, [row for row in rows if row.quarter in periods[0].quarters], context)
     article = {
         key: editor["articles", ""]["cells"][key]["miss"] for key in SPECS if key in ARTICLE_KEYS
     }
@@ -714,7 +743,7 @@ def current_snapshot(*fields):
     if snapshot is not None and _is_current(snapshot):
         return snapshot, False
     request_refresh_from_page(
-        None if snapshot is None else (snapshot["pk"], snapshot["started_at"])
+        None if snapshot is None else f"{snapshot['pk']}-{snapshot['started_at'].timestamp()}"
     )
     fresh = _latest_snapshot(fields)
     if fresh is None:

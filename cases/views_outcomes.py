@@ -140,7 +140,7 @@ def _cell_text(spec, cell):
         "interval": outcomes.display_interval(spec, cell),
         "count": "" if cell.suppressed else outcomes.display_count(spec, cell),
         "completeness": None if cell.suppressed else cell.completeness,
-        "incomplete": not cell.suppressed and cell.is_incomplete,
+        "incomplete": outcomes.is_incomplete(spec, cell),
     }
 
 
