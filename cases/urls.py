@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import checkins_views, views, views_outcomes
+from cases import checkins_views, views, views_outcomes, views_quality
 
 app_name = "cases"
 
@@ -32,6 +32,7 @@ urlpatterns = [
         name="entered_in_error",
     ),
     path("outcomes/", views_outcomes.outcome_dashboard, name="outcomes"),
+    path("data-quality/", views_quality.data_quality, name="data_quality"),
     path("export/", views.export_index, name="export_index"),
     path("export/<slug:table>.csv", views.export_csv, name="export_csv"),
     # The patient's own check-ins (patients only; see cases/checkins_views.py).

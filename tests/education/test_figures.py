@@ -1,9 +1,6 @@
 """Live clinic figures in articles: [[figure:key]] tokens, filled in when the page is shown."""
 
-import datetime
-
 import pytest
-from django.core.cache import cache
 
 from education import figures
 from education.forms import VersionForm
@@ -12,15 +9,16 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PERIOD = (datetime.date(2025, 3, 1), datetime.date(2026, 2, 1))
+YEARS = (2023, 2025)
+
+
+def fig(text, n, years=YEARS, interval="95 % CI 60–97 %"):
+    return figures.Figure(
+        text=text, interval=interval, count=f"{n} of {n} operated patients", n=n, years=years
+    )
+
+
 BODY = "## Going home\n\nMost people go home soon.\n\n[[figure:test_home]]\n\nWalk every day.\n"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -45,17 +43,17 @@ def test_the_sanitiser_keeps_a_token_intact_as_its_own_paragraph():
 
 
 def test_a_figure_from_ten_patients_is_shown_with_its_n_and_period(provide):
-    provide(("87 % went home the same day or the next", 10, PERIOD))
+    provide(fig("87 % went home the same day or the next", 10))
     html = figures.render_figure_tokens(render_markdown(BODY)[0])
     assert (
         '<p class="clinic-figure">At this clinic: 87 % went home the same day or the next'
-        " — 10 patients, 2025–2026.</p>"
+        " (95 % CI 60–97 %) — 10 of 10 operated patients, 2023–2025.</p>"
     ) in html
     assert "[[figure:" not in html
 
 
 def test_a_figure_from_nine_patients_leaves_its_paragraph_out(provide):
-    provide(("87 % went home the same day or the next", 9, PERIOD))
+    provide(fig("87 % went home the same day or the next", 9))
     html = figures.render_figure_tokens(render_markdown(BODY)[0])
     assert "At this clinic" not in html
     assert "[[figure:" not in html
@@ -68,9 +66,11 @@ def test_a_provider_with_nothing_to_say_leaves_the_paragraph_out(provide):
     assert "At this clinic" not in html and "[[figure:" not in html
 
 
-def test_a_period_within_one_year_shows_that_year(provide):
-    provide(("x", 12, (datetime.date(2026, 1, 1), datetime.date(2026, 5, 1))))
-    assert figures.sentence("test_home") == "At this clinic: x — 12 patients, 2026."
+def test_one_calendar_year_shows_that_year_and_no_interval_shows_none(provide):
+    provide(fig("x", 12, years=(2025, 2025), interval=""))
+    assert figures.sentence("test_home") == "At this clinic: x — 12 of 12 operated patients, 2025."
+    provide(fig("x", 12, years=(None, 2025)))
+    assert figures.sentence("test_home").endswith("12 of 12 operated patients, up to 2025.")
 
 
 def test_unknown_and_inline_tokens_never_reach_the_patient():
@@ -83,27 +83,19 @@ def test_unknown_and_inline_tokens_never_reach_the_patient():
 
 
 def test_the_sentence_is_escaped(provide):
-    provide(("<script>alert(1)</script>", 12, PERIOD))
+    provide(fig("<script>alert(1)</script>", 12))
     html = figures.render_figure_tokens("<p>[[figure:test_home]]</p>")
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
 
-def test_figures_are_cached_between_pages(provide):
-    calls = provide(("x", 12, PERIOD))
+def test_figures_are_read_afresh_for_every_page(provide):
+    # Nothing is cached here: the cases app keeps its figures current (tests/cases/
+    # test_outcomes.py), so a page never shows a figure the dashboard has moved past.
+    calls = provide(fig("x", 12))
     figures.render_figure_tokens("<p>[[figure:test_home]]</p>")
-    figures.render_figure_tokens("<p>[[figure:test_home]]</p>")
-    assert len(calls) == 1
-    figures.clear_cache()
     figures.render_figure_tokens("<p>[[figure:test_home]]</p>")
     assert len(calls) == 2
-
-
-def test_suppressed_figures_are_cached_too(provide):
-    calls = provide(None)
-    figures.render_figure_tokens("<p>[[figure:test_home]]</p>")
-    figures.render_figure_tokens("<p>[[figure:test_home]]</p>")
-    assert len(calls) == 1
 
 
 def test_the_cases_app_registers_the_clinic_figures():
@@ -117,9 +109,12 @@ def test_the_cases_app_registers_the_clinic_figures():
 
 def test_the_patients_page_shows_the_live_figure(client, provide):
     article = factories.published_article(body_markdown=BODY)
-    provide(("87 % went home the same day or the next", 148, PERIOD))
+    provide(fig("87 % went home the same day or the next", 148))
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "At this clinic: 87 % went home the same day or the next — 148 patients" in html
+    assert (
+        "At this clinic: 87 % went home the same day or the next (95 % CI 60–97 %) — 148 of 148"
+        in html
+    )
     assert "[[figure:" not in html
     # The stored HTML keeps the token: figures are live, not baked in.
     assert "[[figure:test_home]]" in article.published_version.body_html
@@ -127,7 +122,7 @@ def test_the_patients_page_shows_the_live_figure(client, provide):
 
 def test_the_patients_page_leaves_out_a_figure_below_ten(client, provide):
     article = factories.published_article(body_markdown=BODY)
-    provide(("87 % went home the same day or the next", 9, PERIOD))
+    provide(fig("87 % went home the same day or the next", 9))
     html = client.get(article.get_absolute_url()).content.decode()
     assert "At this clinic" not in html
     assert "[[figure:" not in html
@@ -137,7 +132,7 @@ def test_the_patients_page_leaves_out_a_figure_below_ten(client, provide):
 def test_an_assigned_reading_shows_the_figure_too(client_for, patient_user, provide):
     article = factories.published_article(body_markdown=BODY)
     assignment = factories.AssignmentFactory(patient=patient_user.patient, article=article)
-    provide(("87 % went home the same day or the next", 20, PERIOD))
+    provide(fig("87 % went home the same day or the next", 20))
     html = client_for(patient_user).get(f"/education/assignments/{assignment.pk}/")
     assert "At this clinic: 87 %" in html.content.decode()
 
