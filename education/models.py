@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.models import choices_check
-from education import figures, readability
+from education import readability
 from education.rendering import render_markdown
 
 # Published articles are due for a clinical re-review after this many days.
@@ -371,9 +371,7 @@ class ArticleVersion(models.Model):
     def render(self):
         """Render and sanitise the Markdown and measure its readability."""
         self.body_html, self.toc = render_markdown(self.body_markdown)
-        # A [[figure:…]] token is replaced by a sentence when read; it is not text to measure.
-        text = figures.TOKEN.sub("", self.body_html)
-        measured = readability.measure(text, self._language())
+        measured = readability.measure(self.body_html, self._language())
         self.word_count = measured.words
         self.reading_grade = measured.grade
         self.reading_minutes = measured.minutes

@@ -69,8 +69,9 @@ def test_demo_patient_answers_a_due_checkin_and_the_specialist_sees_it_charted(l
     patient = Patient.objects.get(mrn="DEMO-0001")
     page.goto(f"{live_server.url}{patient.get_absolute_url()}")
     data = json.loads(page.locator("#outcome-chart-data").text_content())
-    assert [p["timepoint"] for p in data["points"]] == ["2w", "6w", "3m"]
-    assert data["points"][-1] | {"assessed_on": None} == {
+    [series] = data["series"]
+    assert [p["timepoint"] for p in series["points"]] == ["2w", "6w", "3m"]
+    assert series["points"][-1] | {"assessed_on": None} == {
         "label": "3 months",
         "timepoint": "3m",
         "assessed_on": None,
@@ -80,17 +81,18 @@ def test_demo_patient_answers_a_due_checkin_and_the_specialist_sees_it_charted(l
         "odi": 20,
         "odi_flag": "",
     }
-    chart = page.locator("#outcome-chart")
+    chart = page.locator("#outcome-chart-1")
     expect(chart).to_be_visible()
     expect(chart).to_have_accessible_name(
-        "Chart of NRS back pain, NRS leg pain and ODI at baseline and at each follow-up; "
-        "the same numbers are in the table below."
+        f"Chart of NRS back pain, NRS leg pain and ODI after {series['label']}, at baseline "
+        "and at each follow-up; the same numbers are in the table below."
     )
+    expect(page.get_by_role("heading", name=series["label"])).to_be_visible()
     drawn = page.evaluate(
-        "() => Chart.getChart(document.getElementById('outcome-chart')).data.labels"
+        "() => Chart.getChart(document.getElementById('outcome-chart-1')).data.labels"
     )
     assert drawn == ["Baseline", "2 weeks", "6 weeks", "3 months"]
-    page.get_by_text("The chart's numbers as a table").click()
+    page.get_by_text("The numbers of this chart as a table").click()
     expect(page.get_by_role("row", name="3 months")).to_contain_text("20")
     screenshot(page, "specialist-outcome-chart")
     assert axe_violations(page) == []

@@ -353,9 +353,18 @@ def test_patient_page_charts_the_patients_answer_beside_the_baseline(
 ):
     client_for(patient_user).post(url(due_checkin), answers(**{code: "1" for code in odi.SECTIONS}))
     response = client_for(specialist).get(due_checkin.patient.get_absolute_url())
-    chart = chart_of(response)
-    assert chart["baseline"] == {"nrs_back": 3, "nrs_leg": 7, "odi": None}
-    assert chart["points"] == [
+    [series] = chart_of(response)["series"]
+    procedure = due_checkin.procedure
+    assert series["label"] == (
+        f"Full-endoscopic transforaminal L4-L5 left, {procedure.procedure_date:%Y-%m-%d}"
+    )
+    assert series["baseline"] == {
+        "consult_date": procedure.decision.consult.consult_date.isoformat(),
+        "nrs_back": 3,
+        "nrs_leg": 7,
+        "odi": None,
+    }
+    assert series["points"] == [
         {
             "label": "3 months",
             "timepoint": "3m",
@@ -373,28 +382,195 @@ def test_patient_page_charts_the_patients_answer_beside_the_baseline(
     assert b'<th scope="row">3 months' in response.content
 
 
-def test_chart_band_is_baseline_minus_the_active_minimal_important_change(specialist, due_checkin):
+def _days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def _treated(patient, specialist, *, consult_days_ago, nrs_back, nrs_leg, odi_score, **procedure):
+    """A consult, its MISS decision and a procedure ten days later, with its follow-ups."""
+    consult = factories.ConsultFactory(
+        patient=patient,
+        specialist=specialist,
+        consult_date=_days_ago(consult_days_ago),
+        mri_date=_days_ago(consult_days_ago + 10),
+        nrs_back=nrs_back,
+        nrs_leg=nrs_leg,
+        odi_score=odi_score,
+    )
+    decision = factories.CandidacyDecisionFactory(
+        consult=consult, decided_at=timezone.now() - datetime.timedelta(days=consult_days_ago - 5)
+    )
+    built = factories.ProcedureFactory.build(
+        decision=decision,
+        surgeon=specialist,
+        procedure_date=_days_ago(consult_days_ago - 10),
+        **procedure,
+    )
+    return services.record_procedure(procedure=built, by=specialist)
+
+
+def _answer(procedure, timepoint, specialist, **values):
+    follow_up = procedure.follow_ups.get(timepoint=timepoint)
+    follow_up.assessed_on = follow_up.due_date
+    for name, value in values.items():
+        setattr(follow_up, name, value)
+    return services.complete_follow_up(
+        follow_up=follow_up, expected_version=follow_up.version, by=specialist
+    )
+
+
+@pytest.fixture
+def twice_operated(patient, specialist):
+    """A first operation on L4-L5 a year ago, then a second consult and an operation on L5-S1."""
+    first = _treated(patient, specialist, consult_days_ago=420, nrs_back=6, nrs_leg=9, odi_score=52)
+    second = _treated(
+        patient,
+        specialist,
+        consult_days_ago=120,
+        nrs_back=4,
+        nrs_leg=8,
+        odi_score=40,
+        technique="tubular",
+        level="L5-S1",
+        side="right",
+    )
+    _answer(first, "3m", specialist, nrs_back=2, nrs_leg=1, odi_score=12)
+    _answer(second, "3m", specialist, nrs_back=3, nrs_leg=2, odi_score=18)
+    return first, second
+
+
+def test_each_procedure_is_its_own_series_with_its_own_decisions_consult_as_baseline(
+    client_for, specialist, twice_operated
+):
+    first, second = twice_operated
+    response = client_for(specialist).get(first.patient.get_absolute_url())
+    chart = chart_of(response)
+    newest, oldest = chart["series"]
+    assert newest["label"] == f"Tubular microdiscectomy L5-S1 right, {_days_ago(110):%Y-%m-%d}"
+    assert oldest["label"] == (
+        f"Full-endoscopic transforaminal L4-L5 left, {_days_ago(410):%Y-%m-%d}"
+    )
+    assert newest["baseline"] == {
+        "consult_date": _days_ago(120).isoformat(),
+        "nrs_back": 4,
+        "nrs_leg": 8,
+        "odi": 40,
+    }
+    assert oldest["baseline"] == {
+        "consult_date": _days_ago(420).isoformat(),
+        "nrs_back": 6,
+        "nrs_leg": 9,
+        "odi": 52,
+    }
+    assert [(p["timepoint"], p["nrs_leg"]) for p in newest["points"]] == [("3m", 2)]
+    assert [(p["timepoint"], p["nrs_leg"]) for p in oldest["points"]] == [("3m", 1)]
+    # Two charts, each named after its treatment, with its own table.
+    assert response.content.count(b"<canvas ") == 2
+    assert b"Tubular microdiscectomy L5-S1 right" in response.content
+    assert f"Baseline (consult {_days_ago(420):%Y-%m-%d})".encode() in response.content
+
+
+def test_each_series_band_is_drawn_from_its_own_baseline(specialist, twice_operated):
     from cases.outcomes import active_thresholds
 
+    first, second = twice_operated
     thresholds = active_thresholds()
-    consult = due_checkin.procedure.decision.consult
-    chart = checkins.outcome_chart([], consult, thresholds)
-    assert chart["points"] == []
-    if "nrs_leg" not in thresholds:
-        pytest.fail("the default MIC set has an NRS leg threshold")
-    band = chart["bands"]["nrs_leg"]
-    threshold = thresholds["nrs_leg"]
-    needed = float(threshold.points)
-    if threshold.relative_percent:
-        needed = min(needed, float(threshold.relative_percent) * 7 / 100)
-    assert band["upper"] == 7
-    assert band["lower"] == pytest.approx(7 - needed)
-    assert "odi" not in chart["bands"]  # no baseline ODI, no band
+    follow_ups = [*first.follow_ups.all(), *second.follow_ups.all()]
+    newest, oldest = checkins.outcome_chart(follow_ups, None, thresholds)["series"]
+    assert "nrs_leg" in thresholds, "the default MIC set has an NRS leg threshold"
+    for series, baseline in ((newest, 8), (oldest, 9)):
+        threshold = thresholds["nrs_leg"]
+        needed = float(threshold.points)
+        if threshold.relative_percent:
+            needed = min(needed, float(threshold.relative_percent) * baseline / 100)
+        assert series["bands"]["nrs_leg"]["upper"] == baseline
+        assert series["bands"]["nrs_leg"]["lower"] == pytest.approx(baseline - needed)
 
 
-def test_entered_in_error_and_unanswered_follow_ups_are_not_charted(specialist, due_checkin):
-    chart = checkins.outcome_chart([due_checkin], None)
-    assert chart == {"baseline": None, "points": [], "bands": {}}
+def test_the_latest_consult_is_not_the_baseline_of_an_earlier_treatment(
+    client_for, specialist, twice_operated
+):
+    first, _ = twice_operated
+    # A check-up consult after both operations, with no decision on it.
+    factories.ConsultFactory(
+        patient=first.patient,
+        specialist=specialist,
+        consult_date=_days_ago(1),
+        mri_date=_days_ago(2),
+        nrs_back=1,
+        nrs_leg=1,
+    )
+    chart = chart_of(client_for(specialist).get(first.patient.get_absolute_url()))
+    assert [s["baseline"]["nrs_leg"] for s in chart["series"]] == [8, 9]
+
+
+def test_care_without_surgery_is_a_series_named_after_the_decision(client_for, specialist, patient):
+    consult = factories.ConsultFactory(patient=patient, specialist=specialist, odi_score=30)
+    decision = factories.CandidacyDecisionFactory(consult=consult, outcome="conservative")
+    services.schedule_follow_ups(anchor=decision, by=specialist)
+    follow_up = decision.follow_ups.get(timepoint="6w")
+    follow_up.assessed_on, follow_up.nrs_back, follow_up.nrs_leg = follow_up.due_date, 2, 3
+    services.complete_follow_up(
+        follow_up=follow_up, expected_version=follow_up.version, by=specialist
+    )
+    [series] = chart_of(client_for(specialist).get(patient.get_absolute_url()))["series"]
+    assert series["label"] == f"Conservative care from {_days_ago(110):%Y-%m-%d}"
+    assert series["baseline"]["odi"] == 30
+    assert [p["timepoint"] for p in series["points"]] == ["6w"]
+
+
+def test_records_entered_in_error_are_not_charted(client_for, specialist, twice_operated):
+    first, second = twice_operated
+    services.mark_entered_in_error(record=first, by=specialist, reason="Wrong patient")
+    answered = second.follow_ups.get(timepoint="3m")
+    services.mark_entered_in_error(record=answered, by=specialist, reason="Typed twice")
+    [series] = chart_of(client_for(specialist).get(second.patient.get_absolute_url()))["series"]
+    assert series["label"].startswith("Tubular microdiscectomy L5-S1")
+    assert series["points"] == []
+    # The chart leaves them out whoever passes them in, not only because the page filtered them.
+    follow_ups = [*first.follow_ups.all(), *second.follow_ups.all()]
+    assert [s["label"] for s in checkins.outcome_chart(follow_ups)["series"]] == [series["label"]]
+
+
+def test_a_baseline_consult_entered_in_error_leaves_its_series_without_baseline_or_band(
+    specialist, twice_operated
+):
+    from cases.outcomes import active_thresholds
+
+    _, second = twice_operated
+    consult = second.decision.consult
+    services.mark_entered_in_error(record=consult, by=specialist, reason="Wrong patient")
+    second.refresh_from_db()
+    chart = checkins.outcome_chart(list(second.follow_ups.all()), None, active_thresholds())
+    [series] = chart["series"]
+    assert series["baseline"] is None
+    assert series["bands"] == {}
+    assert [p["timepoint"] for p in series["points"]] == ["3m"]
+
+
+def test_a_second_treatment_adds_no_query_to_the_patient_page(
+    client_for, patient, specialist, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr("clinic.middleware.SessionTimeoutMiddleware.SAVE_EVERY", 10**9)
+    client = client_for(specialist)
+    first = _treated(patient, specialist, consult_days_ago=420, nrs_back=6, nrs_leg=9, odi_score=52)
+    _answer(first, "3m", specialist, nrs_back=2, nrs_leg=1)
+    client.get(patient.get_absolute_url())
+    with django_assert_num_queries(14) as one:
+        client.get(patient.get_absolute_url())
+    second = _treated(
+        patient, specialist, consult_days_ago=120, nrs_back=4, nrs_leg=8, odi_score=40
+    )
+    _answer(second, "3m", specialist, nrs_back=3, nrs_leg=2)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(patient.get_absolute_url())
+    assert len(chart_of(response)["series"]) == 2
+
+
+def test_unanswered_follow_ups_are_a_series_without_points(specialist, due_checkin):
+    [series] = checkins.outcome_chart([due_checkin])["series"]
+    assert series["points"] == []
+    assert series["baseline"]["nrs_leg"] == 7
 
 
 def test_patient_page_without_outcomes_loads_no_chart_script(client_for, specialist):
