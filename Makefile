@@ -31,8 +31,11 @@ seed: migrate
 	$(DEV_ENV) $(BIN)/python manage.py import_articles education/content/
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
+# The background worker (outcome figures, emails) runs beside the web server and stops with it.
 run: seed
 	@echo "Serving on http://127.0.0.1:8000 — demo accounts are listed in README.md"
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -404,15 +404,14 @@ def _series(anchor, follow_ups, thresholds):
     }
 
 
-def outcome_chart(follow_ups, latest_consult=None, thresholds=None):
+def outcome_chart(follow_ups, thresholds=None):
     """The chart's data: one series per treatment (a procedure, or a decision followed without
     surgery), newest first, each with its own baseline, MIC band and completed timepoints.
 
     ``follow_ups`` are what the patient page already loaded (with their anchors and the
     decisions' consults); ``thresholds`` is ``cases.outcomes.active_thresholds()`` (one query)
     when given. Records entered in error, and follow-ups of a procedure or decision entered in
-    error, are left out. ``latest_consult`` is not used: a series' baseline is its decision's
-    consult. It stays only while the patient view still passes it.
+    error, are left out. A series' baseline is its decision's consult.
     """
     by_anchor = {}
     for follow_up in follow_ups:

@@ -84,9 +84,7 @@ def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
     context = queries.patient_timeline(patient)
     thresholds = active_thresholds()
-    context["outcome_chart"] = checkins.outcome_chart(
-        context["follow_ups"], context["latest_consult"], thresholds
-    )
+    context["outcome_chart"] = checkins.outcome_chart(context["follow_ups"], thresholds=thresholds)
     for follow_up in context["follow_ups"]:
         follow_up.mic = follow_up.mic_reached(thresholds)  # shown on the timeline
     record_view(request, patient, detail="patient record")

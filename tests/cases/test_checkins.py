@@ -476,7 +476,7 @@ def test_each_series_band_is_drawn_from_its_own_baseline(specialist, twice_opera
     first, second = twice_operated
     thresholds = active_thresholds()
     follow_ups = [*first.follow_ups.all(), *second.follow_ups.all()]
-    newest, oldest = checkins.outcome_chart(follow_ups, None, thresholds)["series"]
+    newest, oldest = checkins.outcome_chart(follow_ups, thresholds)["series"]
     assert "nrs_leg" in thresholds, "the default MIC set has an NRS leg threshold"
     for series, baseline in ((newest, 8), (oldest, 9)):
         threshold = thresholds["nrs_leg"]
@@ -541,7 +541,7 @@ def test_a_baseline_consult_entered_in_error_leaves_its_series_without_baseline_
     consult = second.decision.consult
     services.mark_entered_in_error(record=consult, by=specialist, reason="Wrong patient")
     second.refresh_from_db()
-    chart = checkins.outcome_chart(list(second.follow_ups.all()), None, active_thresholds())
+    chart = checkins.outcome_chart(list(second.follow_ups.all()), active_thresholds())
     [series] = chart["series"]
     assert series["baseline"] is None
     assert series["bands"] == {}

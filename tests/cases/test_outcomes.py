@@ -852,3 +852,45 @@ def test_the_demo_has_enough_operated_patients_for_numbers_and_is_idempotent(spe
         assert not results.cell(key, "miss").suppressed
         assert not results.cell(key, "open").suppressed
     assert not FollowUp.objects.due_or_overdue().filter(patient__mrn__startswith="DEMO-OUT-")
+
+
+# --- the data-quality page -----------------------------------------------------------------------
+
+QUALITY_URL = "/cases/data-quality/"
+
+
+def test_the_data_quality_page_is_for_the_clinical_team_only(client, client_for, editor):
+    assert client.get(QUALITY_URL).status_code == 302
+    assert client_for(editor).get(QUALITY_URL).status_code == 403
+
+
+def test_the_data_quality_page_lists_each_problem_with_a_link_to_fix_it(
+    client_for, specialist, fixture
+):
+    no_discharge = make_procedure(technique="tubular", incision=15, nights=0, baseline=(5, 7, None))
+    no_discharge.discharged_at = None
+    no_discharge.save()
+    late = fixture["m1"].follow_ups.get(timepoint="3m")
+    late.assessed_on = late.window_closes + datetime.timedelta(days=3)
+    if hasattr(late, "out_of_window_reason"):
+        late.out_of_window_reason = "Patient abroad"
+    late.save()
+    response = client_for(specialist).get(QUALITY_URL)
+    assert response.status_code == 200
+    problems = {problem.key: problem for problem in response.context["problems"]}
+    # M5 and the new procedure have no baseline ODI.
+    assert problems["missing-baseline"].count == 2
+    assert [row[2] for row in problems["out-of-window"].rows] == [late.get_absolute_url()]
+    assert [row[2] for row in problems["no-discharge"].rows] == [no_discharge.get_absolute_url()]
+    # O3's 6-week follow-up closed unanswered.
+    assert problems["overdue"].count == 1
+    # The open procedure in error, M5's 2-week follow-up and O2's adverse event.
+    assert problems["entered-in-error"].count == 3
+    html = response.content.decode()
+    assert late.get_absolute_url() in html and no_discharge.get_absolute_url() in html
+    assert AuditEvent.objects.filter(action="view", user=specialist, detail="data quality").exists()
+
+
+def test_the_data_quality_page_answers_only_reads(client_for, specialist):
+    assert client_for(specialist).options(QUALITY_URL).status_code == 405
+    assert client_for(specialist).post(QUALITY_URL).status_code == 405
