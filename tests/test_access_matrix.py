@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from cases import services as cases_services
 from cases.models import CheckinReminder, Instrument
@@ -62,6 +63,7 @@ ADMIN_MODELS = {
     "axes.accessfailurelog": ("", "", "vcd"),
     "otp_totp.totpdevice": ("", "", "vacd"),  # a lost phone: the superuser resets the device
     "otp_static.staticdevice": ("", "", "vacd"),
+    "django_tasks_database.dbtaskresult": ("", "", "v"),  # background tasks, read-only
 }
 # fmt: on
 
@@ -143,6 +145,8 @@ MATRIX = {
     "cases:entered_in_error": ("kind='consult' pk=consult", LOGIN, 403, 403, 403, 200, 200),
     # the outcome dashboard: the clinical team in full, editors aggregate-only (test below)
     "cases:outcomes": ("", LOGIN, 403, 403, 200, 200, 200),
+    # the data-quality page names patients: the clinical team only
+    "cases:data_quality": ("", LOGIN, 403, 403, 403, 200, 200),
     # the patient's own check-ins: patients only, another patient's answers 404
     "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
     "cases:export_index": ("", LOGIN, 403, 403, 403, 200, 200),
@@ -170,6 +174,8 @@ MATRIX = {
     "admin:app_list[axes]": ("app_label='axes'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
     "admin:app_list[otp_totp]": ("app_label='otp_totp'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
     "admin:app_list[otp_static]": ("app_label='otp_static'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
+    "admin:app_list[django_tasks_database]": ("app_label='django_tasks_database'",
+                                              LOGIN, LOGIN, LOGIN, 404, 404, 200),
     "admin:[any other path]": ("path='/admin/no-such-page/'", LOGIN, LOGIN, LOGIN, 404, 404, 404),
 }
 # fmt: on
@@ -342,6 +348,11 @@ def admin_objects(objects, superuser):
     StaticDevice.objects.create(user=superuser, name="recovery codes")
     Instrument.objects.create(code="odi", version="test", title="ODI", sections=[])
     CheckinReminder.objects.create(follow_up=objects["followup"], email="patient@example.org")
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="cases.tasks.refresh_outcome_figures",
+        backend_name="default",
+    )
     rows = {}
     for model in admin.site._registry:
         rows[model._meta.label_lower] = model._default_manager.order_by("pk").first()
