@@ -38,9 +38,8 @@ def main():
     import django
 
     django.setup()
-    from django.core.management import call_command
-
     import patient_list
+    from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     patient_list.build(args.patients)

@@ -106,7 +106,7 @@ def build(n):
             consult=consult, patient_id=consult.patient_id, outcome=outcomes[i % len(outcomes)],
             severity_assessment="favours", health_assessment="favours",
             symptoms_assessment="favours", rationale="Bench.", decided_by=specialist,
-            recorded_by=specialist,
+            recorded_by=specialist, decided_on=consult.consult_date,
             decided_at=timezone.make_aware(
                 datetime.datetime.combine(consult.consult_date, datetime.time(12))
             ),
@@ -116,7 +116,7 @@ def build(n):
     CandidacyDecision.objects.bulk_create(decisions, batch_size=2000)
     procedures = []
     for decision in CandidacyDecision.objects.filter(outcome__in=["miss", "open"]):
-        day = timezone.localdate(decision.decided_at) + datetime.timedelta(days=7)
+        day = decision.decided_on + datetime.timedelta(days=7)
         p = Procedure(
             decision=decision, patient_id=decision.patient_id, surgeon=specialist,
             recorded_by=specialist, procedure_date=day,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import odi, services
-from cases.models import CheckinReminder, FollowUp, Instrument, Procedure
+from cases.models import CheckinReminder, FollowUp, Instrument, Procedure, long_date
 from clinic.audit import record_event
 from clinic.models import AuditEvent
 
@@ -164,17 +164,26 @@ def checkin_initial(follow_up):
 # --- the two writes ------------------------------------------------------------------------------
 
 
-def _refuse_unless_answerable(follow_up):
+def _refuse_unless_answerable(follow_up, today):
+    """A check-in is answered only while its window is open: the answer is dated ``today``,
+    which must lie in the window. After the window closes the patient is not asked any more
+    (the clinic may still record the visit, with the reason it is late)."""
     if follow_up.completed_at is not None:
         raise ValidationError("This check-in has already been answered.")
-    if follow_up.status() != "due":
+    status = follow_up.status(today)
+    if status == "overdue":
+        raise ValidationError(
+            f"This check-in closed on {long_date(follow_up.window_closes)}: your clinic will "
+            "ask you at your next visit."
+        )
+    if status != "due":
         raise ValidationError("This check-in is not open for answers now.")
 
 
 @transaction.atomic
 def save_checkin_draft(*, follow_up: FollowUp, form: CheckinForm, by, request=None) -> FollowUp:
     """Keep a patient's partial answers; they count nowhere until submitted."""
-    _refuse_unless_answerable(follow_up)
+    _refuse_unless_answerable(follow_up, timezone.localdate())
     follow_up.checkin_draft = form.as_draft()
     follow_up.save_if_current(expected_version=follow_up.version)
     record_event(
@@ -185,11 +194,13 @@ def save_checkin_draft(*, follow_up: FollowUp, form: CheckinForm, by, request=No
 
 @transaction.atomic
 def submit_checkin(*, follow_up: FollowUp, form: CheckinForm, by, request=None) -> FollowUp:
-    """Complete the follow-up from the patient's answers: source patient, completed now."""
-    _refuse_unless_answerable(follow_up)
+    """Complete the follow-up from the patient's answers: source patient, completed now, and
+    assessed today, inside the window (the same day the window was checked on)."""
+    today = timezone.localdate()
+    _refuse_unless_answerable(follow_up, today)
     data = form.cleaned_data
     follow_up.source = FollowUp.Source.PATIENT
-    follow_up.assessed_on = timezone.localdate()
+    follow_up.assessed_on = today
     follow_up.nrs_back = data["nrs_back"]
     follow_up.nrs_leg = data["nrs_leg"]
     follow_up.satisfaction = data["satisfaction"]

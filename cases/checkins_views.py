@@ -32,7 +32,8 @@ def checkin(request, pk):
         FollowUp.objects.checkins_of(request.user).select_related("patient"), pk=pk
     )
     instrument = checkins.active_odi(follow_up.patient)
-    answerable = follow_up.status() == "due"
+    status = follow_up.status()
+    answerable = status == "due"
     is_draft = "save_draft" in request.POST
     form = checkins.CheckinForm(
         request.POST or None,
@@ -57,5 +58,10 @@ def checkin(request, pk):
     return render(
         request,
         "cases/checkin_form.html",
-        {"form": form, "follow_up": follow_up, "answerable": answerable},
+        {
+            "form": form,
+            "follow_up": follow_up,
+            "answerable": answerable,
+            "closed": status == "overdue",
+        },
     )

@@ -69,7 +69,7 @@ def _decide(consult, specialist, outcome, rationale, days_ago, supersedes=None):
         health_assessment="favours" if outcome != "open" else "neutral",
         symptoms_assessment="favours" if outcome != "conservative" else "against",
         rationale=rationale,
-        decided_at=timezone.now() - datetime.timedelta(days=days_ago),
+        decided_on=_days_ago(days_ago),
     )
     return services.record_decision(decision=decision, by=specialist, supersedes=supersedes)
 

@@ -103,7 +103,11 @@ def _decisions(baselines):
         "symptoms_assessment", "red_flags_acknowledged",
         *[f"criterion_{k}" for k in criteria_keys],
     ]  # fmt: skip
-    qs = CandidacyDecision.objects.valid().select_related("superseded_by").order_by("decided_at")
+    qs = (
+        CandidacyDecision.objects.valid()
+        .select_related("superseded_by")
+        .order_by("decided_on", "decided_at")
+    )
 
     def generate():
         for d in qs.iterator(chunk_size=500):
@@ -112,7 +116,7 @@ def _decisions(baselines):
                 pseudonym(d.patient_id),
                 d.pk,
                 d.consult_id,
-                _day(baselines, d.patient_id, d.decided_at),
+                _day(baselines, d.patient_id, d.decided_on),
                 d.outcome,
                 d.is_current,
                 _blank(d.supersedes_id),

@@ -1,7 +1,14 @@
 from django import forms
 from django.utils import timezone
 
-from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.models import (
+    AdverseEvent,
+    CandidacyDecision,
+    Consult,
+    FollowUp,
+    Procedure,
+    long_date,
+)
 from clinic import roles
 from clinic.models import Patient, User
 from education.models import Article
@@ -145,6 +152,7 @@ class DecisionForm(forms.ModelForm):
     class Meta:
         model = CandidacyDecision
         fields = [
+            "decided_on",
             "outcome",
             "severity_assessment",
             "severity_note",
@@ -156,11 +164,15 @@ class DecisionForm(forms.ModelForm):
             "red_flags_acknowledged",
         ]
         widgets = {
+            "decided_on": DATE,
             "rationale": forms.Textarea(attrs={"rows": 4}),
             "severity_assessment": forms.RadioSelect,
             "health_assessment": forms.RadioSelect,
             "symptoms_assessment": forms.RadioSelect,
         }
+
+    # What an amendment copies from the decision it amends (its date is today unless changed).
+    AMENDED_FIELDS = [name for name in Meta.fields if name != "decided_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -233,6 +245,7 @@ class FollowUpForm(VersionedForm):
         model = FollowUp
         fields = [
             "assessed_on",
+            "out_of_window_reason",
             "nrs_back",
             "nrs_leg",
             "returned_to_daily_activities_on",
@@ -251,8 +264,16 @@ class FollowUpForm(VersionedForm):
         super().__init__(*args, **kwargs)
         for name in ("assessed_on", "nrs_back", "nrs_leg"):
             self.fields[name].required = True
-        if not self.instance.assessed_on:
-            self.initial["assessed_on"] = timezone.localdate()
+        follow_up, today = self.instance, timezone.localdate()
+        opens, closes = follow_up.window_opens, follow_up.window_closes
+        if opens and closes:
+            self.fields["assessed_on"].help_text = (
+                f"The {follow_up.get_timepoint_display()} window: "
+                f"{long_date(opens)} to {long_date(closes)}."
+            )
+            # Today is offered only inside the window; a day outside it is typed, with a reason.
+            if not follow_up.assessed_on and opens <= today <= closes:
+                self.initial["assessed_on"] = today
         if self.instance.odi_answers:
             # Derived from the patient's item marks (FollowUp.compute_odi): never typed as well.
             self.fields["odi_score"].disabled = True

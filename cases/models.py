@@ -27,16 +27,35 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases import odi
-from clinic.models import Patient, Versioned, choices_check
+from clinic.models import (
+    Patient,
+    Versioned,
+    choices_check,
+    from_1900_check,
+    local_day,
+    not_before_1900,
+    not_in_future,
+)
 
 # --- shared --------------------------------------------------------------------------------------
 
+# The dates of a clinical record: not before 1900, not in the future.
+CLINICAL_DATE = [not_before_1900, not_in_future]
 
-def not_in_future(value):
-    today = timezone.localdate()
-    day = timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
-    if day is not None and day > today:
-        raise ValidationError("This date cannot be in the future.", code="future")
+
+def long_date(day):
+    """A date as the forms' messages give it: 3 March 2025."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_from(day, days):
+    """``day`` moved by ``days``, held at the end of the calendar rather than overflowing (a
+    date typed as 0001-01-01 or 9999-12-31 is refused by its validators, but clean() still
+    compares it)."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
 
 
 def nrs_field(verbose_name, **kwargs):
@@ -238,7 +257,7 @@ class Consult(ClinicalRecord):
     specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consults"
     )
-    consult_date = models.DateField(validators=[not_in_future])
+    consult_date = models.DateField(validators=CLINICAL_DATE)
     # Symptoms
     dominant_pain = models.CharField(max_length=10, choices=DominantPain)
     side = models.CharField(max_length=10, choices=Side)
@@ -263,7 +282,7 @@ class Consult(ClinicalRecord):
         "other red flag (fever, cancer history, trauma, weight loss)", default=False
     )
     # Imaging
-    mri_date = models.DateField("MRI date", null=True, blank=True, validators=[not_in_future])
+    mri_date = models.DateField("MRI date", null=True, blank=True, validators=CLINICAL_DATE)
     level = models.CharField("herniation level", max_length=5, choices=Level)
     second_level = models.CharField(
         "second level", max_length=5, choices=Level, blank=True, help_text="If two levels."
@@ -320,6 +339,12 @@ class Consult(ClinicalRecord):
             range_check("odi_score", 0, 100, "consult_odi_0_100", nullable=True),
             range_check("asa_class", 1, 4, "consult_asa_1_4"),
             range_check("bmi", 10, 80, "consult_bmi_10_80", nullable=True),
+            range_check("symptom_duration_weeks", 0, 2000, "consult_symptom_weeks_0_2000"),
+            range_check(
+                "conservative_care_weeks", 0, 2000, "consult_care_weeks_0_2000", nullable=True
+            ),
+            from_1900_check("consult_date", "consult_date_from_1900"),
+            from_1900_check("mri_date", "consult_mri_from_1900", nullable=True),
             models.CheckConstraint(
                 condition=Q(weakness=False, mrc_grade__isnull=True)
                 | Q(weakness=True, mrc_grade__isnull=False),
@@ -354,10 +379,35 @@ class Consult(ClinicalRecord):
             errors["mrc_grade"] = "An MRC grade is recorded only when there is weakness."
         if self.mri_date and self.consult_date and self.mri_date > self.consult_date:
             errors["mri_date"] = "The MRI cannot be after the consult."
+        errors.update(self._birth_errors())
         if self.second_level and self.second_level == self.level:
             errors["second_level"] = "The second level must differ from the first."
         if errors:
             raise ValidationError(errors)
+
+    def _birth_errors(self):
+        """Nothing happens before the patient was born; symptoms last no longer than a life."""
+        born = self.patient.date_of_birth if self.patient_id else None
+        if born is None:
+            return {}
+        errors = {}
+        if self.consult_date and self.consult_date < born:
+            errors["consult_date"] = (
+                f"The consult cannot be before the patient's date of birth ({long_date(born)})."
+            )
+        if self.mri_date and self.mri_date < born:
+            errors["mri_date"] = (
+                f"The MRI cannot be before the patient's date of birth ({long_date(born)})."
+            )
+        if self.consult_date and self.consult_date >= born:
+            lived = (self.consult_date - born).days // 7 + 1
+            for name in ("symptom_duration_weeks", "conservative_care_weeks"):
+                weeks = getattr(self, name)
+                if weeks is not None and weeks > lived:
+                    errors[name] = (
+                        f"This is longer than the patient had lived at the consult ({lived} weeks)."
+                    )
+        return errors
 
     @property
     def red_flags(self):
@@ -480,9 +530,16 @@ class CandidacyDecision(ClinicalRecord):
         editable=False,
         help_text="The consult's checklist when the decision was made.",
     )
+    decided_on = models.DateField(
+        "decided on",
+        default=timezone.localdate,
+        validators=CLINICAL_DATE,
+        help_text="The day the decision was made: for a case entered from paper, that day.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    # When the decision was entered in the portal (decided_on is the clinical day).
     decided_at = models.DateTimeField(
         default=timezone.now, editable=False, validators=[not_in_future]
     )
@@ -500,7 +557,7 @@ class CandidacyDecision(ClinicalRecord):
     objects = CandidacyDecisionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-decided_at", "-id"]
+        ordering = ["-decided_on", "-decided_at", "-id"]
         permissions = [
             ("decide_candidacy", "Can decide MISS candidacy"),
             ("export_research_data", "Can export de-identified research data"),
@@ -512,11 +569,12 @@ class CandidacyDecision(ClinicalRecord):
             choices_check("severity_assessment", Factor, "decision_severity_valid"),
             choices_check("health_assessment", Factor, "decision_health_valid"),
             choices_check("symptoms_assessment", Factor, "decision_symptoms_valid"),
+            from_1900_check("decided_on", "decision_decided_on_from_1900"),
             entered_in_error_check("decision"),
         ]
 
     def __str__(self):
-        return f"{self.get_outcome_display()} ({self.decided_at:%Y-%m-%d})"
+        return f"{self.get_outcome_display()} ({self.decided_on:%Y-%m-%d})"
 
     def save(self, *args, **kwargs):
         # Append-only: once saved, only the entered-in-error marking may change.
@@ -539,6 +597,13 @@ class CandidacyDecision(ClinicalRecord):
             if consult.entered_in_error:
                 # Not a field of the decision form: a non-field error, so forms can show it.
                 raise ValidationError("That consult was entered in error.")
+            if self.decided_on and consult.consult_date and self.decided_on < consult.consult_date:
+                raise ValidationError(
+                    {
+                        "decided_on": "The decision cannot be before its consult "
+                        f"({long_date(consult.consult_date)})."
+                    }
+                )
             if (
                 consult.has_red_flags
                 and self.outcome in self.ELECTIVE
@@ -561,6 +626,18 @@ class CandidacyDecision(ClinicalRecord):
     @property
     def is_surgical(self):
         return self.outcome in self.SURGICAL
+
+    def takes_a_procedure(self, procedures=None):
+        """Whether a procedure can be recorded for this decision: it is surgical, current and
+        valid, and has no valid procedure yet (a reoperation is a new decision).
+
+        ``procedures``: the patient's procedures when the page has loaded them (saves a query).
+        """
+        if not (self.is_surgical and self.is_current):
+            return False
+        if procedures is None:
+            return not self.procedures.valid().exists()
+        return not any(p.decision_id == self.pk and not p.entered_in_error for p in procedures)
 
     @property
     def factor_rows(self):
@@ -590,8 +667,13 @@ class CandidacyDecision(ClinicalRecord):
                 )
             fields.setdefault("consult", self.consult)
             new = CandidacyDecision(supersedes=self, decided_by=by, recorded_by=by, **fields)
-            if new.decided_at < self.decided_at:
-                raise ValidationError("An amendment cannot be dated before the decision it amends.")
+            if new.decided_on and new.decided_on < self.decided_on:
+                raise ValidationError(
+                    {
+                        "decided_on": "A decision cannot be dated before the decision it amends "
+                        f"or replaces ({long_date(self.decided_on)})."
+                    }
+                )
             new.full_clean()
             new.save()
             return new
@@ -605,6 +687,13 @@ class Technique(models.TextChoices):
     FE_INTERLAMINAR = "fe_interlaminar", "Full-endoscopic interlaminar"
     TUBULAR = "tubular", "Tubular microdiscectomy"
     OPEN = "open", "Open microdiscectomy"
+
+
+# A stay is plausible from admission at most 30 days before the day of the procedure to discharge
+# at most a year after it; the derived length of stay then stays below 400 nights.
+ADMISSION_DAYS_BEFORE = 30
+DISCHARGE_DAYS_AFTER = 365
+MAX_STAY_NIGHTS = 400
 
 
 class Procedure(ClinicalRecord):
@@ -626,7 +715,7 @@ class Procedure(ClinicalRecord):
     surgeon = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="procedures"
     )
-    procedure_date = models.DateField(validators=[not_in_future])
+    procedure_date = models.DateField(validators=CLINICAL_DATE)
     technique = models.CharField(max_length=20, choices=Technique)
     level = models.CharField(max_length=5, choices=Level)
     second_level = models.CharField(max_length=5, choices=Level, blank=True)
@@ -641,9 +730,15 @@ class Procedure(ClinicalRecord):
         "blood loss (ml)", null=True, blank=True, validators=[MaxValueValidator(10000)]
     )
     converted_to_open = models.BooleanField("converted to open", default=False)
-    admitted_at = models.DateTimeField(validators=[not_in_future])
+    admitted_at = models.DateTimeField(
+        validators=CLINICAL_DATE,
+        help_text=f"At most {ADMISSION_DAYS_BEFORE} days before the day of the procedure.",
+    )
     discharged_at = models.DateTimeField(
-        null=True, blank=True, validators=[not_in_future], help_text="Empty while in hospital."
+        null=True,
+        blank=True,
+        validators=CLINICAL_DATE,
+        help_text="Empty while in hospital; at most a year after the day of the procedure.",
     )
     # Derived in compute_stay(), never typed.
     length_of_stay_nights = models.PositiveSmallIntegerField(null=True, editable=False)
@@ -663,6 +758,31 @@ class Procedure(ClinicalRecord):
             models.Index(fields=["technique", "patient"]),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(entered_in_error=False),
+                name="procedure_one_per_decision",
+                violation_error_message=(
+                    "This decision already has its procedure. A reoperation is recorded under "
+                    "a new decision."
+                ),
+            ),
+            from_1900_check("procedure_date", "procedure_date_from_1900"),
+            from_1900_check("admitted_at", "procedure_admitted_from_1900", moment=True),
+            from_1900_check(
+                "discharged_at", "procedure_discharged_from_1900", nullable=True, moment=True
+            ),
+            # The derived stay, bounded by the admission and discharge rules (clean()).
+            range_check(
+                "length_of_stay_nights", 0, MAX_STAY_NIGHTS, "procedure_stay_nights", nullable=True
+            ),
+            range_check(
+                "length_of_stay_hours",
+                0,
+                MAX_STAY_NIGHTS * 24,
+                "procedure_stay_hours",
+                nullable=True,
+            ),
             models.CheckConstraint(
                 condition=Q(discharged_at__isnull=True)
                 | Q(discharged_at__gte=models.F("admitted_at")),
@@ -708,16 +828,31 @@ class Procedure(ClinicalRecord):
         if self.admitted_at and self.discharged_at and self.discharged_at < self.admitted_at:
             errors["discharged_at"] = "Discharge cannot be before admission."
         if self.admitted_at and self.procedure_date:
-            if timezone.localtime(self.admitted_at).date() > self.procedure_date:
+            admitted = local_day(self.admitted_at)
+            earliest = days_from(self.procedure_date, -ADMISSION_DAYS_BEFORE)
+            if admitted > self.procedure_date:
                 errors["admitted_at"] = "Admission cannot be after the day of the procedure."
+            elif admitted < earliest:
+                errors["admitted_at"] = (
+                    f"Admission is at most {ADMISSION_DAYS_BEFORE} days before the procedure: "
+                    f"not before {long_date(earliest)}."
+                )
         if self.discharged_at and self.procedure_date:
-            if timezone.localtime(self.discharged_at).date() < self.procedure_date:
+            discharged = local_day(self.discharged_at)
+            latest = days_from(self.procedure_date, DISCHARGE_DAYS_AFTER)
+            if discharged < self.procedure_date:
                 errors.setdefault(
                     "discharged_at", "Discharge cannot be before the day of the procedure."
                 )
+            elif discharged > latest:
+                errors.setdefault(
+                    "discharged_at",
+                    f"Discharge is at most a year after the procedure: by {long_date(latest)}.",
+                )
         if decision is not None and self.procedure_date:
-            if self.procedure_date < timezone.localdate(decision.decided_at):
-                errors["procedure_date"] = "The procedure cannot be before the decision."
+            if self.procedure_date < decision.decided_on:
+                day = long_date(decision.decided_on)
+                errors["procedure_date"] = f"The procedure cannot be before the decision ({day})."
         if self.second_level and self.second_level == self.level:
             errors["second_level"] = "The second level must differ from the first."
         if errors:
@@ -733,8 +868,8 @@ class Procedure(ClinicalRecord):
             self.length_of_stay_nights = self.length_of_stay_hours = None
             self.same_day_discharge = self.next_day_discharge = None
             return
-        admitted = timezone.localdate(self.admitted_at)
-        discharged = timezone.localdate(self.discharged_at)
+        admitted = local_day(self.admitted_at)
+        discharged = local_day(self.discharged_at)
         self.length_of_stay_nights = max((discharged - admitted).days, 0)
         hours = (self.discharged_at - self.admitted_at).total_seconds() / 3600
         self.length_of_stay_hours = round(hours, 1)
@@ -776,6 +911,11 @@ class ClavienDindoGrade(models.TextChoices):
     V = "V", "V — death"
 
 
+# Complications are attributed to a procedure for five years after it (past the 24-month
+# follow-up); later ones belong to another episode of care.
+ADVERSE_EVENT_SPAN_DAYS = 5 * 365 + 1
+
+
 class AdverseEvent(ClinicalRecord):
     """A complication after a procedure, graded by Clavien-Dindo."""
 
@@ -789,7 +929,7 @@ class AdverseEvent(ClinicalRecord):
         Procedure, on_delete=models.PROTECT, related_name="adverse_events"
     )
     event_type = models.CharField("type", max_length=15, choices=Type)
-    onset_date = models.DateField(validators=[not_in_future])
+    onset_date = models.DateField(validators=CLINICAL_DATE)
     clavien_dindo_grade = models.CharField("Clavien-Dindo grade", max_length=4, choices=Grade)
     description = models.TextField(blank=True)
     # Derived in compute_timing(), never typed.
@@ -809,6 +949,14 @@ class AdverseEvent(ClinicalRecord):
             models.CheckConstraint(
                 condition=Q(within_30_days=False) | Q(within_90_days=True),
                 name="adverseevent_30_days_is_within_90",
+            ),
+            from_1900_check("onset_date", "adverseevent_onset_from_1900"),
+            range_check(
+                "days_after_procedure",
+                0,
+                ADVERSE_EVENT_SPAN_DAYS,
+                "adverseevent_days_after_procedure",
+                nullable=True,
             ),
             entered_in_error_check("adverseevent"),
         ]
@@ -831,9 +979,18 @@ class AdverseEvent(ClinicalRecord):
 
     def clean(self):
         if self.procedure_id and self.onset_date:
-            if self.onset_date < self.procedure.procedure_date:
+            operated = self.procedure.procedure_date
+            latest = days_from(operated, ADVERSE_EVENT_SPAN_DAYS)
+            if self.onset_date < operated:
                 raise ValidationError(
                     {"onset_date": "An adverse event cannot start before the procedure."}
+                )
+            if self.onset_date > latest:
+                raise ValidationError(
+                    {
+                        "onset_date": "An adverse event of this procedure starts within five "
+                        f"years of it: by {long_date(latest)}."
+                    }
                 )
 
     def compute_timing(self):
@@ -1026,17 +1183,24 @@ class FollowUp(ClinicalRecord):
     window_closes = models.DateField(editable=False)
     # Results
     source = models.CharField(max_length=10, choices=Source, default=Source.SPECIALIST)
-    assessed_on = models.DateField(null=True, blank=True, validators=[not_in_future])
+    assessed_on = models.DateField(null=True, blank=True, validators=CLINICAL_DATE)
+    out_of_window_reason = models.CharField(
+        "reason for assessing outside the window",
+        max_length=255,
+        blank=True,
+        help_text="Only for an assessment outside the timepoint's window: it is kept, but not "
+        "counted in that timepoint's figures.",
+    )
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(max_length=255, blank=True, editable=False)
     nrs_back = nrs_field("NRS back pain", null=True, blank=True)
     nrs_leg = nrs_field("NRS leg pain", null=True, blank=True)
     returned_to_daily_activities_on = models.DateField(
-        "returned to daily activities on", null=True, blank=True, validators=[not_in_future]
+        "returned to daily activities on", null=True, blank=True, validators=CLINICAL_DATE
     )
     returned_to_work_on = models.DateField(
-        "returned to work on", null=True, blank=True, validators=[not_in_future]
+        "returned to work on", null=True, blank=True, validators=CLINICAL_DATE
     )
     satisfaction = models.PositiveSmallIntegerField(
         null=True, blank=True, choices=Satisfaction, help_text="NASS: 1–2 count as satisfied."
@@ -1091,6 +1255,21 @@ class FollowUp(ClinicalRecord):
                 & Q(due_date__lte=models.F("window_closes")),
                 name="followup_window_holds_due_date",
             ),
+            # Assessed inside the window, or kept with the reason why not (and not counted).
+            models.CheckConstraint(
+                condition=Q(assessed_on__isnull=True)
+                | Q(
+                    assessed_on__gte=models.F("window_opens"),
+                    assessed_on__lte=models.F("window_closes"),
+                )
+                | ~Q(out_of_window_reason=""),
+                name="followup_assessed_in_window_or_reason",
+            ),
+            from_1900_check("assessed_on", "followup_assessed_from_1900", nullable=True),
+            from_1900_check(
+                "returned_to_daily_activities_on", "followup_daily_from_1900", nullable=True
+            ),
+            from_1900_check("returned_to_work_on", "followup_work_from_1900", nullable=True),
             choices_check("timepoint", Timepoint, "followup_timepoint_valid"),
             choices_check("source", FollowUpSource, "followup_source_valid"),
             choices_check(
@@ -1119,13 +1298,20 @@ class FollowUp(ClinicalRecord):
     def clean(self):
         errors = {}
         anchor = self.anchor
+        schedule = self.schedule()
         if anchor is not None and self.assessed_on:
             if self.assessed_on < self.anchor_day(anchor):
                 errors["assessed_on"] = "The follow-up cannot be before the procedure/decision."
+        if schedule is not None:
+            errors.update(self._window_errors(*schedule[2:]))
         for name in ("returned_to_daily_activities_on", "returned_to_work_on"):
             day = getattr(self, name)
             if anchor is not None and day and day < self.anchor_day(anchor):
                 errors[name] = "This date cannot be before the procedure/decision."
+            elif day and self.assessed_on and day > self.assessed_on:
+                errors[name] = (
+                    f"This date cannot be after the assessment ({long_date(self.assessed_on)})."
+                )
         if self.odi_answers:
             try:
                 derived = self.odi_result().score
@@ -1140,6 +1326,24 @@ class FollowUp(ClinicalRecord):
         if errors:
             raise ValidationError(errors)
 
+    def _window_errors(self, opens, closes):
+        """An assessment outside the window needs a reason; one inside it takes none."""
+        reason = (self.out_of_window_reason or "").strip()
+        outside = self.assessed_on is not None and not opens <= self.assessed_on <= closes
+        name = self.get_timepoint_display()
+        if outside and not reason:
+            return {
+                "assessed_on": f"The {name} window runs from {long_date(opens)} to "
+                f"{long_date(closes)}. An assessment outside it is kept but not counted in the "
+                f"{name} figures: give the reason it was assessed outside the window."
+            }
+        if reason and not outside:
+            return {
+                "out_of_window_reason": "Leave this empty: a reason is given only for an "
+                "assessment outside the window."
+            }
+        return {}
+
     @property
     def anchor(self):
         if self.procedure_id:
@@ -1152,19 +1356,28 @@ class FollowUp(ClinicalRecord):
     def anchor_day(anchor):
         if isinstance(anchor, Procedure):
             return anchor.procedure_date
-        return timezone.localdate(anchor.decided_at)
+        return anchor.decided_on
+
+    def schedule(self):
+        """``(anchor date, due date, window opens, window closes)`` from the anchor and
+        TIMEPOINT_WINDOWS, or None without an anchor or a known timepoint: the one place the
+        schedule is worked out."""
+        anchor = self.anchor
+        if anchor is None or self.timepoint not in Timepoint.values:
+            return None
+        day = self.anchor_day(anchor)
+        if day is None:
+            return None
+        target, opens, closes = TIMEPOINT_WINDOWS[Timepoint(self.timepoint)]
+        return day, days_from(day, target), days_from(day, opens), days_from(day, closes)
 
     def compute_schedule(self):
-        """Anchor, due date and window from the anchor and TIMEPOINT_WINDOWS: computed here only."""
-        anchor = self.anchor
-        if anchor is None or not self.timepoint:
+        """Anchor, due date and window from schedule(): the derived columns, set here only."""
+        schedule = self.schedule()
+        if schedule is None:
             return
-        self.patient_id = anchor.patient_id
-        self.anchor_date = self.anchor_day(anchor)
-        target, opens, closes = TIMEPOINT_WINDOWS[Timepoint(self.timepoint)]
-        self.due_date = self.anchor_date + datetime.timedelta(days=target)
-        self.window_opens = self.anchor_date + datetime.timedelta(days=opens)
-        self.window_closes = self.anchor_date + datetime.timedelta(days=closes)
+        self.patient_id = self.anchor.patient_id
+        self.anchor_date, self.due_date, self.window_opens, self.window_closes = schedule
 
     def odi_result(self):
         """The ODI scored from the item marks (cases.odi: the one place the scoring lives)."""

@@ -99,7 +99,7 @@ def patient_timeline(patient):
     )
     events = (
         [(c.consult_date, 0, "consult", c) for c in consults]
-        + [(d.decided_at.date(), 1, "decision", d) for d in decisions]
+        + [(d.decided_on, 1, "decision", d) for d in decisions]
         + [(p.procedure_date, 2, "procedure", p) for p in procedures]
         + [(a.onset_date, 3, "adverseevent", a) for a in adverse_events]
         + [(f.assessed_on, 4, "followup", f) for f in follow_ups if f.completed_at]
@@ -110,6 +110,7 @@ def patient_timeline(patient):
         "timeline": [{"date": e[0], "kind": e[2], "obj": e[3]} for e in events],
         "follow_ups": [f for f in follow_ups if not f.entered_in_error],
         "current_decision": current[0] if current else None,
+        "procedures": procedures,
         "latest_consult": next((c for c in consults if not c.entered_in_error), None),
         "assignments": reading_of(patient),
     }

@@ -23,6 +23,7 @@ from cases.models import (
     Consult,
     FollowUp,
     Procedure,
+    long_date,
 )
 from clinic import roles
 from clinic.audit import record_event
@@ -120,7 +121,10 @@ def record_consult(*, consult: Consult, by: User, request=None) -> Consult:
 def check_change(record):
     """Refuse (ValidationError, nothing written) a change to ``record``, still unsaved, that
     would make another record invalid: a procedure's date moved after one of its adverse
-    events or follow-up assessments. Records entered in error are left out."""
+    events or follow-up assessments, a consult's date moved after a decision taken on it.
+    Records entered in error are left out."""
+    if isinstance(record, Consult):
+        _check_consult_change(record)
     if not isinstance(record, Procedure):
         return
     problems = []
@@ -143,6 +147,38 @@ def check_change(record):
             ]
     if problems:
         raise ValidationError(problems)
+
+
+def _check_consult_change(consult):
+    if consult.pk is None or consult.consult_date is None:
+        return
+    earlier = (
+        CandidacyDecision.objects.valid()
+        .filter(consult=consult, decided_on__lt=consult.consult_date)
+        .order_by("decided_on")
+        .first()
+    )
+    if earlier is not None:
+        day = long_date(earlier.decided_on)
+        message = f"A decision on this consult is dated {day}: the consult cannot be after it."
+        raise ValidationError({"consult_date": message})
+
+
+def check_patient_change(patient):
+    """Refuse a correction of ``patient`` (unsaved) that would make one of their consults
+    invalid: a date of birth after a consult or its MRI. Registered with the clinic app
+    (``clinic.models.PATIENT_CHANGE_CHECKS``), so the portal and the admin both apply it."""
+    problems = []
+    for consult in Consult.objects.valid().filter(patient_id=patient.pk):
+        consult.patient = patient  # the changed, unsaved copy
+        try:
+            consult.clean()
+        except ValidationError as error:
+            problems += [
+                f"The consult of {long_date(consult.consult_date)}: {m}" for m in error.messages
+            ]
+    if problems:
+        raise ValidationError({"date_of_birth": problems})
 
 
 @transaction.atomic
@@ -265,7 +301,12 @@ def record_decision(
 
 @transaction.atomic
 def record_procedure(*, procedure: Procedure, by: User, request=None) -> Procedure:
-    """Record a procedure and schedule its follow-ups (those from the decision date stop)."""
+    """Record a procedure and schedule its follow-ups (those from the decision date stop).
+
+    A decision has one procedure (a reoperation is a new decision): the decision's row is
+    locked first, so of two saves at once the second sees the first's procedure and is refused.
+    """
+    CandidacyDecision._base_manager.select_for_update().filter(pk=procedure.decision_id).first()
     procedure.recorded_by = by
     _save_new(procedure, by=by, request=request, detail="procedure recorded")
     _cancel_decision_follow_ups(procedure.patient, "the patient was operated")

@@ -42,8 +42,13 @@ def _patient_or_404(request, pk):
 
 
 def _form_error(form, error):
-    """Put a model ValidationError (e.g. a stale version) on the form, whatever its fields."""
-    form.add_error(None, error.messages)
+    """Put a model ValidationError (e.g. a stale version) on the form: on the field it names
+    when the form has that field, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- patients ------------------------------------------------------------------------------------
@@ -84,6 +89,10 @@ def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
     context = queries.patient_timeline(patient)
     thresholds = active_thresholds()
+    current = context["current_decision"]
+    context["takes_a_procedure"] = current is not None and current.takes_a_procedure(
+        context["procedures"]
+    )
     context["outcome_chart"] = checkins.outcome_chart(context["follow_ups"], thresholds=thresholds)
     for follow_up in context["follow_ups"]:
         follow_up.mic = follow_up.mic_reached(thresholds)  # shown on the timeline
@@ -199,7 +208,8 @@ def _decide(request, consult, supersedes=None):
     record_view(request, supersedes or consult, detail="decision form")
     initial = {}
     if supersedes is not None:
-        initial = {name: getattr(supersedes, name) for name in DecisionForm.Meta.fields}
+        # The amendment starts from the amended decision, dated today unless the user says.
+        initial = {name: getattr(supersedes, name) for name in DecisionForm.AMENDED_FIELDS}
     form = DecisionForm(
         request.POST or None,
         instance=CandidacyDecision(consult=consult, patient=consult.patient),
@@ -261,7 +271,11 @@ def decision_detail(request, pk):
     return render(
         request,
         "cases/candidacydecision_detail.html",
-        {"decision": decision, "patient": decision.patient},
+        {
+            "decision": decision,
+            "patient": decision.patient,
+            "takes_a_procedure": decision.takes_a_procedure(),
+        },
     )
 
 
@@ -276,6 +290,14 @@ def procedure_create(request, decision_pk):
     )
     if not decision.is_surgical:
         raise Http404("A procedure needs a decision for surgery.")
+    recorded = decision.procedures.valid().first()
+    if recorded is not None:
+        messages.info(
+            request,
+            "This decision already has its procedure. A reoperation is recorded under a new "
+            "decision.",
+        )
+        return redirect(recorded)
     consult = decision.consult
     record_view(request, decision, detail="new procedure form")
     form = ProcedureForm(
@@ -288,11 +310,15 @@ def procedure_create(request, decision_pk):
         },
     )
     if form.is_valid():
-        procedure = services.record_procedure(
-            procedure=form.save(commit=False), by=request.user, request=request
-        )
-        messages.success(request, "Procedure recorded; its follow-ups are scheduled.")
-        return redirect(procedure)
+        try:
+            procedure = services.record_procedure(
+                procedure=form.save(commit=False), by=request.user, request=request
+            )
+        except ValidationError as error:  # e.g. another procedure saved meanwhile
+            _form_error(form, error)
+        else:
+            messages.success(request, "Procedure recorded; its follow-ups are scheduled.")
+            return redirect(procedure)
     return render(
         request,
         "cases/procedure_form.html",

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -126,6 +128,48 @@ class Versioned(models.Model):
             self.save(**kwargs)
 
 
+# --- dates every clinical record shares -----------------------------------------------------------
+
+# No clinical date before this day is plausible (nobody the clinic treats was born earlier); it
+# also keeps every date difference the records derive well inside their columns.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+EARLIEST_MOMENT = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+
+
+def local_day(value):
+    """The clinic's calendar day of a date or an aware datetime (a date stays as it is).
+
+    A datetime too near the ends of the calendar to move into the clinic's time zone (year 1 or
+    9999) gives the first or last day, so range checks refuse it instead of overflowing.
+    """
+    if not isinstance(value, datetime.datetime):
+        return value
+    try:
+        return timezone.localtime(value).date()
+    except OverflowError:
+        return datetime.date.min if value.year < 1900 else datetime.date.max
+
+
+def not_in_future(value):
+    if value is not None and local_day(value) > timezone.localdate():
+        raise ValidationError("This date cannot be in the future.", code="future")
+
+
+def not_before_1900(value):
+    earliest = EARLIEST_MOMENT if isinstance(value, datetime.datetime) else EARLIEST_DATE
+    if value is not None and value < earliest:
+        raise ValidationError("Dates before 1 January 1900 are not accepted.", code="too_early")
+
+
+def from_1900_check(field, name, *, nullable=False, moment=False):
+    """A database constraint: ``field`` (a date, or with ``moment`` a datetime) is not before
+    1 January 1900."""
+    condition = models.Q(**{f"{field}__gte": EARLIEST_MOMENT if moment else EARLIEST_DATE})
+    if nullable:
+        condition |= models.Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
 def choices_check(field, choices, name, blank=False):
     """A database constraint keeping ``field`` to the values of ``choices`` (and "" if blank)."""
     values = list(choices.values)
@@ -141,6 +185,12 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not recorded"
 
 
+# What other apps check when a patient's details are corrected, registered in their
+# AppConfig.ready(): callables taking the changed, unsaved patient that raise ValidationError
+# when the change would leave one of that app's records of the patient invalid.
+PATIENT_CHANGE_CHECKS = []
+
+
 class Patient(Versioned):
     """A person the clinic treats. Never hard-deleted: health records must be kept."""
 
@@ -149,7 +199,7 @@ class Patient(Versioned):
     mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Medical record number")
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[not_before_1900, not_in_future])
     sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
     preferred_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     email = models.EmailField(blank=True)
@@ -183,7 +233,10 @@ class Patient(Versioned):
             # Serves the patient list's ORDER BY, so a late page does not sort the whole table.
             models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
         ]
-        constraints = [choices_check("sex", Sex, "patient_sex_valid")]
+        constraints = [
+            choices_check("sex", Sex, "patient_sex_valid"),
+            from_1900_check("date_of_birth", "patient_born_from_1900"),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.mrn})"
@@ -192,8 +245,11 @@ class Patient(Versioned):
         return reverse("cases:patient_detail", args=[self.pk])
 
     def clean(self):
-        if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+        if self.pk is not None:
+            # A corrected date of birth must not leave a record of the patient invalid (a consult
+            # before the birth): the apps holding those records check it.
+            for check in PATIENT_CHANGE_CHECKS:
+                check(self)
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Patient records are never deleted.")

@@ -52,6 +52,12 @@ def _days_ago(n):
     return timezone.localdate() - datetime.timedelta(days=n)
 
 
+def _local_day(moment):
+    from django.utils import timezone
+
+    return timezone.localdate(moment)
+
+
 def _now_minus_days(n):
     from django.utils import timezone
 
@@ -96,6 +102,8 @@ class CandidacyDecisionFactory(DjangoModelFactory):
     decided_by = factory.SelfAttribute("consult.specialist")
     recorded_by = factory.SelfAttribute("consult.specialist")
     decided_at = factory.LazyFunction(lambda: _now_minus_days(110))
+    # The clinical day of the decision: by default the day it was entered.
+    decided_on = factory.LazyAttribute(lambda d: _local_day(d.decided_at))
 
 
 class ProcedureFactory(DjangoModelFactory):

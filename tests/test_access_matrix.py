@@ -136,7 +136,7 @@ MATRIX = {
     "cases:decision_create": ("consult_pk=consult", LOGIN, 403, 403, 403, 200, 200),
     "cases:decision_detail": ("pk=decision", LOGIN, 403, 403, 403, 200, 200),
     "cases:decision_amend": ("pk=decision", LOGIN, 403, 403, 403, 200, 200),
-    "cases:procedure_create": ("decision_pk=decision", LOGIN, 403, 403, 403, 200, 200),
+    "cases:procedure_create": ("decision_pk=reoperation", LOGIN, 403, 403, 403, 200, 200),
     "cases:procedure_detail": ("pk=procedure", LOGIN, 403, 403, 403, 200, 200),
     "cases:procedure_edit": ("pk=procedure", LOGIN, 403, 403, 403, 200, 200),
     "cases:adverseevent_create": ("procedure_pk=procedure", LOGIN, 403, 403, 403, 200, 200),
@@ -299,6 +299,10 @@ def objects(patient_user, other_patient_user, specialist, editor):
         procedure=factories.ProcedureFactory.build(decision=decision, surgeon=specialist),
         by=specialist,
     )
+    # A reoperation is a new decision, still waiting for its procedure (the page recording one).
+    reoperation = cases_services.record_decision(
+        decision=factories.CandidacyDecisionFactory.build(consult=consult), by=specialist
+    )
     public_article = factories.published_article(author=editor, reviewer=specialist)
     patients_article = factories.published_article(
         author=editor, reviewer=specialist, article__audience="patients"
@@ -314,6 +318,7 @@ def objects(patient_user, other_patient_user, specialist, editor):
         "patient": patient,
         "consult": consult,
         "decision": decision,
+        "reoperation": reoperation,
         "procedure": procedure,
         "adverseevent": factories.AdverseEventFactory(procedure=procedure),
         "followup": procedure.follow_ups.get(timepoint="2w"),
@@ -511,8 +516,8 @@ def test_editors_get_the_outcome_dashboard_suppressed_and_the_clinical_team_in_f
 
 
 # The objects that are (part of) a patient's record: a page showing one is a view of that record.
-PATIENT_RECORD = {"patient", "consult", "decision", "procedure", "adverseevent", "followup",
-                  "assignment"}  # fmt: skip
+PATIENT_RECORD = {"patient", "consult", "decision", "reoperation", "procedure", "adverseevent",
+                  "followup", "assignment"}  # fmt: skip
 # Pages that list several patients: audited too, without one patient.
 PATIENT_LISTS = {"dashboard", "cases:patient_list", "education:assignment_list"}
 ADMIN_RECORD_PAGES = {"change", "history", "simple_history"}

@@ -38,8 +38,10 @@ def consult_data(today):
 
 
 @pytest.fixture
-def decision_data():
+def decision_data(today):
+    """A valid decision form submission, dated today (as the form is filled in)."""
     return {
+        "decided_on": today.isoformat(),
         "outcome": "miss",
         "severity_assessment": "favours",
         "health_assessment": "favours",

@@ -17,7 +17,7 @@ PAGES = [
     ("cases:decision_create", "consult"),
     ("cases:decision_detail", "decision"),
     ("cases:decision_amend", "decision"),
-    ("cases:procedure_create", "decision"),
+    ("cases:procedure_create", "reoperation"),
     ("cases:procedure_detail", "procedure"),
     ("cases:procedure_edit", "procedure"),
     ("cases:adverseevent_create", "procedure"),
@@ -26,6 +26,20 @@ PAGES = [
     ("cases:export_index", None),
 ]
 EIE_KINDS = ["consult", "decision", "procedure", "adverseevent", "followup"]
+
+
+@pytest.fixture
+def records(records, specialist):
+    """The pathway, and a reoperation: a new decision of the patient, waiting for its procedure
+    (the decision that was operated on takes no second one)."""
+    from cases import services
+    from tests import factories
+
+    reoperation = services.record_decision(
+        decision=factories.CandidacyDecisionFactory.build(consult=records["consult"]),
+        by=specialist,
+    )
+    return {**records, "reoperation": reoperation}
 
 
 def url_for(name, key, records):

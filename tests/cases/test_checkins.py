@@ -594,3 +594,37 @@ def test_patient_dashboard_query_count_does_not_grow_with_checkins(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get("/")
     assert len(response.context["checkins_due"]) == 3
+
+
+def test_a_checkin_whose_window_has_closed_is_not_offered_and_saves_nothing(
+    client_for, patient_user, specialist
+):
+    """After its window closes a check-in is no longer asked for: the answer would be dated
+    outside the window. The clinic records the visit instead, with the reason it is late."""
+    procedure = schedule_for(patient_user.patient, specialist, days_ago=100)
+    closed = procedure.follow_ups.get(timepoint="6w")  # window day 35 to 56
+    client = client_for(patient_user)
+    page = client.get(url(closed)).content.decode()
+    assert "Send my check-in" not in page
+    assert f"closed on {closed.window_closes:%-d %B %Y}" in page
+    for data in (answers(), {"nrs_back": "4", "save_draft": ""}):
+        assert client.post(url(closed), data).status_code == 200
+    closed.refresh_from_db()
+    assert (closed.completed_at, closed.assessed_on, closed.checkin_draft) == (None, None, {})
+    form = checkins.CheckinForm(answers(), follow_up=closed)
+    assert form.is_valid()
+    with pytest.raises(ValidationError, match="closed on"):
+        checkins.submit_checkin(follow_up=closed, form=form, by=patient_user)
+    assert FollowUp.objects.get(pk=closed.pk).completed_at is None
+
+
+def test_a_checkin_answered_on_the_last_day_of_its_window_counts(
+    client_for, patient_user, specialist
+):
+    procedure = schedule_for(patient_user.patient, specialist, days_ago=56)
+    last_day = procedure.follow_ups.get(timepoint="6w")
+    assert last_day.window_closes == timezone.localdate()
+    response = client_for(patient_user).post(url(last_day), answers(daily_activities="not_yet"))
+    assert response.status_code == 302
+    last_day.refresh_from_db()
+    assert last_day.in_window and last_day.out_of_window_reason == ""

@@ -139,7 +139,7 @@ def test_follow_up_of_a_non_operated_patient_uses_the_consult_of_its_decision():
     follow_up = factories.FollowUpFactory(
         procedure=None, decision=decision, recorded_by=decision.decided_by
     )
-    follow_up.assessed_on = timezone.localdate()
+    follow_up.assessed_on = follow_up.due_date  # inside its window
     follow_up.completed_at = timezone.now()
     follow_up.nrs_back, follow_up.nrs_leg = 4, 4
     follow_up.save()

@@ -357,3 +357,27 @@ def test_correcting_a_patient_into_a_duplicate_needs_a_confirmation(client_for, 
     response = client.post(url, {**data, "confirm_not_duplicate": "on"})
     assert response.status_code == 302
     assert Patient.objects.get(pk=patient.pk).given_name == "ana"
+
+
+def test_record_the_procedure_is_offered_only_while_the_decision_awaits_its_procedure(
+    client_for, specialist, records
+):
+    """The issue's case: after the procedure is saved, the button stayed, and a second save made
+    a second procedure. Now it is offered for a current surgical decision without one only."""
+    client = client_for(specialist)
+    button = "Record the procedure"
+    decision = records["decision"]
+    pages = [records["patient"].get_absolute_url(), decision.get_absolute_url()]
+    for url in pages:
+        assert button not in client.get(url).content.decode(), url
+    services.mark_entered_in_error(record=records["procedure"], by=specialist, reason="Wrong day")
+    for url in pages:
+        assert button in client.get(url).content.decode(), url
+    conservative = services.record_decision(
+        decision=factories.CandidacyDecisionFactory.build(
+            consult=records["consult"], outcome="conservative"
+        ),
+        by=specialist,
+    )
+    for url in [*pages, conservative.get_absolute_url()]:
+        assert button not in client.get(url).content.decode(), url

@@ -77,6 +77,9 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_nothing_is_overwritte
     url = reverse("cases:consult_edit", args=[consult.pk])
     first, second = client_for(specialist), None
     version = consult.version
+    # The consult keeps its dates (it cannot move after the decision taken on it).
+    consult_data["consult_date"] = consult.consult_date.isoformat()
+    consult_data["mri_date"] = consult.mri_date.isoformat()
     response = first.post(url, {**consult_data, "version": version, "nrs_leg": "5"})
     assert response.status_code == 302
     second = client_for(other_specialist)
