@@ -19,11 +19,12 @@
 * **Small cells.** Whatever leaves the clinical team (the editors' view and CSV, figures in
   articles) is suppressed below ``MIN_CELL_SIZE`` patients, and the editors' filters are whole
   calendar quarters or years that have ended and techniques — never a day or a surgeon. The
-  periods and techniques nest (a quarter in its year, a technique in MISS in all), so two
-  requests could be differenced: a cell is also suppressed when a larger cell it is part of
-  holds between 1 and 9 more patients (:func:`_protect`). Articles count whole completed
-  calendar years (``OUTCOME_ARTICLE_YEARS``), so their figures change once a year, or when a
-  record of those years is entered or corrected.
+  periods and techniques nest (a quarter in its year, a year in the articles' years, a
+  technique in MISS in all), so two requests could be differenced: a cell is also suppressed
+  when a larger cell holding all its patients has between 1 and 9 more (:func:`_protect`).
+  Articles count whole completed calendar years (``OUTCOME_ARTICLE_YEARS``), the largest cell
+  an editor can ask for, so their figures change once a year, or when a record of those years
+  is entered or corrected.
 """
 
 import dataclasses
@@ -564,18 +565,23 @@ def article_years(as_of):
 
 
 def editor_periods(rows, as_of):
-    """What an editor can ask for: every ended quarter, year, the articles' years, all."""
+    """What an editor can ask for: the articles' whole years first, then every ended calendar
+    year and quarter (the current year's ended quarters included, as "2026 (Q1–Q3)")."""
     quarters = _completed_quarters(rows, as_of)
-    periods = [Period("all", "All ended quarters", frozenset(quarters))]
     first, last = article_years(as_of)
     in_articles = frozenset(
         q for q in quarters if int(q[:4]) <= last and (first is None or int(q[:4]) >= first)
     )
     label = f"{first}–{last}" if first is not None and first != last else str(last)
-    periods.append(Period("articles", f"{label} (as in articles)", in_articles))
+    if first is None:
+        label = f"Up to {last}"
+    periods = [Period("articles", f"{label} (as in articles)", in_articles)]
     for year in sorted({int(q[:4]) for q in quarters}, reverse=True):
         own = frozenset(q for q in quarters if int(q[:4]) == year)
-        periods.append(Period(str(year), str(year), own))
+        name = str(year)
+        if year == as_of.year:
+            name = f"{year} (Q1–Q{len(own)})" if len(own) > 1 else f"{year} (Q1)"
+        periods.append(Period(str(year), name, own))
     for quarter in reversed(quarters):
         year, number = quarter.split("Q")
         periods.append(Period(quarter, f"{year} Q{number}", frozenset({quarter})))
@@ -679,7 +685,8 @@ def refresh(today=None):
         period_rows = [row for quarter in period.quarters for row in by_quarter.get(quarter, [])]
         for technique_key, _, techniques in technique_filters():
             editor[period.key, technique_key] = compute(period_rows, context, techniques)
-    _protect(editor, periods, [row for row in rows if row.quarter in periods[0].quarters], context)
+    ended = set().union(*(period.quarters for period in periods))
+    _protect(editor, periods, [row for row in rows if row.quarter in ended], context)
     article = {
         key: editor["articles", ""]["cells"][key]["miss"] for key in SPECS if key in ARTICLE_KEYS
     }
@@ -797,7 +804,7 @@ def editor_choices():
     return [tuple(pair) for pair in snapshot["editor"]["periods"]]
 
 
-def editor_results(*, period="all", technique=""):
+def editor_results(*, period="articles", technique=""):
     """The editors' protected figures for one period and technique filter, or None."""
     snapshot, updating = current_snapshot("editor")
     if snapshot is None:

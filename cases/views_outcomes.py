@@ -85,12 +85,12 @@ class AggregateFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = outcomes.editor_choices() or [("all", "All")]
+        self.fields["period"].choices = outcomes.editor_choices() or [("articles", "All")]
 
     def results(self):
         data = self.cleaned_data if self.is_valid() else {}
         return outcomes.editor_results(
-            period=data.get("period") or "all", technique=data.get("technique") or ""
+            period=data.get("period") or "articles", technique=data.get("technique") or ""
         )
 
 
