@@ -580,7 +580,7 @@ def editor_periods(rows, as_of):
         own = frozenset(q for q in quarters if int(q[:4]) == year)
         name = str(year)
         if year == as_of.year:
-            name = f"{year} (Q1–Q{len(own)})" if len(own) > 1 else f"{year} (Q1)"
+            name = f"{year}, ended quarters"
         periods.append(Period(str(year), name, own))
     for quarter in reversed(quarters):
         year, number = quarter.split("Q")
@@ -834,8 +834,7 @@ ARTICLE_FIGURES = {
     ),
     "incision_length": (
         "incision_length",
-        "half of the minimally invasive operations used an incision of {value} or less"
-        " (one inch is about 25 mm)",
+        "half of the minimally invasive operations used an incision of {value} or less",
         "MISS: median incision length",
     ),
     "leg_pain_improvement": (
