@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from cases import checkins
 from cases.models import CheckinReminder, FollowUp
@@ -54,6 +55,11 @@ def _a_row_in_every_table():
         action_flag=ADDITION,
     )
     SessionStore().create()
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="cases.tasks.refresh_outcome_figures",
+        backend_name="default",
+    )
 
 
 @pytest.mark.django_db(transaction=True)
