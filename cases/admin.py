@@ -88,7 +88,7 @@ class ConsultAdmin(ClinicalAdmin):
 
 @admin.register(CandidacyDecision)
 class CandidacyDecisionAdmin(ClinicalAdmin):
-    list_display = ["patient", "outcome", "decided_at", "decided_by", "entered_in_error"]
+    list_display = ["patient", "outcome", "decided_on", "decided_by", "entered_in_error"]
 
     def has_change_permission(self, request, obj=None):
         return False  # append-only: amend through the portal
@@ -107,7 +107,7 @@ class AdverseEventAdmin(ClinicalAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(ClinicalAdmin):
-    list_display = ["patient", "timepoint", "due_date", "completed_at", "source"]
+    list_display = ["patient", "timepoint", "due_date", "assessed_on", "completed_at", "source"]
     list_filter = ["timepoint", "source", "entered_in_error"]
 
 

@@ -1330,7 +1330,7 @@ class FollowUp(ClinicalRecord):
         """An assessment outside the window needs a reason; one inside it takes none."""
         reason = (self.out_of_window_reason or "").strip()
         outside = self.assessed_on is not None and not opens <= self.assessed_on <= closes
-        name = self.get_timepoint_display()
+        name = CHECKIN_NAMES[Timepoint(self.timepoint)]  # "2-week"
         if outside and not reason:
             return {
                 "assessed_on": f"The {name} window runs from {long_date(opens)} to "

@@ -71,7 +71,11 @@ def test_specialist_takes_a_new_patient_from_consult_to_follow_up(login, live_se
     page.get_by_role("link", name="Lucia Fernandez").first.click()
     schedule = page.get_by_role("region", name="Follow-up schedule")
     schedule.get_by_role("link", name="2 weeks").click()
+    # Seen on the day of surgery, outside the 2-week window (day 10 to 21): kept with a reason,
+    # and not counted in the 2-week figures.
+    expect(page.get_by_label("Assessed on")).to_have_value("")
     page.get_by_label("Assessed on").fill(today.isoformat())
+    page.get_by_label("Reason for assessing outside the window").fill("Seen on the ward")
     page.get_by_label("NRS back pain").fill("1")
     page.get_by_label("NRS leg pain").fill("1")
     page.get_by_label("Satisfaction").select_option("1")

@@ -1,13 +1,15 @@
 """Property tests: whatever is posted, the consult and follow-up forms either save a valid
-record or show errors — never a server error, never a partial write."""
+record or show errors — never a server error, never a partial write — and the pages showing a
+saved record keep loading. The values posted are test_properties_more's (``value``): junk, and
+the ends of the calendar and of the number columns."""
 
 import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from cases.models import Consult, FollowUp
 from clinic.models import AuditEvent
+from tests.cases.test_properties_more import assert_pages_load, fields, posted
 
 pytestmark = pytest.mark.django_db
 
@@ -16,17 +18,6 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-text = st.one_of(
-    st.none(),
-    st.text(max_size=12),
-    st.integers(min_value=-50, max_value=3000).map(str),
-    st.sampled_from(["", "leg", "left", "L4-L5", "true", "on", "2999-01-01", "2020-02-30"]),
-    st.dates().map(lambda d: d.isoformat()),
-)
-
-
-def posted(data):
-    return {k: v for k, v in data.items() if v is not None}
 
 
 CONSULT_FIELDS = ["consult_date", "dominant_pain", "side", "symptom_duration_weeks", "weakness",
@@ -36,7 +27,7 @@ CONSULT_FIELDS = ["consult_date", "dominant_pain", "side", "symptom_duration_wee
 
 
 @SETTINGS
-@given(overrides=st.fixed_dictionaries({}, optional=dict.fromkeys(CONSULT_FIELDS, text)))
+@given(overrides=fields(CONSULT_FIELDS))
 def test_consult_form_saves_a_valid_record_or_shows_errors(
     client_for, specialist, patient, consult_data, overrides
 ):
@@ -54,20 +45,20 @@ def test_consult_form_saves_a_valid_record_or_shows_errors(
         consult.full_clean()
         assert 0 <= consult.nrs_leg <= 10 and 0 <= consult.nrs_back <= 10
         assert consult.mrc_grade is None or 0 <= consult.mrc_grade <= 5
+        assert_pages_load(client, consult)
 
 
-FOLLOW_UP_FIELDS = ["assessed_on", "nrs_back", "nrs_leg", "returned_to_daily_activities_on",
-                    "returned_to_work_on", "satisfaction", "global_perceived_effect",
-                    "odi_score", "version"]  # fmt: skip
+FOLLOW_UP_FIELDS = ["assessed_on", "out_of_window_reason", "nrs_back", "nrs_leg",
+                    "returned_to_daily_activities_on", "returned_to_work_on", "satisfaction",
+                    "global_perceived_effect", "odi_score", "version"]  # fmt: skip
 
 
 @SETTINGS
-@given(data=st.fixed_dictionaries({}, optional=dict.fromkeys(FOLLOW_UP_FIELDS, text)))
+@given(data=fields(FOLLOW_UP_FIELDS))
 def test_follow_up_form_saves_a_valid_record_or_shows_errors(client_for, specialist, records, data):
     follow_up = FollowUp.objects.get(pk=records["followup"].pk)
-    response = client_for(specialist).post(
-        reverse("cases:followup_form", args=[follow_up.pk]), posted(data)
-    )
+    client = client_for(specialist)
+    response = client.post(reverse("cases:followup_form", args=[follow_up.pk]), posted(data))
     assert response.status_code in (200, 302)
     after = FollowUp.objects.get(pk=follow_up.pk)
     if response.status_code == 200:
@@ -79,3 +70,5 @@ def test_follow_up_form_saves_a_valid_record_or_shows_errors(client_for, special
         after.full_clean()
         assert after.completed_at is not None and 0 <= after.nrs_leg <= 10
         assert after.version == follow_up.version + 1
+        assert after.in_window or after.out_of_window_reason.strip()
+        assert_pages_load(client, after)

@@ -58,7 +58,13 @@ from clinic.models import STALE_MESSAGE, AuditEvent, Patient
 from education.models import Assignment
 from tests import factories
 from tests.cases.test_properties_checkin import events_since, snapshot
-from tests.cases.test_properties_more import SETTINGS, free_text, posted, value
+from tests.cases.test_properties_more import (
+    SETTINGS,
+    assert_pages_load,
+    free_text,
+    posted,
+    value,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +155,7 @@ CONSULT = {
     "version": VERSION,
 }
 DECISION = {
+    "decided_on": day(-2, 130),
     "outcome": choice(CandidacyDecision.Outcome),
     "severity_assessment": choice(CandidacyDecision.Factor),
     "health_assessment": choice(CandidacyDecision.Factor),
@@ -390,9 +397,9 @@ def check_edit(client, url, form_class, record, data, *, user, detail, patients,
     opened = model._base_manager.get(pk=record.pk)
     expected = form_class(data, instance=model._base_manager.get(pk=record.pk))
     valid = expected.is_valid()
-    if valid and model is Procedure and "version" in expected.fields:
-        # The portal refuses, when it saves, a date that would leave one of the procedure's
-        # own records invalid (the admin's form checks that itself).
+    if valid and "version" in expected.fields:
+        # The portal refuses, when it saves, a change that would leave another record invalid
+        # (a procedure's own records, a consult's decisions); the admin's form checks that itself.
         try:
             services.check_change(expected.instance)
         except ValidationError:
@@ -435,6 +442,7 @@ def check_edit(client, url, form_class, record, data, *, user, detail, patients,
     assert events_since(last) == [
         ("update", detail, model._meta.label_lower, str(record.pk), user.pk, stored.patient_id)
     ]
+    assert_pages_load(client, stored)
     return stored
 
 
@@ -529,7 +537,7 @@ def test_amending_a_decision_adds_one_superseding_it_or_shows_errors_and_writes_
         ),
         by=specialist,
     )
-    initial = {name: getattr(decision, name) for name in DecisionForm.Meta.fields}
+    initial = {name: getattr(decision, name) for name in DecisionForm.AMENDED_FIELDS}
 
     def amendment_form(data=None):
         instance = CandidacyDecision(consult=consult, patient=patient)
@@ -604,6 +612,7 @@ def test_amending_a_decision_adds_one_superseding_it_or_shows_errors_and_writes_
         events.append(("create", "assigned reading", "education.assignment", str(assignment.pk)))
     assert counts() == plus(before, *added)
     assert events_since(last) == [(*e, specialist.pk, patient.pk) for e in events]
+    assert_pages_load(specialist_client, new)
 
 
 # --- the admin's change forms of clinical records ------------------------------------------------
@@ -635,6 +644,7 @@ ADMIN_FOLLOW_UP = {
     "timepoint": choice(Timepoint),
     "source": choice(FollowUp.Source),
     "assessed_on": st.one_of(st.just(""), day(-2, 105)),
+    "out_of_window_reason": st.one_of(st.just("Seen late: the patient was abroad"), free_text),
     "nrs_back": st.sampled_from(["", "0", "10", "11"]),
     "nrs_leg": st.sampled_from(["", "0", "10", "11"]),
     "returned_to_daily_activities_on": st.one_of(st.just(""), day(-2, 105)),
@@ -787,6 +797,7 @@ def test_changing_a_patient_in_the_admin_saves_it_whole_or_shows_errors(
     assert events_since(last) == [
         ("update", "updated in admin", "clinic.patient", str(patient.pk), superuser.pk, patient.pk)
     ]
+    assert_pages_load(superuser_client, Patient.objects.get(pk=patient.pk))
 
 
 @ADMIN_SETTINGS
@@ -821,3 +832,4 @@ def test_registering_a_patient_in_the_admin_saves_one_whole_or_shows_errors(
     assert events_since(last) == [
         ("create", "created in admin", "clinic.patient", str(stored.pk), superuser.pk, stored.pk)
     ]
+    assert_pages_load(superuser_client, stored)

@@ -1,10 +1,18 @@
 """Property tests of the other clinical forms (the consult and follow-up forms are in
 test_properties.py): whatever is posted, the page either saves a valid record or shows errors —
-never a server error, never a partial write (rows and audit entries are counted before/after)."""
+never a server error, never a partial write (rows and audit entries are counted before/after) —
+and every page that shows a saved record keeps loading.
+
+The values posted include the ends of the calendar and of the number columns (``value``, shared
+by every clinical form's property tests), where a missing rule once let a derived value overflow.
+"""
+
+import datetime
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from django.utils import timezone
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
@@ -19,8 +27,27 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+def _days_from_today(n):
+    return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
+
+
+# The ends of the calendar, the first accepted day and the day before it, and around today.
+EDGE_DAYS = ["0001-01-01", "9999-12-31", "1899-12-31", "1900-01-01", "1950-01-01"]
+edge_day = st.one_of(st.sampled_from(EDGE_DAYS), st.sampled_from([-1, 0, 1]).map(_days_from_today))
+# The same as moments (datetime-local boxes), far in the past and future included.
+edge_moment = st.tuples(edge_day, st.sampled_from(["T00:00", "T23:59", " 12:30"])).map("".join)
+# The ends of the number columns and numbers that are not numbers.
+edge_number = st.sampled_from(
+    ["-1", "-0", "0.5", "32767", "32768", "65536", "2147483648", "9" * 25, "1e309", "NaN",
+     "Infinity"]
+)  # fmt: skip
 # Anything a browser (or someone without one) might send in a field.
 value = st.one_of(
+    edge_day,
+    edge_moment,
+    edge_number,
     st.none(),
     st.text(max_size=12),
     st.integers(min_value=-50, max_value=3000).map(str),
@@ -41,8 +68,13 @@ def posted(data):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def fields(names, strategy=value):
-    return st.fixed_dictionaries({}, optional=dict.fromkeys(names, strategy))
+@st.composite
+def fields(draw, names, strategy=value, most=4):
+    """Up to ``most`` of the fields ``names`` posted as ``strategy`` draws them (``None`` leaves
+    the field out); the rest of a valid post stays as it is, so a value that is valid on its own
+    (an edge of the calendar that is allowed) gets saved and its record's pages shown."""
+    chosen = draw(st.lists(st.sampled_from(names), max_size=most, unique=True))
+    return {name: draw(strategy) for name in chosen}
 
 
 def snapshot(*models):
@@ -51,9 +83,45 @@ def snapshot(*models):
     return {m.__name__: m._base_manager.count() for m in (*tables, AuditEvent)}
 
 
+EDIT_PAGES = {
+    Patient: "cases:patient_edit",
+    Consult: "cases:consult_edit",
+    Procedure: "cases:procedure_edit",
+    AdverseEvent: "cases:adverseevent_edit",
+    FollowUp: "cases:followup_form",
+}
+EXPORTS = {
+    Consult: "consults",
+    CandidacyDecision: "decisions",
+    Procedure: "procedures",
+    AdverseEvent: "adverse_events",
+    FollowUp: "follow_ups",
+}
+
+
+def assert_pages_load(client, record):
+    """Every page showing ``record`` loads: the patient's page, the record's own page and edit
+    page, the admin's list of its kind and the clinic-wide export of its table. (``client``: a
+    specialist's or a superuser's.)"""
+    model = type(record)
+    patient = record if model is Patient else record.patient
+    urls = {patient.get_absolute_url(), record.get_absolute_url()}
+    edit = reverse(EDIT_PAGES[model], args=[record.pk]) if model in EDIT_PAGES else None
+    if getattr(record, "entered_in_error", False):
+        urls.discard(edit)  # a marked record is no longer edited (a follow-up's page is its form)
+    elif edit:
+        urls.add(edit)
+    urls.add(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"))
+    for url in sorted(urls):
+        assert client.get(url).status_code == 200, url
+    if model in EXPORTS:
+        assert client.post(reverse("cases:export_csv", args=[EXPORTS[model]])).status_code == 200
+
+
 def assert_saved_or_errors(response, before, *, created=None):
     """200 with form errors and nothing written, or a redirect and one audited record."""
     assert response.status_code in (200, 302), response.status_code
+    event("saved" if response.status_code == 302 else "errors")  # --hypothesis-show-statistics
     after = snapshot()
     if response.status_code == 200:
         form = response.context["form"]
@@ -90,7 +158,9 @@ def test_patient_registration_saves_a_valid_patient_or_shows_errors(client_for, 
     client = client_for(specialist)
     before = snapshot()
     response = client.post(reverse("cases:patient_create"), posted({**VALID_PATIENT, **data}))
-    assert_saved_or_errors(response, before, created=Patient)
+    patient = assert_saved_or_errors(response, before, created=Patient)
+    if patient is not None:
+        assert_pages_load(client, patient)
 
 
 @SETTINGS
@@ -118,11 +188,12 @@ def test_correcting_a_patient_saves_a_valid_patient_or_shows_errors(client_for, 
         assert stored.version == patient.version + 1
         assert stored.history.count() == history + 1
         assert snapshot()["AuditEvent"] == before["AuditEvent"] + 1
+        assert_pages_load(client, stored)
 
 
-DECISION_FIELDS = ["outcome", "severity_assessment", "severity_note", "health_assessment",
-                   "health_note", "symptoms_assessment", "symptoms_note", "rationale",
-                   "red_flags_acknowledged", "assign_article"]  # fmt: skip
+DECISION_FIELDS = ["decided_on", "outcome", "severity_assessment", "severity_note",
+                   "health_assessment", "health_note", "symptoms_assessment", "symptoms_note",
+                   "rationale", "red_flags_acknowledged", "assign_article"]  # fmt: skip
 
 
 @SETTINGS
@@ -140,6 +211,7 @@ def test_candidacy_decision_saves_a_valid_decision_or_shows_errors(
         # Exactly one decision of the patient is current: the new one.
         current = CandidacyDecision.objects.current().filter(patient=records["patient"])
         assert list(current) == [decision]
+        assert_pages_load(client, decision)
 
 
 PROCEDURE_FIELDS = ["procedure_date", "surgeon", "technique", "level", "second_level", "side",
@@ -157,13 +229,15 @@ def test_procedure_saves_a_valid_procedure_with_its_follow_ups_or_shows_errors(
     )
     client = client_for(specialist)
     before = snapshot()
+    valid = {**procedure_data, "surgeon": str(specialist.pk)}
     response = client.post(
-        reverse("cases:procedure_create", args=[decision.pk]), posted({**procedure_data, **data})
+        reverse("cases:procedure_create", args=[decision.pk]), posted({**valid, **data})
     )
     procedure = assert_saved_or_errors(response, before, created=Procedure)
     if procedure is not None:
         assert procedure.decision == decision
         assert procedure.follow_ups.exists()  # scheduled in the same write
+        assert_pages_load(client, procedure)
 
 
 ADVERSE_EVENT_FIELDS = ["event_type", "onset_date", "clavien_dindo_grade", "version"]
@@ -189,6 +263,7 @@ def test_adverse_event_saves_a_valid_event_or_shows_errors(
     event = assert_saved_or_errors(response, before, created=AdverseEvent)
     if event is not None:
         assert event.procedure == procedure and event.patient == procedure.patient
+        assert_pages_load(client, event)
 
 
 @SETTINGS
@@ -222,6 +297,7 @@ def test_entered_in_error_marks_the_record_with_its_reason_or_shows_errors(
     else:
         assert record.entered_in_error and record.entered_in_error_reason.strip()
         assert record.entered_in_error_by == specialist and record.version == version + 1
+        assert_pages_load(client, record)
 
 
 @SETTINGS

@@ -811,3 +811,27 @@ def test_the_factories_build_valid_records(records):
     for record in [records["patient"], *(records[k] for k in
                    ("consult", "decision", "procedure", "adverseevent", "followup"))]:  # fmt: skip
         record.full_clean()
+
+
+def test_a_consult_is_dated_today_unless_the_specialist_says(client_for, specialist, patient):
+    form = client_for(specialist).get(reverse("cases:consult_create", args=[patient.pk]))
+    assert form.context["form"]["consult_date"].value() == timezone.localdate()
+
+
+def test_the_migration_dates_each_existing_decision_on_the_day_it_was_entered(specialist):
+    """Before decided_on, a decision's day was the day it was entered (decided_at)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "cases.migrations.0006_backfill_decided_on_and_out_of_window_reasons"
+    )
+    entered = timezone.now() - datetime.timedelta(days=10)
+    decision = factories.CandidacyDecisionFactory(
+        decided_at=entered, decided_on=timezone.localdate()
+    )
+    migration.backfill_decided_on(apps, None)
+    decision.refresh_from_db()
+    assert decision.decided_on == timezone.localdate(entered)
+    assert {h.decided_on for h in decision.history.all()} == {timezone.localdate(entered)}
