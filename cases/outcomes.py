@@ -485,9 +485,12 @@ class Results:
 
     def incision_by_technique(self):
         """``[(technique label, Cell)]`` for the techniques in view."""
+        # In the techniques' own order: a PostgreSQL JSON column does not keep the keys' order.
+        cells = self.data["incision_by_technique"]
         return [
-            (Technique(technique).label, Cell(*cell))
-            for technique, cell in self.data["incision_by_technique"].items()
+            (label, Cell(*cells[technique]))
+            for technique, label in Technique.choices
+            if technique in cells
         ]
 
 
