@@ -6,8 +6,36 @@ class CasesConfig(AppConfig):
     verbose_name = "Clinical cases"
 
     def ready(self):
-        from cases import outcomes, services, signals
+        from django.urls import reverse
+
+        from cases import dashboard, demo, outcomes, services, signals
+        from clinic import registry, roles
         from clinic.models import PATIENT_CHANGE_CHECKS
+
+        roles.grant(
+            roles.SPECIALISTS,
+            [
+                # clinical records are viewed, added and changed, never deleted
+                *[
+                    f"cases.{action}_{model}"
+                    for model in (
+                        "consult",
+                        "candidacydecision",
+                        "procedure",
+                        "adverseevent",
+                        "followup",
+                    )
+                    for action in ("view", "add", "change")
+                ],
+                "cases.decide_candidacy",
+                "cases.export_research_data",
+            ],
+        )
+        registry.register_dashboard_panel(dashboard.context_for)
+        registry.register_demo_seeder(demo.seed)
+        registry.register_patient_url(
+            lambda patient: reverse("cases:patient_detail", args=[patient.pk])
+        )
 
         # A patient's corrected date of birth must not come after one of their consults.
         if services.check_patient_change not in PATIENT_CHANGE_CHECKS:

@@ -5,12 +5,11 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
-from clinic import roles
+from clinic import registry, roles
 
 
 class User(AbstractUser):
@@ -242,7 +241,8 @@ class Patient(Versioned):
         return f"{self.full_name} ({self.mrn})"
 
     def get_absolute_url(self):
-        return reverse("cases:patient_detail", args=[self.pk])
+        # The record's page belongs to the cases app, which registers it (clinic.registry).
+        return registry.patient_url(self)
 
     def clean(self):
         if self.pk is not None:

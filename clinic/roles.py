@@ -1,9 +1,10 @@
 """The portal's roles: Django groups, each with model permissions and action permissions.
 
 The groups are created by a data migration (``clinic/migrations/0002_roles.py``). Their
-permissions are declared here, in one table, and synchronised after every ``migrate`` (and every
-test-database flush) by :func:`sync_role_permissions`, so the groups always carry exactly what
-DESIGN.md's role table says and the shared admin follows it. Each app adds its own rows.
+permissions are declared in one table, :data:`ROLE_PERMISSIONS`, and synchronised after every
+``migrate`` (and every test-database flush) by :func:`sync_role_permissions`, so the groups carry
+exactly what the role table in docs/architecture.md says and the shared admin follows it. The
+core declares its own rows; each app adds its rows with :func:`grant` in its ``ready()``.
 """
 
 PATIENTS = "Patients"
@@ -11,41 +12,24 @@ SPECIALISTS = "Specialists"
 CONTENT_EDITORS = "Content editors"
 ALL_ROLES = (PATIENTS, SPECIALISTS, CONTENT_EDITORS)
 
+# The core's own rows; each app adds its rows with :func:`grant` from its AppConfig.ready().
 ROLE_PERMISSIONS = {
     PATIENTS: [],
     SPECIALISTS: [
-        # clinic: patients are registered and corrected, never deleted
+        # patients are registered and corrected, never deleted
         "clinic.view_patient",
         "clinic.add_patient",
         "clinic.change_patient",
-        # cases: clinical records are viewed, added and changed, never deleted
-        *[
-            f"cases.{action}_{model}"
-            for model in ("consult", "candidacydecision", "procedure", "adverseevent", "followup")
-            for action in ("view", "add", "change")
-        ],
-        "cases.decide_candidacy",
-        "cases.export_research_data",
-        # education: clinical review of articles, and assigning reading to patients
-        "education.view_article",
-        "education.view_articleversion",
-        "education.review_article",
-        "education.assign_article",
-        "education.view_assignment",
-        "education.add_assignment",
-        "education.change_assignment",
     ],
-    CONTENT_EDITORS: [
-        # education: writing and publishing articles; never assignments (they are about patients)
-        "education.view_article",
-        "education.add_article",
-        "education.change_article",
-        "education.view_articleversion",
-        "education.add_articleversion",
-        "education.change_articleversion",
-        "education.publish_article",
-    ],
+    CONTENT_EDITORS: [],
 }
+
+
+def grant(role, permissions):
+    """Add ``permissions`` ("app_label.codename") to what ``role`` is synchronised to."""
+    for permission in permissions:
+        if permission not in ROLE_PERMISSIONS[role]:
+            ROLE_PERMISSIONS[role].append(permission)
 
 
 def sync_role_permissions(sender=None, using="default", **kwargs):

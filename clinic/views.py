@@ -11,12 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from cases import dashboard as cases_dashboard
-from clinic import spreadsheet, two_factor
+from clinic import registry, spreadsheet, two_factor
 from clinic.audit import record_event, record_view
 from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
-from education import dashboard as education_dashboard
 
 
 @login_not_required
@@ -27,15 +25,14 @@ def dashboard(request):
     """
     user = request.user
     if not user.is_authenticated:
-        return render(request, "clinic/landing.html", education_dashboard.public_context())
+        return render(request, "clinic/landing.html", registry.landing_context())
     context = {}
     if user.is_clinician:
         context["my_patients"] = Patient.objects.filter(primary_specialist=user).order_by(
             "family_name", "given_name"
         )[:20]
         record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
-    context.update(education_dashboard.context_for(user))
-    context.update(cases_dashboard.context_for(user))
+    context.update(registry.dashboard_context(user))
     return render(request, "clinic/dashboard.html", context)
 
 

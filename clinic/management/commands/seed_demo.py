@@ -2,9 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases import demo as cases_demo
-from clinic import demo
-from education import demo as education_demo
+from clinic import demo, registry
 
 
 class Command(BaseCommand):
@@ -24,8 +22,8 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             accounts = demo.seed_accounts(password)
-            education_demo.seed(accounts=accounts, stdout=self.stdout)
-            cases_demo.seed(accounts=accounts, stdout=self.stdout)
+            for seeder in registry.demo_seeders():  # each app's own demo records
+                seeder(accounts=accounts, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"Demo accounts ready: {', '.join(accounts)} (password: {password})")
         )
