@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
-from cases import checkins
+from cases import checkin_form, checkins
 from cases.models import FollowUp
 from clinic.audit import record_view
 
@@ -31,16 +31,16 @@ def checkin(request, pk):
     follow_up = get_object_or_404(
         FollowUp.objects.checkins_of(request.user).select_related("patient"), pk=pk
     )
-    instrument = checkins.active_odi(follow_up.patient)
+    instrument = checkin_form.active_odi(follow_up.patient)
     status = follow_up.status()
     answerable = status == "due"
     is_draft = "save_draft" in request.POST
-    form = checkins.CheckinForm(
+    form = checkin_form.CheckinForm(
         request.POST or None,
         follow_up=follow_up,
         instrument=instrument,
         draft=is_draft,
-        initial=checkins.checkin_initial(follow_up),
+        initial=checkin_form.checkin_initial(follow_up),
     )
     record_view(request, follow_up, detail="check-in")
     if request.method == "POST" and answerable and form.is_valid():

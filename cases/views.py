@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from cases import checkins, export, queries, services
+from cases import charts, export, queries, services
 from cases.forms import (
     AdverseEventForm,
     ConsultForm,
@@ -93,7 +93,7 @@ def patient_detail(request, pk):
     context["takes_a_procedure"] = current is not None and current.takes_a_procedure(
         context["procedures"]
     )
-    context["outcome_chart"] = checkins.outcome_chart(context["follow_ups"], thresholds=thresholds)
+    context["outcome_chart"] = charts.outcome_chart(context["follow_ups"], thresholds=thresholds)
     for follow_up in context["follow_ups"]:
         follow_up.mic = follow_up.mic_reached(thresholds)  # shown on the timeline
     record_view(request, patient, detail="patient record")

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import checkins, odi, services
+from cases import charts, checkin_form, checkins, instruments, odi, services
 from cases.forms import FollowUpForm
 from cases.models import FollowUp, Instrument
 from clinic.models import AuditEvent
@@ -40,7 +40,7 @@ def due_checkin(patient, specialist):
 
 @pytest.fixture
 def odi_wording():
-    instrument, _ = checkins.load_instrument("odi", json.loads(PLACEHOLDER.read_text()))
+    instrument, _ = instruments.load_instrument("odi", json.loads(PLACEHOLDER.read_text()))
     return instrument
 
 
@@ -183,7 +183,7 @@ def test_answered_checkin_cannot_be_answered_again(client_for, patient_user, due
     assert due_checkin.nrs_back == 2
     assert due_checkin.version == version
     with pytest.raises(ValidationError):
-        form = checkins.CheckinForm(answers(), follow_up=due_checkin)
+        form = checkin_form.CheckinForm(answers(), follow_up=due_checkin)
         assert form.is_valid()
         checkins.submit_checkin(follow_up=due_checkin, form=form, by=patient_user)
 
@@ -191,10 +191,10 @@ def test_answered_checkin_cannot_be_answered_again(client_for, patient_user, due
 def test_two_tabs_sending_the_same_checkin_save_it_once(patient_user, due_checkin):
     first = FollowUp.objects.get(pk=due_checkin.pk)
     second = FollowUp.objects.get(pk=due_checkin.pk)
-    form = checkins.CheckinForm(answers(), follow_up=first)
+    form = checkin_form.CheckinForm(answers(), follow_up=first)
     assert form.is_valid()
     checkins.submit_checkin(follow_up=first, form=form, by=patient_user)
-    late = checkins.CheckinForm(answers(nrs_back="8"), follow_up=second)
+    late = checkin_form.CheckinForm(answers(nrs_back="8"), follow_up=second)
     assert late.is_valid()
     with pytest.raises(ValidationError):
         checkins.submit_checkin(follow_up=second, form=late, by=patient_user)
@@ -476,7 +476,7 @@ def test_each_series_band_is_drawn_from_its_own_baseline(specialist, twice_opera
     first, second = twice_operated
     thresholds = active_thresholds()
     follow_ups = [*first.follow_ups.all(), *second.follow_ups.all()]
-    newest, oldest = checkins.outcome_chart(follow_ups, thresholds)["series"]
+    newest, oldest = charts.outcome_chart(follow_ups, thresholds)["series"]
     assert "nrs_leg" in thresholds, "the default MIC set has an NRS leg threshold"
     for series, baseline in ((newest, 8), (oldest, 9)):
         threshold = thresholds["nrs_leg"]
@@ -529,7 +529,7 @@ def test_records_entered_in_error_are_not_charted(client_for, specialist, twice_
     assert series["points"] == []
     # The chart leaves them out whoever passes them in, not only because the page filtered them.
     follow_ups = [*first.follow_ups.all(), *second.follow_ups.all()]
-    assert [s["label"] for s in checkins.outcome_chart(follow_ups)["series"]] == [series["label"]]
+    assert [s["label"] for s in charts.outcome_chart(follow_ups)["series"]] == [series["label"]]
 
 
 def test_a_baseline_consult_entered_in_error_leaves_its_series_without_baseline_or_band(
@@ -541,7 +541,7 @@ def test_a_baseline_consult_entered_in_error_leaves_its_series_without_baseline_
     consult = second.decision.consult
     services.mark_entered_in_error(record=consult, by=specialist, reason="Wrong patient")
     second.refresh_from_db()
-    chart = checkins.outcome_chart(list(second.follow_ups.all()), active_thresholds())
+    chart = charts.outcome_chart(list(second.follow_ups.all()), active_thresholds())
     [series] = chart["series"]
     assert series["baseline"] is None
     assert series["bands"] == {}
@@ -568,7 +568,7 @@ def test_a_second_treatment_adds_no_query_to_the_patient_page(
 
 
 def test_unanswered_follow_ups_are_a_series_without_points(specialist, due_checkin):
-    [series] = checkins.outcome_chart([due_checkin])["series"]
+    [series] = charts.outcome_chart([due_checkin])["series"]
     assert series["points"] == []
     assert series["baseline"]["nrs_leg"] == 7
 
@@ -611,7 +611,7 @@ def test_a_checkin_whose_window_has_closed_is_not_offered_and_saves_nothing(
         assert client.post(url(closed), data).status_code == 200
     closed.refresh_from_db()
     assert (closed.completed_at, closed.assessed_on, closed.checkin_draft) == (None, None, {})
-    form = checkins.CheckinForm(answers(), follow_up=closed)
+    form = checkin_form.CheckinForm(answers(), follow_up=closed)
     assert form.is_valid()
     with pytest.raises(ValidationError, match="closed on"):
         checkins.submit_checkin(follow_up=closed, form=form, by=patient_user)

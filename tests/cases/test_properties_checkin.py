@@ -23,7 +23,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cases import checkins, odi
+from cases import checkin_form, checkins, instruments, odi
 from cases.models import FollowUp
 from clinic.models import AuditEvent
 from tests.cases.test_checkins import PLACEHOLDER, answers, schedule_for
@@ -216,7 +216,7 @@ def patient_client(client_for, patient_user):
 
 @pytest.fixture
 def odi_wording(db):
-    instrument, _ = checkins.load_instrument("odi", json.loads(PLACEHOLDER.read_text()))
+    instrument, _ = instruments.load_instrument("odi", json.loads(PLACEHOLDER.read_text()))
     return instrument
 
 
@@ -325,7 +325,7 @@ def closed_checkins(patient_user, specialist, odi_wording):
     """A schedule's follow-ups that take no answer: one answered, one whose window has closed,
     one whose window has not opened."""
     answered = due_checkin(patient_user, specialist)
-    form = checkins.CheckinForm(answers(), follow_up=answered)
+    form = checkin_form.CheckinForm(answers(), follow_up=answered)
     assert form.is_valid(), form.errors
     checkins.submit_checkin(follow_up=answered, form=form, by=patient_user)
     return [answered, *(answered.procedure.follow_ups.get(timepoint=t) for t in ("6w", "12m"))]

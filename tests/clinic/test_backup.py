@@ -16,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
-from cases import checkins
+from cases import instruments
 from cases.models import CheckinReminder, FollowUp
 from clinic.backup import table_row_counts
 from clinic.models import Patient, User
@@ -43,7 +43,7 @@ def _a_row_in_every_table():
     StaticDevice.objects.create(user=admin, name="recovery codes").token_set.create(
         token="12345678"
     )
-    checkins.load_instrument("odi", json.loads(ODI_PLACEHOLDER.read_text()))
+    instruments.load_instrument("odi", json.loads(ODI_PLACEHOLDER.read_text()))
     CheckinReminder.objects.create(follow_up=FollowUp.objects.first(), email="p@example.org")
     admin.user_permissions.add(Permission.objects.first())
     patient = Patient.objects.first()

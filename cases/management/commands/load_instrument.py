@@ -10,7 +10,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.checkins import load_instrument
+from cases.instruments import load_instrument
 from cases.models import Instrument
 
 

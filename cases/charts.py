@@ -1,0 +1,91 @@
+"""The specialist's chart of a patient's outcomes: one series per treatment, each against its own
+decision's consult as baseline and the minimal-important-change band."""
+
+from cases.models import FollowUp, Procedure
+
+
+def _band(baseline, threshold):
+    """The values within the MIC of baseline: (baseline, the line past which MIC is reached)."""
+    if baseline is None or threshold is None:
+        return None
+    needed = threshold.points
+    if threshold.relative_percent:
+        needed = min(needed, threshold.relative_percent * baseline / 100)
+    return {"upper": baseline, "lower": max(baseline - float(needed), 0), "label": str(threshold)}
+
+
+def _series_label(anchor):
+    """What tells one treatment's series from another's: "Tubular microdiscectomy L4-L5 left,
+    2026-03-02" or "Conservative care from 2026-03-02"."""
+    if isinstance(anchor, Procedure):
+        return (
+            f"{anchor.get_technique_display()} {anchor.levels_display} "
+            f"{anchor.get_side_display().lower()}, {anchor.procedure_date:%Y-%m-%d}"
+        )
+    return f"{anchor.get_outcome_display()} from {FollowUp.anchor_day(anchor):%Y-%m-%d}"
+
+
+def _point(follow_up):
+    return {
+        "label": follow_up.get_timepoint_display(),
+        "timepoint": follow_up.timepoint,
+        "assessed_on": follow_up.assessed_on.isoformat() if follow_up.assessed_on else None,
+        "source": follow_up.source,
+        "nrs_back": follow_up.nrs_back,
+        "nrs_leg": follow_up.nrs_leg,
+        "odi": follow_up.odi_score,
+        "odi_flag": follow_up.odi_flag,
+    }
+
+
+def _series(anchor, follow_ups, thresholds):
+    # The baseline is the consult the decision was made on, as for the MIC flags
+    # (FollowUp.baseline_consult), not the patient's latest consult.
+    consult = follow_ups[0].baseline_consult
+    baseline = None
+    if consult is not None and not consult.entered_in_error:
+        baseline = {
+            "consult_date": consult.consult_date.isoformat(),
+            "nrs_back": consult.nrs_back,
+            "nrs_leg": consult.nrs_leg,
+            "odi": consult.odi_score,
+        }
+    bands = {}
+    if baseline and thresholds:
+        for measure in ("nrs_back", "nrs_leg", "odi"):
+            band = _band(baseline[measure], thresholds.get(measure))
+            if band:
+                bands[measure] = band
+    return {
+        "key": f"{anchor._meta.model_name}-{anchor.pk}",
+        "label": _series_label(anchor),
+        "anchor_date": follow_ups[0].anchor_date.isoformat(),
+        "baseline": baseline,
+        "bands": bands,
+        "points": [
+            _point(f) for f in sorted(follow_ups, key=lambda f: f.due_date) if f.completed_at
+        ],
+    }
+
+
+def outcome_chart(follow_ups, thresholds=None):
+    """The chart's data: one series per treatment (a procedure, or a decision followed without
+    surgery), newest first, each with its own baseline, MIC band and completed timepoints.
+
+    ``follow_ups`` are what the patient page already loaded (with their anchors and the
+    decisions' consults); ``thresholds`` is ``cases.outcomes.active_thresholds()`` (one query)
+    when given. Records entered in error, and follow-ups of a procedure or decision entered in
+    error, are left out. A series' baseline is its decision's consult.
+    """
+    by_anchor = {}
+    for follow_up in follow_ups:
+        anchor = follow_up.anchor
+        if follow_up.entered_in_error or anchor is None or anchor.entered_in_error:
+            continue
+        by_anchor.setdefault((type(anchor), anchor.pk), (anchor, []))[1].append(follow_up)
+    newest_first = sorted(
+        by_anchor.values(),
+        key=lambda pair: (pair[1][0].anchor_date, isinstance(pair[0], Procedure), pair[0].pk),
+        reverse=True,
+    )
+    return {"series": [_series(anchor, group, thresholds) for anchor, group in newest_first]}

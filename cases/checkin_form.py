@@ -1,0 +1,149 @@
+"""The patient's check-in questionnaire (:class:`CheckinForm`) and where it starts from.
+
+The writes it feeds are in :mod:`cases.checkins`; ODI scoring lives only in :mod:`cases.odi`.
+"""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from cases import odi
+from cases.models import FollowUp, Instrument
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
+
+RETURN_CHOICES = [("yes", "Yes, on this date:"), ("not_yet", "Not yet")]
+WORK_CHOICES = [*RETURN_CHOICES, ("not_applicable", "Does not apply to me (I do not work)")]
+NRS_CHOICES = [(n, str(n)) for n in range(11)]
+
+
+# --- the questionnaire ---------------------------------------------------------------------------
+
+
+class CheckinForm(forms.Form):
+    """The patient's questionnaire. ``draft=True`` makes every answer optional (Save draft)."""
+
+    nrs_back = forms.TypedChoiceField(
+        label="Back pain now (0 = no pain, 10 = worst imaginable)",
+        choices=NRS_CHOICES,
+        coerce=int,
+        widget=RADIO,
+    )
+    nrs_leg = forms.TypedChoiceField(
+        label="Leg pain now (0 = no pain, 10 = worst imaginable)",
+        choices=NRS_CHOICES,
+        coerce=int,
+        widget=RADIO,
+    )
+    daily_activities = forms.ChoiceField(
+        label="Are you back to your usual daily activities?",
+        choices=RETURN_CHOICES,
+        widget=RADIO,
+        required=False,
+    )
+    returned_to_daily_activities_on = forms.DateField(
+        label="Back to daily activities since", widget=DATE, required=False
+    )
+    work = forms.ChoiceField(
+        label="Are you back at work?",
+        choices=WORK_CHOICES,
+        widget=RADIO,
+        required=False,
+    )
+    returned_to_work_on = forms.DateField(label="Back at work since", widget=DATE, required=False)
+    satisfaction = forms.TypedChoiceField(
+        label="How satisfied are you with the result of your treatment?",
+        choices=FollowUp.Satisfaction.choices,
+        coerce=int,
+        widget=RADIO,
+    )
+    global_perceived_effect = forms.ChoiceField(
+        label="Compared with before the treatment, how are you now?",
+        choices=FollowUp.GlobalEffect.choices,
+        widget=RADIO,
+    )
+
+    REQUIRED = ("nrs_back", "nrs_leg", "satisfaction", "global_perceived_effect")
+
+    def __init__(self, *args, follow_up, instrument=None, draft=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.follow_up = follow_up
+        self.instrument = instrument
+        self.draft = draft
+        for section in instrument.sections if instrument else []:
+            self.fields[section["code"]] = forms.TypedChoiceField(
+                label=section["title"],
+                choices=list(enumerate(section["options"])),
+                coerce=int,
+                widget=RADIO,
+                required=False,
+            )
+        if draft:
+            for field in self.fields.values():
+                field.required = False
+
+    @property
+    def odi_fields(self):
+        return [self[code] for code in odi.SECTIONS if code in self.fields]
+
+    @property
+    def outcome_fields(self):
+        return [self[name] for name in self.REQUIRED[:2]]
+
+    @property
+    def return_fields(self):
+        names = ("daily_activities", "returned_to_daily_activities_on", "work")
+        return [self[name] for name in (*names, "returned_to_work_on")]
+
+    @property
+    def rating_fields(self):
+        return [self[name] for name in self.REQUIRED[2:]]
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        anchor = self.follow_up.anchor_date
+        for choice, day_field in (
+            ("daily_activities", "returned_to_daily_activities_on"),
+            ("work", "returned_to_work_on"),
+        ):
+            day = data.get(day_field)
+            if data.get(choice) != "yes":
+                data[day_field] = None
+                continue
+            if day is None:
+                if not self.draft:
+                    self.add_error(day_field, "Give the date, or choose “Not yet”.")
+            elif day > today:
+                self.add_error(day_field, "This date cannot be in the future.")
+            elif day < anchor:
+                self.add_error(day_field, f"This date cannot be before {anchor:%d %B %Y}.")
+        return data
+
+    def odi_answers(self):
+        """The answered ODI sections as ``{code: [mark]}`` (cases.odi's input)."""
+        return {
+            code: [self.cleaned_data[code]]
+            for code in odi.SECTIONS
+            if self.cleaned_data.get(code) not in (None, "")
+        }
+
+    def as_draft(self):
+        """The answers given so far, JSON-ready, for ``FollowUp.checkin_draft``."""
+        draft = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            draft[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        return draft
+
+
+def active_odi(patient):
+    return Instrument.objects.for_language(Instrument.Code.ODI, patient.preferred_language)
+
+
+def checkin_initial(follow_up):
+    """A returning patient's form starts from their draft."""
+    return dict(follow_up.checkin_draft or {})
