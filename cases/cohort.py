@@ -10,8 +10,7 @@ whatever the number of procedures:
 * each follow-up timepoint's state and values. A follow-up is **due** once its window has closed,
   or earlier when it was answered inside its window; it is **answered** when completed, valid,
   not cancelled and assessed inside its window. An assessment outside its window is kept on the
-  record but counts as not answered (DESIGN.md: assessments outside their window are not
-  counted);
+  record but counts as not answered;
 * the earliest return to daily activities and to work, in days after the procedure, among the
   answered follow-ups.
 

@@ -75,7 +75,7 @@ def active_thresholds():
 
 # --- the figures, declared ----------------------------------------------------------------------
 
-# The article's claims (DESIGN.md, "The seed's claims, measured").
+# The claims of the clinic's MISS article (education/content/miss-spinal-herniations.md).
 CLAIMS = {
     "incision": "Incisions as small as one inch",
     "discharge": "Patients often go home the same day or the next",

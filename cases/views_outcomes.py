@@ -3,7 +3,7 @@
 Specialists and superusers (the clinical team) see every figure with its n, for any period,
 technique and surgeon. Content editors open the same page aggregate-only: whole ended quarters or
 years and techniques, every cell protected against small numbers and differencing
-(``cases.outcomes``), on the page, in the charts and in the CSV (DESIGN.md's role table).
+(``cases.outcomes``), on the page, in the charts and in the CSV (the role table in docs/architecture.md).
 """
 
 from django import forms
