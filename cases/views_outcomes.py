@@ -3,7 +3,8 @@
 Specialists and superusers (the clinical team) see every figure with its n, for any period,
 technique and surgeon. Content editors open the same page aggregate-only: whole ended quarters or
 years and techniques, every cell protected against small numbers and differencing
-(``cases.outcomes``), on the page, in the charts and in the CSV (the role table in docs/architecture.md).
+(``cases.outcomes``), on the page, in the charts and in the CSV (the role table in
+docs/architecture.md).
 """
 
 from django import forms
