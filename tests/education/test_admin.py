@@ -135,3 +135,12 @@ def test_an_assignments_note_question_and_answer_cannot_be_rewritten_in_the_admi
         assert b"<textarea" not in page.content
         assert client.post(url, rewrite).status_code == 403  # never a server error
     assert Assignment.objects.filter(pk=assignment.pk).values().get() == before
+
+
+def test_a_specialist_reads_an_article_in_the_admin_through_the_portals_form(
+    client_for, specialist, live_article
+):
+    url = reverse("admin:education_article_change", args=[live_article.pk])
+    response = client_for(specialist).get(url)  # view permission only: every field read-only
+    assert response.status_code == 200
+    assert b'name="slug"' not in response.content
