@@ -41,10 +41,9 @@ class ClinicalAdmin(VersionedAdmin, PortalHistoryAdmin):
     meanwhile in the portal is never overwritten.
     """
 
-    provenance_fields = []
-
     form = ClinicalAdminForm
     audit_views = True
+    provenance_fields = []
 
     list_select_related = ["patient"]
     search_fields = ["patient__mrn", "patient__family_name"]
