@@ -12,6 +12,7 @@ from cases.models import (
     MinimalImportantChange,
     Procedure,
 )
+from clinic import roles
 from clinic.admin import (
     AuditedAdmin,
     PortalHistoryAdmin,
@@ -35,12 +36,14 @@ class ClinicalAdmin(VersionedAdmin, PortalHistoryAdmin):
     """Clinical records in the admin: shown to staff with the model permissions, never deleted.
 
     Derived values and the entered-in-error marking are read-only here: they are set by the
-    model's own methods. A change is saved like the portal's: only over the version the user
-    opened, so an edit made meanwhile in the portal is never overwritten.
+    model's own methods; so is what says where a record came from (``provenance_fields``). A
+    change is saved like the portal's: only over the version the user opened, so an edit made
+    meanwhile in the portal is never overwritten.
     """
 
     form = ClinicalAdminForm
     audit_views = True
+    provenance_fields = []
 
     list_select_related = ["patient"]
     search_fields = ["patient__mrn", "patient__family_name"]
@@ -70,20 +73,23 @@ class ClinicalAdmin(VersionedAdmin, PortalHistoryAdmin):
         return [
             f.name
             for f in self.model._meta.fields
-            if not f.editable or (f.is_relation and _is_part_of_a_record(f.related_model))
+            if not f.editable
+            or (f.is_relation and _is_part_of_a_record(f.related_model))
+            or f.name in self.provenance_fields
         ]
 
     def get_raw_id_fields(self, request):
         return [
             f.name
             for f in self.model._meta.fields
-            if f.is_relation and f.editable and f.name != "id"
+            if f.is_relation and f.editable and f.name != "id" and f.name not in self.people_fields
         ]
 
 
 @admin.register(Consult)
 class ConsultAdmin(ClinicalAdmin):
     list_display = ["patient", "consult_date", "level", "dominant_pain", "entered_in_error"]
+    people_fields = {"specialist": roles.specialists}
 
 
 @admin.register(CandidacyDecision)
@@ -98,6 +104,7 @@ class CandidacyDecisionAdmin(ClinicalAdmin):
 class ProcedureAdmin(ClinicalAdmin):
     list_display = ["patient", "procedure_date", "technique", "length_of_stay_nights"]
     list_filter = ["technique", "entered_in_error"]
+    people_fields = {"surgeon": roles.specialists}
 
 
 @admin.register(AdverseEvent)
@@ -109,6 +116,15 @@ class AdverseEventAdmin(ClinicalAdmin):
 class FollowUpAdmin(ClinicalAdmin):
     list_display = ["patient", "timepoint", "due_date", "assessed_on", "completed_at", "source"]
     list_filter = ["timepoint", "source", "entered_in_error"]
+    # Who answered: a patient's check-in is never passed off as the specialist's assessment.
+    provenance_fields = ["source"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.odi_answers:
+            # Derived from the patient's item marks (FollowUp.compute_odi), as in the portal.
+            readonly.append("odi_score")
+        return readonly
 
 
 @admin.register(MinimalImportantChange)

@@ -6,13 +6,14 @@ from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseRedirect
-from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic import roles
 from clinic.audit import record_event, record_view
 from clinic.models import STALE_MESSAGE, AuditEvent, Patient, User
 
@@ -25,6 +26,19 @@ class AuditedAdmin(admin.ModelAdmin):
     """
 
     audit_views = False
+    # People fields: {field: function returning the users who may be named there}, e.g. a
+    # consult's specialist. The field offers those users only, and whoever it names already
+    # (someone since deactivated), so an old record is saved without changing its author.
+    people_fields = {}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name, candidates in self.people_fields.items():
+            field = form.base_fields.get(name)
+            if field is not None:
+                current = getattr(obj, f"{name}_id", None)
+                field.queryset = field.queryset.filter(Q(pk__in=candidates()) | Q(pk=current))
+        return form
 
     def _record_view(self, request, object_id, detail):
         if not self.audit_views or request.method != "GET":
@@ -190,6 +204,7 @@ class PatientAdmin(VersionedAdmin, PortalHistoryAdmin):
     search_fields = ["mrn", "family_name", "given_name"]
     list_select_related = ["primary_specialist"]
     raw_id_fields = ["user"]
+    people_fields = {"primary_specialist": roles.specialists, "user": roles.patient_accounts}
     audit_views = True
 
     def has_delete_permission(self, request, obj=None):
@@ -206,16 +221,49 @@ class AuditEventAdmin(SuperuserReadOnlyAdmin):
     date_hierarchy = "at"
 
 
+class DeviceAdmin(AuditedAdmin):
+    """A second factor in the admin: who has one, and deleting it when a phone is lost (the
+    person enrols again at their next login). Its secret (a TOTP key and its QR code, the
+    recovery codes) is shown once, to its owner, at enrolment, and never here; and devices are
+    made only by enrolling."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    fields = [
+        "user",
+        "name",
+        "confirmed",
+        "created_at",
+        "last_used_at",
+        "throttling_failure_count",
+        "throttling_failure_timestamp",
+    ]
+    # Clearing the failure count lets a throttled device be used again; nothing else changes.
+    readonly_fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The list's own filters only: "?key__startswith=…" would read the key a letter at a time.
+        return lookup.split(LOOKUP_SEP)[0] in self.list_filter
+
+
 # The accounts' security records keep their own apps' admins, audited like the portal's: a
-# role's permissions, a lifted lockout, a reset second factor are in the audit trail.
-for model, library_admin in [
+# role's permissions, a lifted lockout, a reset second factor are in the audit trail. The second
+# factors get admins of their own (DeviceAdmin), without the libraries' key and QR code pages.
+for model, model_admin in [
     (Group, GroupAdmin),
     (AccessAttempt, AccessAttemptAdmin),
     (AccessLog, AccessLogAdmin),
     (AccessFailureLog, AccessFailureLogAdmin),
-    (TOTPDevice, TOTPDeviceAdmin),
-    (StaticDevice, StaticDeviceAdmin),
+    (TOTPDevice, DeviceAdmin),
+    (StaticDevice, DeviceAdmin),
 ]:
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-    admin.site.register(model, type(library_admin.__name__, (AuditedAdmin, library_admin), {}))
+    if not issubclass(model_admin, AuditedAdmin):
+        model_admin = type(model_admin.__name__, (AuditedAdmin, model_admin), {})
+    admin.site.register(model, model_admin)

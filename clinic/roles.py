@@ -59,3 +59,18 @@ def sync_role_permissions(sender=None, using="default", **kwargs):
                 .values_list("pk", flat=True)
             )
         group.permissions.set(wanted)
+
+
+def specialists():
+    """The users who may be named as a specialist (a consult's, a patient's primary one) or as a
+    surgeon: active members of the Specialists role."""
+    from clinic.models import User
+
+    return User.objects.filter(groups__name=SPECIALISTS, is_active=True)
+
+
+def patient_accounts():
+    """The users who may be linked to a patient's record as its portal login."""
+    from clinic.models import User
+
+    return User.objects.filter(groups__name=PATIENTS)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from clinic.admin import PortalHistoryAdmin
+from education.forms import ArticleForm, VersionForm
 from education.models import Article, ArticleVersion, Assignment
 
 
@@ -18,11 +19,21 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(PortalHistoryAdmin):
+    """The portal's article form; what publishing sets (the live version, the next clinical
+    review's date) and retiring sets are read-only."""
+
+    form = ArticleForm
     list_display = ["slug", "language", "topic", "audience", "published_version", "next_review_due"]
     list_filter = ["topic", "language", "audience"]
     search_fields = ["slug", "versions__title"]
     list_select_related = ["published_version"]
-    readonly_fields = ["published_version", "retired_at", "retired_by", "created_at"]
+    readonly_fields = [
+        "published_version",
+        "next_review_due",
+        "retired_at",
+        "retired_by",
+        "created_at",
+    ]
     inlines = [VersionInline]
 
     def has_delete_permission(self, request, obj=None):
@@ -31,8 +42,11 @@ class ArticleAdmin(PortalHistoryAdmin):
 
 @admin.register(ArticleVersion)
 class ArticleVersionAdmin(PortalHistoryAdmin):
-    """Drafts can be corrected here; the workflow (review, publish) happens in the portal."""
+    """Drafts can be corrected here, through the portal's form and its checks (clinic figures
+    known and each on a line of its own); the workflow (review, publish) happens in the portal.
+    """
 
+    form = VersionForm
     list_display = ["article", "number", "title", "status", "reading_grade", "author", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "article__slug"]
@@ -71,29 +85,20 @@ class ArticleVersionAdmin(PortalHistoryAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(PortalHistoryAdmin):
-    """Clinicians only (view/change assignment permissions); editors never see it."""
+    """Clinicians only (view assignment permission); editors never see it. Read-only: the note,
+    the question and the answer are each shown to the patient or the care team as written by
+    the person the assignment names, so they are written in the portal only."""
 
     audit_views = True
 
     list_display = ["id", "patient", "article", "version", "assigned_by", "assigned_at"]
     list_select_related = ["patient", "article", "version", "assigned_by"]
-    raw_id_fields = ["patient"]
-    readonly_fields = [
-        "patient",
-        "article",
-        "version",
-        "assigned_by",
-        "assigned_at",
-        "first_opened_at",
-        "understood_at",
-        "question",
-        "asked_at",
-        "answered_by",
-        "answered_at",
-    ]
 
     def has_add_permission(self, request):
         return False  # assigning sends the patient an email: use the portal's assign page
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -26,7 +26,10 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from education.rendering import sanitise
+
 MIN_CELL_SIZE = 10
+FIGURE_CLASS = "clinic-figure"
 
 TOKEN = re.compile(r"\[\[figure:([A-Za-z0-9_\-]*)\]\]")
 # A token alone in its paragraph, as Markdown renders "[[figure:key]]" on a line of its own.
@@ -99,16 +102,19 @@ def sentence(key):
 
 
 def render_figure_tokens(html):
-    """Replace each figure paragraph of sanitised ``html`` by its sentence, or remove it.
+    """Replace each figure paragraph of sanitised ``html`` by its sentence, or remove it, and
+    sanitise the result again: the page's HTML is sanitised last.
 
     Any other token (inline, unknown, malformed) is removed: a patient never sees a raw token.
+    A removal joins the text on either side of it, and a token inside a link's address would
+    join ``jav`` and ``ascript:``; the last pass removes whatever such a join makes.
     """
 
     def paragraph(match):
         text = sentence(match.group(1))
         if text is None:
             return ""
-        return f'<p class="clinic-figure">{escape(text)}</p>\n'
+        return f'<p class="{FIGURE_CLASS}">{escape(text)}</p>\n'
 
-    html = PARAGRAPH.sub(paragraph, html or "")
-    return mark_safe(TOKEN.sub("", html))  # sanitised HTML in; the sentences added are escaped
+    html = TOKEN.sub("", PARAGRAPH.sub(paragraph, html or ""))
+    return mark_safe(sanitise(html, allowed_classes={"p": {FIGURE_CLASS}}))

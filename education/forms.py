@@ -15,6 +15,8 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "translation_of" not in self.fields:
+            return  # the admin's read-only view of an article
         originals = Article.objects.filter(translation_of__isnull=True)
         if self.instance.pk:
             originals = originals.exclude(pk=self.instance.pk)

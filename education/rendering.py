@@ -1,6 +1,10 @@
 """Markdown to safe HTML. Editors type Markdown (and may paste anything); only an allow-list of
 tags and attributes survives, so no script, event handler, style, iframe or ``javascript:`` link
-reaches a patient's browser."""
+reaches a patient's browser.
+
+The HTML is sanitised twice: once when a version is saved (the stored ``body_html``), and again,
+last, when a page shows it, after the live figures are filled in (``figures.render_figure_tokens``):
+what the browser gets has been through the sanitiser after every change made to it."""
 
 import markdown
 import nh3
@@ -54,7 +58,9 @@ def render_markdown(text):
     return html, toc
 
 
-def sanitise(html):
+def sanitise(html, *, allowed_classes=None):
+    """``html`` cut down to the allow-list; ``allowed_classes`` (``{tag: {class}}``) keeps the
+    page's own classes, which the Markdown never gets."""
     # A top-level "# heading" in the body would compete with the page title: render it as h2.
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(
@@ -66,4 +72,5 @@ def sanitise(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
         id_prefix=ID_PREFIX,
+        allowed_classes=allowed_classes,
     )

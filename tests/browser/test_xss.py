@@ -1,8 +1,9 @@
 """Stored XSS in Chromium: every free-text field one person writes and another reads.
 
 More than 40 known payloads (script tags, event handlers, javascript: URLs, SVG/MathML, encoded
-and broken markup, template-injection strings, CSS expressions) are saved through the real
-forms (each field at least once) or, for the remaining batches, through the models, then every
+and broken markup, template-injection strings, CSS expressions), and links split by clinic
+figures' tokens, are saved through the real forms (each field at least once; the article's body
+through the admin's form too) or, for the remaining batches, through the models, then every
 page that shows them is opened in Chromium with a dialog handler and a ``window.__xss`` trap.
 
 The CSP would stop most inline payloads even if a template forgot to escape, so the pages are
@@ -79,6 +80,27 @@ PAYLOADS = [
     "${7*7} #{7*7} <%= 7*7 %> {% debug %} {{ request }}",
 ]
 assert len(PAYLOADS) >= 40
+# A clinic figure's token inside a link's address or a tag: pages fill tokens in (or remove them)
+# after the stored HTML was sanitised, which would join "jav" and "ascript:". Each token is on a
+# line of its own and known, so the portal's form accepts them.
+SPLIT_BY_FIGURES = [
+    '<div><a href="jav\n\n[[figure:same_day_discharge]]\n\nascript:alert(document.domain)">'
+    "split link</a></div>",
+    '<div><a href="JaV\n\n[[figure:leg_pain_improvement]]\n\naScRiPt:window.__xss=1">'
+    "split link 2</a></div>",
+    '<div><a href="java\n\n[[figure:incision_length]]\n\nscript&colon;alert(1)">split link 3</a>'
+    "</div>",
+    '<div><a href="https://ok.invalid/" on\n\n[[figure:same_day_discharge]]\n\nclick=alert(1)>'
+    "split handler</a></div>",
+    "<div><img src=x one\n\n[[figure:same_day_discharge]]\n\nrror=alert(1)></div>",
+    "<scr\n\n[[figure:same_day_discharge]]\n\nipt>alert(1)</script>",
+]
+# Tokens inside a line of text: the forms (the portal's and the admin's) refuse them.
+INLINE_FIGURES = [
+    "[inline link](jav[[figure:]]ascript:alert(1))",
+    "[inline link 2](jav[[figure:same_day_discharge]]ascript:window.__xss=1)",
+    '<a href="jav[[figure:no_such_figure]]ascript:alert(1)">inline link 3</a>',
+]
 # Reads above grade 8, so that publishing the text needs a reason.
 ABOVE_GRADE_8 = (
     "Minimally invasive intervertebral microdiscectomy necessitates comprehensive preoperative "
@@ -221,6 +243,62 @@ def test_article_text_and_review_note_never_run_as_script(login, live_server):
     page = as_user(page, login, "patient")
     assert_inert(page, f"{url}{article.get_absolute_url()}")
     assert_inert(page, f"{url}{reverse('education:library')}")
+    page.context.clear_cookies()
+    assert_inert(page, f"{url}{article.get_absolute_url()}")
+
+
+def test_article_text_split_by_figures_or_saved_in_the_admin_never_runs_as_script(
+    login, live_server
+):
+    """Links split by figure tokens, through the portal's form; those and every other payload
+    through the admin's version form, which checks the figures as the portal's does; tokens both
+    forms refuse, through the model (as an import saves them). The preview, the public page and
+    the patient's page show them inert."""
+    url = live_server.url
+    split = "\n\n".join([SENTINEL, *SPLIT_BY_FIGURES])
+    page = as_user(None, login, "editor")
+    page.goto(f"{url}{reverse('education:article_create')}")
+    page.fill("[name=article-slug]", "xss-figures")
+    page.fill("[name=version-title]", "Split by figures")
+    page.fill("[name=version-summary]", "Links split by clinic figures.")
+    page.fill("[name=version-body_markdown]", split)
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    version = ArticleVersion.objects.get(article__slug="xss-figures")
+    assert version.body_markdown.replace("\r\n", "\n") == split
+    preview = f"{url}{reverse('education:version_preview', args=[version.pk])}"
+    assert_inert(page, preview)
+
+    # The admin's change form of the draft: every payload is saved; inline tokens are refused.
+    change = f"{url}{reverse('admin:education_articleversion_change', args=[version.pk])}"
+    everything = "\n\n".join([split, *PAYLOADS])
+    page.goto(change)
+    page.fill("[name=body_markdown]", everything)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    version.refresh_from_db()
+    assert version.body_markdown.replace("\r\n", "\n") == everything
+    assert_inert(page, preview)
+    assert_inert(page, change, shows=None)
+    page.goto(change)
+    page.fill("[name=body_markdown]", "\n\n".join([SENTINEL, *INLINE_FIGURES]))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Unknown clinic figure")).to_be_visible()
+    expect(page.get_by_text("Put each clinic figure on a line of its own")).to_be_visible()
+    version.refresh_from_db()
+    assert version.body_markdown.replace("\r\n", "\n") == everything
+
+    # What the forms refuse, saved through the model; then published and read.
+    version.body_markdown = "\n\n".join([split, *INLINE_FIGURES, *PAYLOADS])
+    version.save()
+    assert_inert(page, preview)
+    editor = User.objects.get(username="editor")
+    version.submit_for_review(by=editor)
+    version.approve(by=User.objects.get(username="specialist"))
+    version.go_live(by=editor)
+    article = version.article
+    page = as_user(page, login, "patient")
+    assert_inert(page, f"{url}{article.get_absolute_url()}")
     page.context.clear_cookies()
     assert_inert(page, f"{url}{article.get_absolute_url()}")
 

@@ -2,10 +2,14 @@
 version the user opened, and audited like the portal."""
 
 import pytest
+from django import forms
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from cases.models import AdverseEvent, Consult
+from cases.models import AdverseEvent, Consult, FollowUp
+from clinic import roles
 from clinic.models import STALE_MESSAGE, AuditEvent, StaleRecordError
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +128,91 @@ def test_a_save_that_loses_the_race_under_the_row_lock_is_refused_with_a_message
     assert STALE_MESSAGE in client.get(url).content.decode()
     assert AdverseEvent.objects.get(pk=event.pk).event_type == event.event_type
     assert "update" not in audit_actions(event)
+
+
+# --- fields the portal protects -------------------------------------------------------------------
+
+
+def as_posted(response):
+    """The admin change form in ``response``, as the browser posts it unchanged."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, forms.MultiWidget):  # the date and time boxes
+            for i, part in enumerate(field.widget.decompress(value)):
+                data[f"{name}_{i}"] = "" if part is None else str(part)
+        elif isinstance(field, forms.BooleanField) and not isinstance(
+            field, forms.NullBooleanField
+        ):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = "" if value is None else str(value)
+    return data
+
+
+@pytest.fixture
+def people(db):
+    """Accounts that are not active specialists, and one that is."""
+    return {
+        "editor": _in_role(factories.UserFactory(is_staff=True), roles.CONTENT_EDITORS),
+        "patient": _in_role(factories.UserFactory(), roles.PATIENTS),
+        "no role": factories.UserFactory(is_staff=True),
+        "former specialist": _in_role(factories.UserFactory(is_active=False), roles.SPECIALISTS),
+        "specialist": _in_role(factories.UserFactory(is_staff=True), roles.SPECIALISTS),
+    }
+
+
+def _in_role(user, role):
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.mark.parametrize(("kind", "field"), [("consult", "specialist"), ("procedure", "surgeon")])
+def test_a_records_specialist_or_surgeon_is_chosen_among_active_specialists(
+    client_for, superuser, specialist, records, people, kind, field
+):
+    record = records[kind]
+    url = reverse(f"admin:cases_{kind}_change", args=[record.pk])
+    client = client_for(superuser)
+    page = client.get(url)
+    offered = set(page.context["adminform"].form.fields[field].queryset)
+    assert offered == {specialist, people["specialist"]}
+    data = as_posted(page)
+    for name in ("editor", "patient", "no role", "former specialist"):
+        response = client.post(url, {**data, field: people[name].pk})
+        assert response.status_code == 200, name
+        assert field in response.context["adminform"].form.errors
+    assert getattr(type(record).objects.get(pk=record.pk), f"{field}_id") == specialist.pk
+    assert client.post(url, {**data, field: people["specialist"].pk}).status_code == 302
+    assert getattr(type(record).objects.get(pk=record.pk), f"{field}_id") == people["specialist"].pk
+
+
+def test_a_record_of_a_specialist_who_has_left_is_still_saved_unchanged(
+    client_for, superuser, specialist, records
+):
+    specialist.is_active = False
+    specialist.save(update_fields=["is_active"])
+    consult = records["consult"]
+    url = reverse("admin:cases_consult_change", args=[consult.pk])
+    client = client_for(superuser)
+    data = as_posted(client.get(url))
+    assert client.post(url, {**data, "notes": "Corrected."}).status_code == 302
+    consult = Consult.objects.get(pk=consult.pk)
+    assert (consult.notes, consult.specialist) == ("Corrected.", specialist)
+
+
+def test_a_patient_reported_follow_up_cannot_be_passed_off_as_the_specialists(
+    client_for, superuser, records
+):
+    follow_up = records["followup"]
+    follow_up.source = FollowUp.Source.PATIENT
+    follow_up.save()
+    url = reverse("admin:cases_followup_change", args=[follow_up.pk])
+    client = client_for(superuser)
+    page = client.get(url)
+    assert b'name="source"' not in page.content
+    response = client.post(url, {**as_posted(page), "source": "specialist"})
+    assert response.status_code == 302
+    assert FollowUp.objects.get(pk=follow_up.pk).source == FollowUp.Source.PATIENT

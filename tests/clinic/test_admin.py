@@ -1,8 +1,14 @@
 """The shared admin writes the audit trail like the portal, and keeps accounts and history."""
 
-import pytest
-from django.urls import reverse
+import base64
 
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic import roles, two_factor
 from clinic.models import AuditEvent, Patient
 from tests import factories
 
@@ -86,3 +92,127 @@ def test_accounts_are_deactivated_not_deleted_and_a_password_set_in_the_admin_is
     assert (event.action, event.user) == ("update", superuser)
     assert event.detail == "password set in admin"
     assert password not in event.detail
+
+
+def test_a_patients_primary_specialist_and_login_are_people_of_the_right_role(
+    client_for, specialist, editor, patient_user
+):
+    patient = factories.PatientFactory(primary_specialist=specialist)
+    former = factories.UserFactory(is_active=False)
+    former.groups.add(Group.objects.get(name=roles.SPECIALISTS))
+    url = reverse("admin:clinic_patient_change", args=[patient.pk])
+    client = client_for(specialist)
+    page = client.get(url)
+    assert set(page.context["adminform"].form.fields["primary_specialist"].queryset) == {specialist}
+    for choice in (editor, patient_user, former):
+        response = client.post(url, patient_form(patient, primary_specialist=choice.pk))
+        assert "primary_specialist" in response.context["adminform"].form.errors
+    response = client.post(url, patient_form(patient, user=editor.pk))  # a staff login
+    assert "user" in response.context["adminform"].form.errors
+    stored = Patient.objects.get(pk=patient.pk)
+    assert (stored.primary_specialist, stored.user, stored.version) == (specialist, None, 1)
+
+
+# --- second factors: the secret is shown once, at enrolment, to its owner ------------------------
+
+
+@pytest.fixture
+def enrolled(specialist):
+    """The specialist's confirmed authenticator and recovery codes."""
+    device = TOTPDevice.objects.create(user=specialist, name="Authenticator app", confirmed=True)
+    codes = two_factor.new_recovery_codes(specialist)
+    return {"totp": device, "static": StaticDevice.objects.get(user=specialist), "codes": codes}
+
+
+def secrets_of(enrolled):
+    device = enrolled["totp"]
+    return [
+        device.key,
+        base64.b32encode(device.bin_key).decode(),
+        device.config_url,
+        "otpauth",
+        *enrolled["codes"],
+    ]
+
+
+def test_no_admin_page_shows_a_second_factors_key_qr_code_or_recovery_codes(
+    client_for, superuser, enrolled
+):
+    client = client_for(superuser)
+    pages = [reverse("admin:index"), reverse("admin:app_list", args=["otp_totp"])]
+    for device in (enrolled["totp"], enrolled["static"]):
+        opts = device._meta
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        pages += [
+            reverse(f"{prefix}_changelist"),
+            reverse(f"{prefix}_change", args=[device.pk]),
+            reverse(f"{prefix}_history", args=[device.pk]),
+            reverse(f"{prefix}_delete", args=[device.pk]),
+        ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        for secret in secrets_of(enrolled):
+            assert secret not in html, (url, secret)
+        assert "qrcode" not in html.lower() and "svg+xml" not in html, url
+    device = enrolled["totp"]
+    for page in ("config", "qrcode"):
+        response = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/{page}/")
+        assert response.status_code in (302, 404), page  # (302: the admin's "not found")
+        assert device.key not in response.content.decode()
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    assert client.get(reverse("admin:otp_static_staticdevice_add")).status_code == 403
+
+
+def test_the_device_list_cannot_be_filtered_by_the_key(client_for, superuser, enrolled):
+    url = reverse("admin:otp_totp_totpdevice_changelist")
+    key = enrolled["totp"].key
+    response = client_for(superuser).get(url, {"key__startswith": key[:2]})
+    assert response.status_code == 400
+    response = client_for(superuser).get(
+        reverse("admin:otp_static_staticdevice_changelist"),
+        {"token_set__token__startswith": enrolled["codes"][0][:2]},
+    )
+    assert response.status_code == 400
+    assert client_for(superuser).get(url, {"confirmed__exact": "1"}).status_code == 200
+
+
+def test_a_throttled_device_is_cleared_in_the_admin_and_nothing_else_changes(
+    client_for, superuser, enrolled
+):
+    device = enrolled["totp"]
+    device.throttling_failure_count = 5
+    device.save()
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    form = {
+        "user": "",
+        "name": "Renamed",
+        "confirmed": "",
+        "throttling_failure_count": "0",
+        "throttling_failure_timestamp_0": "",
+        "throttling_failure_timestamp_1": "",
+        "key": "00" * 20,
+        "digits": "8",
+    }
+    assert client_for(superuser).post(url, form).status_code == 302
+    stored = TOTPDevice.objects.get(pk=device.pk)
+    assert stored.throttling_failure_count == 0
+    assert (stored.user, stored.name, stored.confirmed) == (device.user, device.name, True)
+    assert (stored.key, stored.digits) == (device.key, device.digits)
+
+
+def test_the_portal_never_shows_the_secret_again_after_enrolment(
+    client_for, specialist, enrolled, settings
+):
+    settings.REQUIRE_2FA = True
+    client = client_for(specialist)
+    response = client.get(reverse("two_factor_setup"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_verify"))
+    client.post(reverse("two_factor_verify"), {"token": enrolled["codes"][0]})
+    response = client.get(reverse("two_factor_setup"), follow=True)
+    html = response.content.decode()
+    for secret in secrets_of(enrolled):
+        assert secret not in html
+    assert "svg+xml" not in html

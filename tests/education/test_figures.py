@@ -89,6 +89,47 @@ def test_the_sentence_is_escaped(provide):
     assert "&lt;script&gt;" in html
 
 
+# A token inside a link's address: removing it (or filling it in) joins "jav" and "ascript:".
+SPLIT_BY_TOKENS = [
+    '<div><a href="jav\n\n[[figure:test_home]]\n\nascript:alert(document.domain)">x</a></div>',
+    '<div><a href="jav\n\n[[figure:no_such_figure]]\n\nascript:alert(1)">x</a></div>',
+    "[x](jav[[figure:]]ascript:alert(1))",
+    "[x](jav[[figure:test_home]]ascript:alert(1))",
+    '<a href="java[[figure:test_home]]script&#58;alert(1)">x</a>',
+    '<div><a href="https://ok.example/" title="t" on[[figure:]]click="alert(1)">x</a></div>',
+]
+
+
+@pytest.mark.parametrize("body", SPLIT_BY_TOKENS)
+@pytest.mark.parametrize("n", [12, 0])
+def test_a_token_inside_a_link_never_makes_a_javascript_link(provide, body, n):
+    provide(fig("87 % went home", n) if n else None)
+    shown = figures.render_figure_tokens(render_markdown(body)[0])
+    assert "[[figure:" not in shown
+    for whitespace in "\n\t\r ":
+        shown = shown.replace(whitespace, "")
+    assert "javascript" not in shown.lower()
+    assert "onclick" not in shown.lower()
+
+
+def test_the_page_is_sanitised_after_the_figures_are_filled_in(provide):
+    provide(fig("87 % went home", 12))
+    html = figures.render_figure_tokens(
+        '<p><a href="jav[[figure:test_home]]ascript:alert(1)">x</a></p>\n'
+        "<p>[[figure:test_home]]</p>"
+    )
+    assert html == (
+        '<p><a rel="noopener noreferrer">x</a></p>\n'
+        '<p class="clinic-figure">At this clinic: 87 % went home (95 % CI 60–97 %) — 12 of 12 '
+        "operated patients, 2023–2025.</p>\n"
+    )
+
+
+def test_an_editor_cannot_dress_text_up_as_a_clinic_figure():
+    html = figures.render_figure_tokens(render_markdown('<p class="clinic-figure">92 %</p>')[0])
+    assert html == "<p>92 %</p>"
+
+
 def test_figures_are_read_afresh_for_every_page(provide):
     # Nothing is cached here: the cases app keeps its figures current (tests/cases/
     # test_outcomes.py), so a page never shows a figure the dashboard has moved past.

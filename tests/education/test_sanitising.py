@@ -65,6 +65,11 @@ PAYLOADS = [
     '<h2 id="csrfmiddlewaretoken" onclick="alert(1)">Clobber</h2>',
     "![img](javascript:alert(1))",
     '<table><tr><td background="javascript:alert(1)">cell</td></tr></table>',
+    # A clinic figure's token inside a link: the page removes or fills it in after the stored
+    # HTML was sanitised, joining "jav" and "ascript:" (the page is sanitised again, last).
+    '<div><a href="jav\n\n[[figure:same_day_discharge]]\n\nascript:alert(document.domain)">x</a>'
+    "</div>",
+    '<div><a href="JaV\n\n[[figure:leg_pain_improvement]]\n\naScRiPt:alert(1)">y</a></div>',
 ]
 
 SAFE_SCHEMES = {"http", "https", "mailto", ""}
