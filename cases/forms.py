@@ -12,7 +12,7 @@ from cases.models import (
     long_date,
 )
 from clinic import roles
-from clinic.models import Patient, User
+from clinic.models import Patient
 from education.models import Article
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -33,9 +33,7 @@ class VersionedForm(forms.ModelForm):
 
 
 def specialists():
-    return User.objects.filter(groups__name=roles.SPECIALISTS, is_active=True).order_by(
-        "last_name", "first_name"
-    )
+    return roles.specialists().order_by("last_name", "first_name")
 
 
 class PatientForm(forms.ModelForm):
