@@ -8,6 +8,7 @@ docs/architecture.md).
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
@@ -130,7 +131,7 @@ def outcome_dashboard(request):
         }
     context |= {
         "min_cell_size": outcomes.MIN_CELL_SIZE,
-        "completeness_min": outcomes.settings.OUTCOME_COMPLETENESS_MIN,
+        "completeness_min": settings.OUTCOME_COMPLETENESS_MIN,
     }
     return render(request, "cases/outcomes.html", context)
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from cases.cohort import counted_procedures
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.outcomes.cohort import counted_procedures
 from clinic.audit import record_view
 
 READ = ["clinic.view_patient", "cases.view_procedure", "cases.view_followup"]

@@ -10,9 +10,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases import cohort, outcomes, stats
+from cases import outcomes
 from cases.models import FigureSnapshot, FollowUp, Procedure
-from cases.outcomes import MIN_CELL_SIZE, TOO_FEW
+from cases.outcomes import MIN_CELL_SIZE, TOO_FEW, cohort, stats
 from clinic.models import AuditEvent
 from education import figures as article_figures
 from tests import factories

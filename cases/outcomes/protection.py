@@ -1,0 +1,136 @@
+"""Small cells, for whatever leaves the clinical team: the periods and technique filters an
+editor may ask for, and the suppression that keeps any two of them from being differenced down
+to fewer than ``MIN_CELL_SIZE`` patients."""
+
+import dataclasses
+
+from django.conf import settings
+
+from cases.models import Technique
+from cases.outcomes import cohort
+from cases.outcomes.cells import Cell
+from cases.outcomes.specs import ALL_TECHNIQUES, GROUP_TECHNIQUES, GROUPS, MIN_CELL_SIZE, SPECS
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    quarters: frozenset
+
+
+def _completed_quarters(rows, as_of):
+    """The calendar quarters with procedures that ended before ``as_of``, oldest first."""
+    current = cohort.quarter_of(as_of)
+    return sorted({row.quarter for row in rows if row.quarter < current}, key=_quarter_order)
+
+
+def _quarter_order(quarter):
+    year, number = quarter.split("Q")
+    return int(year), int(number)
+
+
+def article_years(as_of):
+    """The whole calendar years articles count: the last ``OUTCOME_ARTICLE_YEARS`` that have
+    ended (``0``: every ended year). Returns ``(first year or None, last year)``."""
+    last = as_of.year - 1
+    years = settings.OUTCOME_ARTICLE_YEARS
+    return (None if years <= 0 else last - years + 1), last
+
+
+def editor_periods(rows, as_of):
+    """What an editor can ask for: the articles' whole years first, then every ended calendar
+    year and quarter (the current year's ended quarters included, as "2026 (Q1–Q3)")."""
+    quarters = _completed_quarters(rows, as_of)
+    first, last = article_years(as_of)
+    in_articles = frozenset(
+        q for q in quarters if int(q[:4]) <= last and (first is None or int(q[:4]) >= first)
+    )
+    label = f"{first}–{last}" if first is not None and first != last else str(last)
+    if first is None:
+        label = f"Up to {last}"
+    periods = [Period("articles", f"{label} (as in articles)", in_articles)]
+    for year in sorted({int(q[:4]) for q in quarters}, reverse=True):
+        own = frozenset(q for q in quarters if int(q[:4]) == year)
+        name = str(year)
+        if year == as_of.year:
+            name = f"{year}, ended quarters"
+        periods.append(Period(str(year), name, own))
+    for quarter in reversed(quarters):
+        year, number = quarter.split("Q")
+        periods.append(Period(quarter, f"{year} Q{number}", frozenset({quarter})))
+    return periods
+
+
+def technique_filters():
+    """``[(key, label, techniques)]``: what any viewer can filter by."""
+    return [
+        ("", "All techniques", ALL_TECHNIQUES),
+        ("miss", "All MISS techniques", GROUP_TECHNIQUES["miss"]),
+        *((value, label, frozenset({value})) for value, label in Technique.choices),
+    ]
+
+
+def protect(computed, periods, rows, context):
+    """Suppress, in place, every cell an editor could difference down to 1–9 patients.
+
+    ``computed`` maps ``(period key, technique key)`` to :func:`compute`'s dict. A cell is
+    blanked when it has fewer than ``MIN_CELL_SIZE`` patients, or when another cell of the same
+    figure and group holds all of its patients and between 1 and ``MIN_CELL_SIZE − 1`` more —
+    whichever filters the two came from (all FE transforaminal may well be inside one year's
+    MISS). Containment is judged on the *buckets* (ended quarter × technique) holding the
+    cell's patients: a cell whose buckets are among another's has its patients among the
+    other's, so the difference is a difference of counts.
+    """
+    techniques = {key: set_ for key, _, set_ in technique_filters()}
+    quarters = {period.key: period.quarters for period in periods}
+    buckets = {}
+    for row in rows:
+        buckets.setdefault((row.quarter, row.technique), []).append(row)
+    bit = {bucket: 1 << index for index, bucket in enumerate(sorted(buckets))}
+    # Per figure and group, the buckets with at least one patient counted in n.
+    counted = {}
+    for bucket, bucket_rows in buckets.items():
+        group = "miss" if bucket[1] in GROUP_TECHNIQUES["miss"] else "open"
+        for key, spec in SPECS.items():
+            if any(
+                spec.eligible(row, context) and spec.value(row, context) is not None
+                for row in bucket_rows
+            ):
+                counted[key, group] = counted.get((key, group), 0) | bit[bucket]
+    blank = Cell().blanked().to_json()
+    for key in SPECS:
+        for group in GROUPS:
+            masks = {}  # combo → buckets of its patients
+            for period_key, technique_key in computed:
+                allowed = techniques[technique_key] & GROUP_TECHNIQUES[group]
+                combo_bits = sum(
+                    bit[bucket]
+                    for bucket in bit
+                    if bucket[0] in quarters[period_key] and bucket[1] in allowed
+                )
+                masks[period_key, technique_key] = combo_bits & counted.get((key, group), 0)
+            patients = {
+                mask: Cell(*computed[combo]["cells"][key][group]).patients
+                for combo, mask in masks.items()
+            }
+            hidden = {
+                mask
+                for mask, mine in patients.items()
+                if mine < MIN_CELL_SIZE
+                or any(
+                    other != mask and mask & ~other == 0 and 0 < more - mine < MIN_CELL_SIZE
+                    for other, more in patients.items()
+                )
+            }
+            for combo, mask in masks.items():
+                if mask in hidden:
+                    computed[combo]["cells"][key][group] = blank
+    # The by-technique incision table is the incision figure filtered by each technique.
+    for (period_key, _), data in computed.items():
+        for technique in list(data["incision_by_technique"]):
+            group = "open" if technique == Technique.OPEN else "miss"
+            data["incision_by_technique"][technique] = computed[period_key, technique]["cells"][
+                "incision_length"
+            ][group]
+    return computed

@@ -1,0 +1,193 @@
+"""Snapshots of the figures: computed off the request path, read by every page.
+
+:func:`refresh` (run by :func:`cases.tasks.refresh_outcome_figures`) reads the cohort and stores
+a :class:`~cases.models.FigureSnapshot`; pages read the newest one and ask for a refresh when
+clinical records are newer than it.
+"""
+
+import functools
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils import timezone
+
+from cases.models import (
+    AdverseEvent,
+    CandidacyDecision,
+    Consult,
+    FigureSnapshot,
+    FollowUp,
+    MinimalImportantChange,
+    Procedure,
+)
+from cases.outcomes import cohort
+from cases.outcomes.cells import Results, compute
+from cases.outcomes.protection import article_years, editor_periods, protect, technique_filters
+from cases.outcomes.specs import SPECS
+
+
+def active_thresholds():
+    """The active MIC set chosen by ``settings.OUTCOME_MIC_SET``, keyed by measure.
+
+    Returns ``{"nrs_back": MinimalImportantChange, "nrs_leg": …, "odi": …}`` (one query). Each
+    threshold has ``points``, ``relative_percent`` (or None), ``citation``, ``version`` and
+    ``is_reached(baseline, value)``. A measure missing from the set is missing from the dict.
+    """
+    return MinimalImportantChange.objects.active().by_measure()
+
+
+def _context(as_of, thresholds):
+    return {"as_of": as_of, "thresholds": thresholds}
+
+
+def refresh(today=None):
+    """Read the cohort and store a new :class:`FigureSnapshot`; returns it."""
+    started_at = timezone.now()
+    as_of = today or timezone.localdate()
+    thresholds = active_thresholds()
+    context = _context(as_of, thresholds)
+    rows = cohort.build(as_of)
+    periods = editor_periods(rows, as_of)
+    by_quarter = {}
+    for row in rows:
+        by_quarter.setdefault(row.quarter, []).append(row)
+    editor = {}
+    for period in periods:
+        period_rows = [row for quarter in period.quarters for row in by_quarter.get(quarter, [])]
+        for technique_key, _, techniques in technique_filters():
+            editor[period.key, technique_key] = compute(period_rows, context, techniques)
+    ended = set().union(*(period.quarters for period in periods))
+    protect(editor, periods, [row for row in rows if row.quarter in ended], context)
+    # Articles speak of MISS over their whole years: that protected column, every figure.
+    article = {key: editor["articles", ""]["cells"][key]["miss"] for key in SPECS}
+    first, last = article_years(as_of)
+    with transaction.atomic():
+        snapshot = FigureSnapshot.objects.create(
+            started_at=started_at,
+            as_of=as_of,
+            mic_set=settings.OUTCOME_MIC_SET,
+            rows=[row.to_json() for row in rows],
+            clinical=compute(rows, context),
+            editor={
+                "periods": [[p.key, p.label] for p in periods],
+                "results": {f"{p}|{t}": data for (p, t), data in editor.items()},
+            },
+            article={"cells": article, "years": [first, last]},
+        )
+        # Snapshots are derived data, rebuilt at will: keep the last few.
+        stale = FigureSnapshot.objects.order_by("-pk").values_list("pk", flat=True)[3:]
+        FigureSnapshot.objects.filter(pk__in=list(stale)).delete()
+    return snapshot
+
+
+CLINICAL_MODELS = (Consult, CandidacyDecision, Procedure, AdverseEvent, FollowUp)
+
+
+def _latest_snapshot(fields):
+    """The newest snapshot's ``fields`` with the newest clinical change, in one query."""
+    changes = {
+        f"changed_{model._meta.model_name}": Subquery(
+            model.history.model.objects.order_by("-history_date").values("history_date")[:1]
+        )
+        for model in CLINICAL_MODELS
+    }
+    return (
+        FigureSnapshot.objects.order_by("-pk")
+        .annotate(**changes)
+        .values("pk", "started_at", "as_of", "mic_set", "created_at", *fields, *changes)
+        .first()
+    )
+
+
+def _is_current(snapshot):
+    if snapshot["as_of"] != timezone.localdate() or snapshot["mic_set"] != settings.OUTCOME_MIC_SET:
+        return False
+    changed = [value for key, value in snapshot.items() if key.startswith("changed_") and value]
+    return not changed or max(changed) <= snapshot["started_at"]
+
+
+def current_snapshot(*fields):
+    """The newest snapshot (a dict with ``fields``) and whether it is being updated.
+
+    A snapshot older than the newest clinical change (or than today) is still served — the
+    numbers of the last computation, consistent everywhere — while a refresh is requested. With
+    no snapshot at all, or where tasks run at once (the immediate backend), the refresh has run
+    by the time this returns.
+    """
+    from cases.tasks import request_refresh_from_page
+
+    snapshot = _latest_snapshot(fields)
+    if snapshot is not None and _is_current(snapshot):
+        return snapshot, False
+    request_refresh_from_page(
+        None if snapshot is None else f"{snapshot['pk']}-{snapshot['started_at'].timestamp()}"
+    )
+    fresh = _latest_snapshot(fields)
+    if fresh is None:
+        return None, True
+    return fresh, not _is_current(fresh)
+
+
+@functools.lru_cache(maxsize=2)
+def _rows_of(snapshot_pk, started_at):
+    """The snapshot's cohort rows, parsed once per process (a snapshot never changes)."""
+    rows = FigureSnapshot.objects.filter(pk=snapshot_pk).values_list("rows", flat=True).first()
+    return [cohort.Row.from_json(row) for row in rows or []]
+
+
+def _thresholds_list():
+    return list(active_thresholds().values())
+
+
+def clinical_results(*, period_start=None, period_end=None, technique=None, specialist=None):
+    """The clinical team's figures (unsuppressed) for any filter, from the newest snapshot."""
+    snapshot, updating = current_snapshot("clinical")
+    if snapshot is None:
+        return None
+    as_of = snapshot["as_of"]
+    techniques = dict((key, set_) for key, _, set_ in technique_filters())[technique or ""]
+    if not (period_start or period_end or specialist or technique):
+        data = snapshot["clinical"]
+    else:
+        rows = [
+            row
+            for row in _rows_of(snapshot["pk"], snapshot["started_at"])
+            if (period_start is None or row.day >= period_start)
+            and (period_end is None or row.day <= period_end)
+            and (specialist is None or row.surgeon == specialist.pk)
+        ]
+        data = compute(rows, _context(as_of, active_thresholds()), techniques)
+    return Results(
+        data,
+        as_of,
+        _thresholds_list(),
+        is_updating=updating,
+        computed_at=snapshot["created_at"],
+    )
+
+
+def editor_choices():
+    """The editors' period choices ``[(key, label)]`` from the newest snapshot."""
+    snapshot, _ = current_snapshot("editor")
+    if snapshot is None:
+        return []
+    return [tuple(pair) for pair in snapshot["editor"]["periods"]]
+
+
+def editor_results(*, period="articles", technique=""):
+    """The editors' protected figures for one period and technique filter, or None."""
+    snapshot, updating = current_snapshot("editor")
+    if snapshot is None:
+        return None
+    data = snapshot["editor"]["results"].get(f"{period}|{technique or ''}")
+    if data is None:
+        return None
+    return Results(
+        data,
+        snapshot["as_of"],
+        _thresholds_list(),
+        suppressed_view=True,
+        is_updating=updating,
+        computed_at=snapshot["created_at"],
+    )
