@@ -3,6 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests import factories
+from tests.cases.outcome_data import adverse_event, complete, make_procedure
+
 
 @pytest.fixture
 def today():
@@ -89,3 +92,84 @@ def records(specialist):
         "adverseevent": event,
         "followup": procedure.follow_ups.get(timepoint="2w"),
     }
+
+
+@pytest.fixture
+def fixture(specialist):
+    """Five MISS procedures, three open ones, and one open procedure entered in error.
+
+    | proc | technique          | mm  | nights | baseline back/leg/ODI | adverse events          |
+    |------|--------------------|-----|--------|-----------------------|-------------------------|
+    | M1   | FE transforaminal  | 8   | 0      | 5 / 8 / 50            | SSI day 10              |
+    | M2   | FE interlaminar    | 10  | 0      | 4 / 7 / 40            |                         |
+    | M3   | tubular            | 20  | 1      | 6 / 9 / 60            | dural tear 0, haem. 2   |
+    | M4   | FE transf.→ open   | 7   | 1      | 3 / 3 / 30            |                         |
+    | M5   | tubular            | 18  | 3      | 5 / 6 / –             | recurrence day 60       |
+    | O1   | open               | 30  | 1      | 6 / 8 / 56            | SSI day 45              |
+    | O2   | open               | 40  | 2      | 5 / 7 / 44            | dural tear (in error)   |
+    | O3   | open               | 35  | 2      | 4 / 6 / 38            |                         |
+    | Oerr | open (in error)    | 100 | 0      | 0 / 0 / 0             | SSI day 1               |
+
+    M4 was converted to open: it stays MISS (intention to treat).
+    """
+    m1 = make_procedure(
+        technique="fe_transforaminal", incision=8, nights=0, baseline=(5, 8, 50), surgeon=specialist
+    )
+    m2 = make_procedure(
+        technique="fe_interlaminar", incision=10, nights=0, baseline=(4, 7, 40), days_ago=401
+    )
+    m3 = make_procedure(technique="tubular", incision=20, nights=1, baseline=(6, 9, 60))
+    m4 = make_procedure(
+        technique="fe_transforaminal",
+        incision=7,
+        nights=1,
+        baseline=(3, 3, 30),
+        converted=True,
+    )
+    m5 = make_procedure(
+        technique="tubular", incision=18, nights=3, baseline=(5, 6, None), surgeon=specialist
+    )
+    o1 = make_procedure(technique="open", incision=30, nights=1, baseline=(6, 8, 56))
+    o2 = make_procedure(technique="open", incision=40, nights=2, baseline=(5, 7, 44), days_ago=407)
+    o3 = make_procedure(technique="open", incision=35, nights=2, baseline=(4, 6, 38))
+    wrong = make_procedure(technique="open", incision=100, nights=0, baseline=(0, 0, 0))
+
+    adverse_event(m1, "ssi", 10)
+    adverse_event(m3, "dural_tear", 0)
+    adverse_event(m3, "haematoma", 2)
+    adverse_event(m5, "recurrence", 60)
+    adverse_event(o1, "ssi", 45)
+    adverse_event(o2, "dural_tear", 1).mark_entered_in_error(by=specialist, reason="wrong patient")
+    adverse_event(wrong, "ssi", 1)
+
+    # 2 weeks: back, leg. Leg gains (Ostelo: ≥ 2 points or ≥ 30 % of baseline):
+    # M1 8→2 = 6 ✓; M2 7→6 = 1, 14 % ✗; M3 9→4 = 5 ✓; M4 3→2 = 1 but 33 % ✓;
+    # O1 8→7 = 1, 12.5 % ✗; O2 7→4 = 3 ✓.  M5's 2-week follow-up is entered in error.
+    complete(m1, "2w", back=3, leg=2, daily=7)
+    complete(m2, "2w", back=3, leg=6)
+    complete(m3, "2w", back=5, leg=4)
+    complete(m4, "2w", back=2, leg=2)
+    complete(m5, "2w", back=0, leg=0).mark_entered_in_error(by=specialist, reason="typo")
+    complete(o1, "2w", back=5, leg=7)
+    complete(o2, "2w", back=4, leg=4)
+
+    # 3 months: back, leg, ODI, satisfaction, days to daily activities / work.
+    complete(m1, "3m", back=2, leg=1, odi=20, satisfaction=1, daily=10, work=30)
+    complete(m2, "3m", back=3, leg=3, odi=30, satisfaction=2, daily=20)
+    complete(m3, "3m", back=4, leg=2, odi=40, satisfaction=3, daily=14, work=60)
+    complete(m4, "3m", back=1, leg=1)
+    complete(o1, "3m", back=4, leg=3, odi=36, satisfaction=2, daily=40, work=90)
+    complete(o2, "3m", back=3, leg=2, odi=30, satisfaction=4, daily=30, work=70)
+    complete(wrong, "3m", back=0, leg=0, odi=0, satisfaction=1, daily=1, work=1)
+
+    # 12 months.
+    complete(m1, "12m", back=1, leg=0, odi=10, satisfaction=1)
+    complete(m2, "12m", back=2, leg=1, odi=16, satisfaction=1)
+    complete(m3, "12m", back=3, leg=3, odi=30, satisfaction=4)
+    complete(o1, "12m", back=3, leg=2, odi=26, satisfaction=2)
+    complete(o3, "12m", back=2, leg=2, odi=20, satisfaction=1)
+
+    # A pending follow-up counts nowhere.
+    factories.FollowUpFactory(procedure=o3, timepoint="6w")
+    wrong.mark_entered_in_error(by=specialist, reason="test record")
+    return {"m1": m1, "o2": o2, "wrong": wrong}
