@@ -9,7 +9,6 @@ import dataclasses
 from django.contrib.auth.decorators import permission_required
 from django.db.models import F, Q
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -35,81 +34,86 @@ def _rows(queryset, describe):
     return [describe(record) for record in queryset[:LIMIT]]
 
 
-def _patient_link(record):
-    return reverse("cases:patient_detail", args=[record.patient_id])
-
-
-def problems(today=None):
-    """The lists of the data-quality page, in the order a specialist would work through them."""
-    today = today or timezone.localdate()
-    procedures = counted_procedures().select_related("patient", "decision__consult")
-
-    no_baseline = procedures.filter(decision__consult__odi_score__isnull=True).order_by(
-        "-procedure_date", "-pk"
+def _missing_baselines():
+    procedures = (
+        counted_procedures()
+        .select_related("patient", "decision__consult")
+        .filter(decision__consult__odi_score__isnull=True)
+        .order_by("-procedure_date", "-pk")
     )
-    out_of_window = (
+    return Problem(
+        "missing-baseline",
+        "Operated patients without a baseline ODI",
+        "Without a baseline the change in ODI cannot be computed for this patient.",
+        _rows(procedures, lambda p: (p.patient, str(p), p.decision.consult.get_absolute_url(), "")),
+        procedures.count(),
+    )
+
+
+def _out_of_window():
+    follow_ups = (
         FollowUp.objects.valid()
         .filter(completed_at__isnull=False, assessed_on__isnull=False)
         .filter(Q(assessed_on__lt=F("window_opens")) | Q(assessed_on__gt=F("window_closes")))
         .select_related("patient")
         .order_by("-assessed_on", "-pk")
     )
-    no_discharge = procedures.filter(discharged_at__isnull=True, procedure_date__lt=today).order_by(
-        "procedure_date", "pk"
+
+    def describe(f):
+        window = f"window {f.window_opens:%Y-%m-%d} to {f.window_closes:%Y-%m-%d}"
+        return (
+            f.patient,
+            str(f),
+            f.get_absolute_url(),
+            f"assessed {f.assessed_on:%Y-%m-%d}; {window}",
+        )
+
+    return Problem(
+        "out-of-window",
+        "Assessments outside their window",
+        "Kept on the record, but left out of that timepoint's figures.",
+        _rows(follow_ups, describe),
+        follow_ups.count(),
     )
-    overdue = FollowUp.objects.overdue(today).select_related("patient").order_by("window_closes")
-    lists = [
-        Problem(
-            "missing-baseline",
-            "Operated patients without a baseline ODI",
-            "Without a baseline the change in ODI cannot be computed for this patient.",
-            _rows(
-                no_baseline,
-                lambda p: (p.patient, str(p), p.decision.consult.get_absolute_url(), ""),
+
+
+def _no_discharge(today):
+    procedures = (
+        counted_procedures()
+        .select_related("patient")
+        .filter(discharged_at__isnull=True, procedure_date__lt=today)
+        .order_by("procedure_date", "pk")
+    )
+    return Problem(
+        "no-discharge",
+        "Procedures without a discharge",
+        "Length of stay and same-/next-day discharge are unknown until it is recorded.",
+        _rows(procedures, lambda p: (p.patient, str(p), p.get_absolute_url(), "")),
+        procedures.count(),
+    )
+
+
+def _overdue(today):
+    follow_ups = FollowUp.objects.overdue(today).select_related("patient").order_by("window_closes")
+    return Problem(
+        "overdue",
+        "Overdue follow-ups",
+        "Their window has closed unanswered: they lower the completeness of the figures.",
+        _rows(
+            follow_ups,
+            lambda f: (
+                f.patient,
+                str(f),
+                f.get_absolute_url(),
+                f"window closed {f.window_closes:%Y-%m-%d}",
             ),
-            no_baseline.count(),
         ),
-        Problem(
-            "out-of-window",
-            "Assessments outside their window",
-            "Kept on the record, but left out of that timepoint's figures.",
-            _rows(
-                out_of_window,
-                lambda f: (
-                    f.patient,
-                    str(f),
-                    f.get_absolute_url(),
-                    f"assessed {f.assessed_on:%Y-%m-%d}; window {f.window_opens:%Y-%m-%d}"
-                    f" to {f.window_closes:%Y-%m-%d}",
-                ),
-            ),
-            out_of_window.count(),
-        ),
-        Problem(
-            "no-discharge",
-            "Procedures without a discharge",
-            "Length of stay and same-/next-day discharge are unknown until it is recorded.",
-            _rows(no_discharge, lambda p: (p.patient, str(p), p.get_absolute_url(), "")),
-            no_discharge.count(),
-        ),
-        Problem(
-            "overdue",
-            "Overdue follow-ups",
-            "Their window has closed unanswered: they lower the completeness of the figures.",
-            _rows(
-                overdue,
-                lambda f: (
-                    f.patient,
-                    str(f),
-                    f.get_absolute_url(),
-                    f"window closed {f.window_closes:%Y-%m-%d}",
-                ),
-            ),
-            overdue.count(),
-        ),
-    ]
-    errors = []
-    count = 0
+        follow_ups.count(),
+    )
+
+
+def _entered_in_error():
+    rows, count = [], 0
     for model in (Consult, CandidacyDecision, Procedure, AdverseEvent, FollowUp):
         marked = (
             model.objects.filter(entered_in_error=True)
@@ -117,7 +121,7 @@ def problems(today=None):
             .order_by("-entered_in_error_at", "-pk")
         )
         count += marked.count()
-        errors += [
+        rows += [
             (
                 record.patient,
                 f"{model._meta.verbose_name.capitalize()}: {record}",
@@ -126,16 +130,25 @@ def problems(today=None):
             )
             for record in marked[:LIMIT]
         ]
-    lists.append(
-        Problem(
-            "entered-in-error",
-            "Records entered in error",
-            "Left out of every figure. Check that each was meant to be.",
-            errors[:LIMIT],
-            count,
-        )
+    return Problem(
+        "entered-in-error",
+        "Records entered in error",
+        "Left out of every figure. Check that each was meant to be.",
+        rows[:LIMIT],
+        count,
     )
-    return lists
+
+
+def problems(today=None):
+    """The lists of the data-quality page, in the order a specialist would work through them."""
+    today = today or timezone.localdate()
+    return [
+        _missing_baselines(),
+        _out_of_window(),
+        _no_discharge(today),
+        _overdue(today),
+        _entered_in_error(),
+    ]
 
 
 @require_safe

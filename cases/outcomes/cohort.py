@@ -120,6 +120,47 @@ def counted_procedures():
 def build(today):
     """Every counted procedure as a :class:`Row`, as things stand on ``today``."""
     procedures = counted_procedures()
+    events = _adverse_event_flags(procedures)
+    visits, returns = _visits_and_returns(procedures, today)
+    rows = []
+    for values in procedures.order_by("pk").values_list(
+        "pk",
+        "patient_id",
+        "surgeon_id",
+        "procedure_date",
+        "technique",
+        "incision_length_mm",
+        "length_of_stay_nights",
+        "same_day_discharge",
+        "next_day_discharge",
+        "decision__consult__nrs_back",
+        "decision__consult__nrs_leg",
+        "decision__consult__odi_score",
+    ):
+        pk = values[0]
+        ae_30, ae_90, ssi_30, ssi_90 = events.get(pk, (False, False, False, False))
+        own = visits.get(pk, {})
+        daily, work = returns.get(pk, (None, None))
+        rows.append(
+            Row(
+                *values[:9],
+                ae_30=ae_30,
+                ae_90=ae_90,
+                ssi_30=ssi_30,
+                ssi_90=ssi_90,
+                base_back=values[9],
+                base_leg=values[10],
+                base_odi=values[11],
+                visits=tuple(own.get(t, Visit()) for t in TIMEPOINTS),
+                return_daily=daily,
+                return_work=work,
+            )
+        )
+    return rows
+
+
+def _adverse_event_flags(procedures):
+    """``{procedure id: [any within 30 days, any within 90, SSI within 30, SSI within 90]}``."""
     events = {}
     for procedure_id, event_type, days in (
         AdverseEvent.objects.valid()
@@ -134,6 +175,12 @@ def build(today):
                 flags[0] = True
                 flags[2] = flags[2] or event_type == AdverseEvent.Type.SSI
 
+    return events
+
+
+def _visits_and_returns(procedures, today):
+    """Each procedure's :class:`Visit` per timepoint, and its earliest return to daily activities
+    and to work (days after the procedure) among the follow-ups answered in their window."""
     visits, returns = {}, {}
     for row in (
         FollowUp.objects.valid()
@@ -171,38 +218,4 @@ def build(today):
             visit = Visit(NOT_DUE)
         visits.setdefault(procedure_id, {})[timepoint] = visit
 
-    rows = []
-    for values in procedures.order_by("pk").values_list(
-        "pk",
-        "patient_id",
-        "surgeon_id",
-        "procedure_date",
-        "technique",
-        "incision_length_mm",
-        "length_of_stay_nights",
-        "same_day_discharge",
-        "next_day_discharge",
-        "decision__consult__nrs_back",
-        "decision__consult__nrs_leg",
-        "decision__consult__odi_score",
-    ):
-        pk = values[0]
-        ae_30, ae_90, ssi_30, ssi_90 = events.get(pk, (False, False, False, False))
-        own = visits.get(pk, {})
-        daily, work = returns.get(pk, (None, None))
-        rows.append(
-            Row(
-                *values[:9],
-                ae_30=ae_30,
-                ae_90=ae_90,
-                ssi_30=ssi_30,
-                ssi_90=ssi_90,
-                base_back=values[9],
-                base_leg=values[10],
-                base_odi=values[11],
-                visits=tuple(own.get(t, Visit()) for t in TIMEPOINTS),
-                return_daily=daily,
-                return_work=work,
-            )
-        )
-    return rows
+    return visits, returns

@@ -84,32 +84,24 @@ def protect(computed, periods, rows, context):
     """
     techniques = {key: set_ for key, _, set_ in technique_filters()}
     quarters = {period.key: period.quarters for period in periods}
-    buckets = {}
-    for row in rows:
-        buckets.setdefault((row.quarter, row.technique), []).append(row)
-    bit = {bucket: 1 << index for index, bucket in enumerate(sorted(buckets))}
-    # Per figure and group, the buckets with at least one patient counted in n.
-    counted = {}
-    for bucket, bucket_rows in buckets.items():
-        group = "miss" if bucket[1] in GROUP_TECHNIQUES["miss"] else "open"
-        for key, spec in SPECS.items():
-            if any(
-                spec.eligible(row, context) and spec.value(row, context) is not None
-                for row in bucket_rows
-            ):
-                counted[key, group] = counted.get((key, group), 0) | bit[bucket]
+    bit, counted = _counted_buckets(rows, context)
     blank = Cell().blanked().to_json()
+    combo_bits = {
+        (combo, group): sum(
+            bit[bucket]
+            for bucket in bit
+            if bucket[0] in quarters[combo[0]]
+            and bucket[1] in techniques[combo[1]] & GROUP_TECHNIQUES[group]
+        )
+        for combo in computed
+        for group in GROUPS
+    }
     for key in SPECS:
         for group in GROUPS:
-            masks = {}  # combo → buckets of its patients
-            for period_key, technique_key in computed:
-                allowed = techniques[technique_key] & GROUP_TECHNIQUES[group]
-                combo_bits = sum(
-                    bit[bucket]
-                    for bucket in bit
-                    if bucket[0] in quarters[period_key] and bucket[1] in allowed
-                )
-                masks[period_key, technique_key] = combo_bits & counted.get((key, group), 0)
+            # combo → the buckets holding the patients its cell counts
+            masks = {
+                combo: combo_bits[combo, group] & counted.get((key, group), 0) for combo in computed
+            }
             patients = {
                 mask: Cell(*computed[combo]["cells"][key][group]).patients
                 for combo, mask in masks.items()
@@ -134,3 +126,23 @@ def protect(computed, periods, rows, context):
                 "incision_length"
             ][group]
     return computed
+
+
+def _counted_buckets(rows, context):
+    """A bit per bucket (ended quarter × technique), and per figure and group the buckets with
+    at least one patient counted in its n."""
+    buckets = {}
+    for row in rows:
+        buckets.setdefault((row.quarter, row.technique), []).append(row)
+    bit = {bucket: 1 << index for index, bucket in enumerate(sorted(buckets))}
+    # Per figure and group, the buckets with at least one patient counted in n.
+    counted = {}
+    for bucket, bucket_rows in buckets.items():
+        group = "miss" if bucket[1] in GROUP_TECHNIQUES["miss"] else "open"
+        for key, spec in SPECS.items():
+            if any(
+                spec.eligible(row, context) and spec.value(row, context) is not None
+                for row in bucket_rows
+            ):
+                counted[key, group] = counted.get((key, group), 0) | bit[bucket]
+    return bit, counted
