@@ -6,10 +6,12 @@ that their existence is not given away.
 
 Every URL gets every method. GET (and HEAD, a GET without its body) answers as MATRIX says; a
 POST as POST_MATRIX says for the forms and actions, 405 everywhere else; PUT, PATCH, DELETE and
-OPTIONS answer 405 to everyone, before any login or view (clinic.middleware). A method that is
-refused before any role logic is sent by one role per URL, in turn (``_in_turn``), so that the
-walk costs one extra request per cell. Every response to a signed-in user is ``no-store``, and
-every response that shows a patient's record wrote one audit event about it.
+OPTIONS answer 405 to everyone, before any login or view (clinic.middleware). Every role sends
+GET to every URL and POST to every portal URL; the other methods (answered as the GET, or refused
+before any role logic) and POST to the admin's model pages go to every URL from one role each,
+in turn (``_in_turn``), so that they cost one extra request per cell. Every response to a
+signed-in user is ``no-store``, and every response that shows a patient's record wrote one audit
+event about it.
 
 Cells: 200 = may open it; LOGIN = 302 to the login page (the admin's own login page for the
 admin); 302 = another redirect; 403, 404, 405 = refused with that status.
