@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from cases import checkin_form, checkins
 from cases.models import FollowUp
@@ -26,6 +27,7 @@ def patient_required(view):
     return wrapper
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @patient_required
 def checkin(request, pk):
     follow_up = get_object_or_404(
@@ -42,7 +44,6 @@ def checkin(request, pk):
         draft=is_draft,
         initial=checkin_form.checkin_initial(follow_up),
     )
-    record_view(request, follow_up, detail="check-in")
     if request.method == "POST" and answerable and form.is_valid():
         write = checkins.save_checkin_draft if is_draft else checkins.submit_checkin
         try:
@@ -55,6 +56,7 @@ def checkin(request, pk):
             else:
                 messages.success(request, "Thank you: your check-in is sent to your clinic.")
             return redirect("dashboard")
+    record_view(request, follow_up, detail="check-in")
     return render(
         request,
         "cases/checkin_form.html",

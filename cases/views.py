@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import charts, export, queries, services
 from cases.forms import (
@@ -54,6 +54,7 @@ def _form_error(form, error):
 # --- patients ------------------------------------------------------------------------------------
 
 
+@require_safe
 @permission_required(READ, raise_exception=True)
 def patient_list(request):
     form = PatientFilterForm(request.GET or None)
@@ -72,6 +73,7 @@ def patient_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("clinic.add_patient", raise_exception=True)
 def patient_create(request):
     form = PatientForm(request.POST or None)
@@ -84,6 +86,7 @@ def patient_create(request):
     return render(request, "cases/patient_form.html", {"form": form})
 
 
+@require_safe
 @permission_required(READ, raise_exception=True)
 def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
@@ -100,6 +103,7 @@ def patient_detail(request, pk):
     return render(request, "cases/patient_detail.html", {"patient": patient, **context})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("clinic.change_patient", raise_exception=True)
 def patient_edit(request, pk):
     patient = _patient_or_404(request, pk)
@@ -113,6 +117,7 @@ def patient_edit(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("clinic.change_patient", raise_exception=True)
 def patient_invite(request, pk):
     patient = _patient_or_404(request, pk)
@@ -133,10 +138,10 @@ def patient_invite(request, pk):
 # --- consults ------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.add_consult", raise_exception=True)
 def consult_create(request, patient_pk):
     patient = _patient_or_404(request, patient_pk)
-    record_view(request, patient, detail="new consult form")
     form = ConsultForm(
         request.POST or None, instance=Consult(patient=patient, specialist=request.user)
     )
@@ -146,9 +151,11 @@ def consult_create(request, patient_pk):
         )
         messages.success(request, "Consult recorded.")
         return redirect(consult)
+    record_view(request, patient, detail="new consult form")
     return render(request, "cases/consult_form.html", {"form": form, "patient": patient})
 
 
+@require_safe
 @permission_required(READ, raise_exception=True)
 def consult_detail(request, pk):
     consult = get_object_or_404(
@@ -171,7 +178,6 @@ def consult_detail(request, pk):
 def _edit(request, record, form_class, template, context, success):
     """Edit a versioned record: a stale copy is refused and nothing is saved."""
     form = form_class(request.POST or None, instance=record)
-    record_view(request, record, detail="edit form")
     if form.is_valid():
         try:
             services.update_record(
@@ -185,9 +191,11 @@ def _edit(request, record, form_class, template, context, success):
         else:
             messages.success(request, success)
             return redirect(record)
+    record_view(request, record, detail="edit form")
     return render(request, template, {"form": form, "object": record, **context})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.change_consult", raise_exception=True)
 def consult_edit(request, pk):
     consult = get_object_or_404(Consult.objects.valid().visible_to(request.user), pk=pk)
@@ -205,7 +213,6 @@ def consult_edit(request, pk):
 
 
 def _decide(request, consult, supersedes=None):
-    record_view(request, supersedes or consult, detail="decision form")
     initial = {}
     if supersedes is not None:
         # The amendment starts from the amended decision, dated today unless the user says.
@@ -229,6 +236,7 @@ def _decide(request, consult, supersedes=None):
         else:
             messages.success(request, "Decision recorded.")
             return redirect(decision)
+    record_view(request, supersedes or consult, detail="decision form")
     return render(
         request,
         "cases/candidacydecision_form.html",
@@ -243,12 +251,14 @@ def _decide(request, consult, supersedes=None):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.decide_candidacy", raise_exception=True)
 def decision_create(request, consult_pk):
     consult = get_object_or_404(Consult.objects.valid().visible_to(request.user), pk=consult_pk)
     return _decide(request, consult)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.decide_candidacy", raise_exception=True)
 def decision_amend(request, pk):
     """Amend a decision. If someone amended it first, saving is refused with a message."""
@@ -259,6 +269,7 @@ def decision_amend(request, pk):
     return _decide(request, decision.consult, supersedes=decision)
 
 
+@require_safe
 @permission_required(READ, raise_exception=True)
 def decision_detail(request, pk):
     decision = get_object_or_404(
@@ -282,6 +293,7 @@ def decision_detail(request, pk):
 # --- procedures and adverse events ---------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.add_procedure", raise_exception=True)
 def procedure_create(request, decision_pk):
     decision = get_object_or_404(
@@ -299,7 +311,6 @@ def procedure_create(request, decision_pk):
         )
         return redirect(recorded)
     consult = decision.consult
-    record_view(request, decision, detail="new procedure form")
     form = ProcedureForm(
         request.POST or None,
         instance=Procedure(decision=decision, patient=decision.patient, surgeon=request.user),
@@ -319,6 +330,7 @@ def procedure_create(request, decision_pk):
         else:
             messages.success(request, "Procedure recorded; its follow-ups are scheduled.")
             return redirect(procedure)
+    record_view(request, decision, detail="new procedure form")
     return render(
         request,
         "cases/procedure_form.html",
@@ -326,6 +338,7 @@ def procedure_create(request, decision_pk):
     )
 
 
+@require_safe
 @permission_required(READ, raise_exception=True)
 def procedure_detail(request, pk):
     procedure = get_object_or_404(
@@ -347,6 +360,7 @@ def procedure_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.change_procedure", raise_exception=True)
 def procedure_edit(request, pk):
     procedure = get_object_or_404(
@@ -363,13 +377,13 @@ def procedure_edit(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.add_adverseevent", raise_exception=True)
 def adverseevent_create(request, procedure_pk):
     procedure = get_object_or_404(
         Procedure.objects.valid().visible_to(request.user),
         pk=procedure_pk,
     )
-    record_view(request, procedure, detail="new adverse event form")
     form = AdverseEventForm(
         request.POST or None, instance=AdverseEvent(procedure=procedure, patient=procedure.patient)
     )
@@ -379,6 +393,7 @@ def adverseevent_create(request, procedure_pk):
         )
         messages.success(request, "Adverse event recorded.")
         return redirect(procedure)
+    record_view(request, procedure, detail="new adverse event form")
     return render(
         request,
         "cases/adverseevent_form.html",
@@ -386,6 +401,7 @@ def adverseevent_create(request, procedure_pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.change_adverseevent", raise_exception=True)
 def adverseevent_edit(request, pk):
     event = get_object_or_404(
@@ -405,6 +421,7 @@ def adverseevent_edit(request, pk):
 # --- follow-ups ----------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.change_followup", raise_exception=True)
 def followup_form(request, pk):
     follow_up = get_object_or_404(
@@ -415,7 +432,6 @@ def followup_form(request, pk):
         pk=pk,
     )
     form = FollowUpForm(request.POST or None, instance=follow_up)
-    record_view(request, follow_up, detail="follow-up form")
     if form.is_valid():
         try:
             services.complete_follow_up(
@@ -429,6 +445,7 @@ def followup_form(request, pk):
         else:
             messages.success(request, "Follow-up recorded.")
             return redirect(follow_up.patient)
+    record_view(request, follow_up, detail="follow-up form")
     return render(
         request,
         "cases/followup_form.html",
@@ -447,6 +464,7 @@ RECORD_MODELS = {
 }
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(READ, raise_exception=True)
 def entered_in_error(request, kind, pk):
     """Mark any clinical record as entered in error, with a reason (it is never deleted)."""
@@ -458,7 +476,6 @@ def entered_in_error(request, kind, pk):
     if not request.user.has_perm(f"cases.{perm}"):
         raise PermissionDenied
     record = get_object_or_404(model.objects.valid().visible_to(request.user), pk=pk)
-    record_view(request, record, detail="entered-in-error form")
     form = EnteredInErrorForm(request.POST or None)
     if form.is_valid():
         services.mark_entered_in_error(
@@ -466,6 +483,7 @@ def entered_in_error(request, kind, pk):
         )
         messages.success(request, f"The {model._meta.verbose_name} is marked entered in error.")
         return redirect(record.patient)
+    record_view(request, record, detail="entered-in-error form")
     return render(
         request,
         "cases/record_confirm_entered_in_error.html",
@@ -476,13 +494,14 @@ def entered_in_error(request, kind, pk):
 # --- research export -----------------------------------------------------------------------------
 
 
+@require_safe
 @permission_required("cases.export_research_data", raise_exception=True)
 def export_index(request):
     return render(request, "cases/export_index.html", {"tables": export.TABLES})
 
 
-@permission_required("cases.export_research_data", raise_exception=True)
 @require_POST
+@permission_required("cases.export_research_data", raise_exception=True)
 def export_csv(request, table):
     if table not in export.TABLES:
         raise Http404

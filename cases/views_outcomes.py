@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from cases import outcomes
 from cases.models import Timepoint
@@ -104,6 +105,7 @@ def _may_see_all(user):
     raise PermissionDenied
 
 
+@require_safe
 def outcome_dashboard(request):
     full = _may_see_all(request.user)
     form_class = OutcomeFilterForm if full else AggregateFilterForm

@@ -21,8 +21,9 @@ from clinic.models import STALE_MESSAGE, AuditEvent, Patient, User
 class AuditedAdmin(admin.ModelAdmin):
     """An admin whose writes go into the audit trail like the portal's.
 
-    With ``audit_views`` (admins whose pages show a patient's record), opening an object's
-    change or history page is recorded too — only once the admin has let the user in.
+    With ``audit_views`` (admins whose pages show a patient's record), every response that
+    shows an object's change or history page is recorded too, whatever the method: opened, or a
+    change posted back with errors (a saved change is audited as such, then redirected).
     """
 
     audit_views = False
@@ -40,20 +41,19 @@ class AuditedAdmin(admin.ModelAdmin):
                 field.queryset = field.queryset.filter(Q(pk__in=candidates()) | Q(pk=current))
         return form
 
-    def _record_view(self, request, object_id, detail):
-        if not self.audit_views or request.method != "GET":
-            return
-        obj = self.get_object(request, object_id)
-        if obj is not None and self.has_view_or_change_permission(request, obj):
-            record_view(request, obj, detail=detail)
+    def _record_view(self, request, object_id, detail, response):
+        # 200: the admin let the user in and shows the record.
+        if self.audit_views and response.status_code == 200:
+            record_view(request, self.get_object(request, object_id), detail=detail)
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        self._record_view(request, object_id, "admin")
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self._record_view(request, object_id, "admin", response)
 
     def history_view(self, request, object_id, extra_context=None):
-        self._record_view(request, object_id, "admin history")
-        return super().history_view(request, object_id, extra_context)
+        response = super().history_view(request, object_id, extra_context)
+        return self._record_view(request, object_id, "admin history", response)
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -91,8 +91,7 @@ class PortalHistoryAdmin(AuditedAdmin, SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied
         response = super().history_form_view(request, object_id, version_id, extra_context)
-        self._record_view(request, object_id, "admin past version")
-        return response
+        return self._record_view(request, object_id, "admin past version", response)
 
     def revert_disabled(self, request, obj=None):
         return True

@@ -71,11 +71,10 @@ def record_event(
 def record_view(request, obj=None, *, detail, patient=None):
     """Audit the reading of a page that shows a patient's record, or a list of patients.
 
-    Only a GET is a reading: a form posted back is audited by what it writes (or, refused, was
-    read when it was opened).
+    Whatever the method: a form posted back and shown again with its errors shows the record as
+    much as the form opened by a GET. Call it on the path that renders the page, so that a form
+    saved (audited by what it writes, then redirected) leaves one event, not two.
     """
-    if request.method not in ("GET", "HEAD"):
-        return None
     return record_event(
         AuditEvent.Action.VIEW, request=request, obj=obj, patient=patient, detail=detail
     )

@@ -4,8 +4,54 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+
+# What a browser sends to an HTML portal: links and forms. CORS preflights (OPTIONS) and the
+# REST verbs have no place here.
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+
+class AllowedMethodsMiddleware:
+    """Answers 405 to any method but GET, HEAD and POST, before any view — the admin's, Django's
+    own account views and the portal's alike.
+
+    The portal's views each declare which of the three they answer (``require_safe``,
+    ``require_POST``, ``require_http_methods``); the admin and Django's class-based views would
+    otherwise answer OPTIONS, PUT, PATCH or DELETE as a GET or a POST and show the page (a
+    patient's record in the admin) without auditing it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: no-store, private`` on every response to a signed-in user and on every
+    download, so that no browser or proxy keeps a copy of a page or file with health information.
+
+    Signed in, almost every page shows someone's health information (or the user's own), so the
+    rule does not depend on the page; public pages (the landing page, public articles) and
+    static files stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or response.get("Content-Disposition", "").startswith("attachment"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class PermissionsPolicyMiddleware:

@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
@@ -17,6 +18,7 @@ from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
 
 
+@require_safe
 @login_not_required
 def dashboard(request):
     """``/``: the public landing page for visitors, a dashboard by role for everyone else.
@@ -53,6 +55,7 @@ def _safe_next(request, default="dashboard"):
     return reverse(default)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def two_factor_setup(request):
     """Enrol an authenticator app: scan the QR code, confirm with a code, get recovery codes."""
     if user_has_device(request.user):
@@ -84,6 +87,7 @@ def two_factor_setup(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def two_factor_verify(request):
     """The second step of logging in for staff."""
     if not user_has_device(request.user):
@@ -105,6 +109,7 @@ def two_factor_verify(request):
     )
 
 
+@require_safe
 def audit_trail(request):
     """The audit trail for superusers: filter by patient, user, action and date; export CSV."""
     if not request.user.is_superuser:

@@ -9,7 +9,7 @@ from django.db.models import Case, Prefetch, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view
 from clinic.models import Patient
@@ -35,6 +35,7 @@ def _error(request, error):
 # --- the library (public) ----------------------------------------------------------------------
 
 
+@require_safe
 @login_not_required
 def library(request):
     form = LibraryFilterForm(request.GET or None)
@@ -45,6 +46,7 @@ def library(request):
     return render(request, "education/article_list.html", {"form": form, "page": page})
 
 
+@require_safe
 @login_not_required
 def article_detail(request, slug, language=None):
     articles = Article.objects.published().filter(slug=slug)
@@ -72,6 +74,7 @@ def article_detail(request, slug, language=None):
 # --- writing and reviewing (editors and specialists) --------------------------------------------
 
 
+@require_safe
 @permission_required("education.view_articleversion", raise_exception=True)
 def manage_article_list(request):
     versions = ArticleVersion.objects.defer("body_markdown", "body_html").order_by("-number")
@@ -87,6 +90,7 @@ def manage_article_list(request):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(
     ["education.add_article", "education.add_articleversion"], raise_exception=True
 )
@@ -106,6 +110,7 @@ def article_create(request):
     )
 
 
+@require_safe
 @permission_required("education.view_articleversion", raise_exception=True)
 def article_versions(request, pk):
     article = get_object_or_404(Article.objects.select_related("published_version"), pk=pk)
@@ -117,6 +122,7 @@ def article_versions(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required(
     ["education.change_article", "education.change_articleversion"], raise_exception=True
 )
@@ -164,6 +170,7 @@ def _version(pk):
     )
 
 
+@require_safe
 @permission_required("education.view_articleversion", raise_exception=True)
 def version_detail(request, pk):
     version = _version(pk)
@@ -179,6 +186,7 @@ def version_detail(request, pk):
     )
 
 
+@require_safe
 @permission_required("education.view_articleversion", raise_exception=True)
 def version_preview(request, pk):
     """Exactly the patient's page, for any version, with a banner saying it is a preview."""
@@ -190,6 +198,7 @@ def version_preview(request, pk):
     )
 
 
+@require_safe
 @permission_required("education.view_articleversion", raise_exception=True)
 def version_diff_view(request, pk):
     version = _version(pk)
@@ -270,6 +279,7 @@ def version_action(request, pk, action):
     return redirect(result if isinstance(result, ArticleVersion) else version)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("education.publish_article", raise_exception=True)
 def article_retire(request, pk):
     article = get_object_or_404(Article.objects.select_related("published_version"), pk=pk)
@@ -287,6 +297,7 @@ def article_retire(request, pk):
 # --- assigned reading -------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("education.assign_article", raise_exception=True)
 def assign_article(request, patient_pk):
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
@@ -309,6 +320,7 @@ def assign_article(request, patient_pk):
     return render(request, "education/assignment_form.html", {"form": form, "patient": patient})
 
 
+@require_safe
 @permission_required("education.view_assignment", raise_exception=True)
 def patient_assignments(request, patient_pk):
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
@@ -325,6 +337,7 @@ def patient_assignments(request, patient_pk):
     )
 
 
+@require_safe
 @permission_required("education.view_assignment", raise_exception=True)
 def assignment_list(request):
     """The reading a specialist follows: what they assigned, and their own patients' reading."""
@@ -340,6 +353,7 @@ def assignment_list(request):
     )
 
 
+@require_safe
 def assignment_detail(request, pk):
     """The patient reads their assignment (the exact version given); a specialist reviews it."""
     assignment = get_object_or_404(

@@ -1,10 +1,17 @@
 """The access matrix: every URL of the portal, opened by every role, answers what this table says.
 
 A URL pattern that is not in the table fails the test ("add it to the matrix"), so no page can
-be added without someone deciding who may open it. Only GET is tried: a POST-only view answers
-405 to a GET once the role gate in front of it (login, permission) has been passed, so its row
-still shows which roles reach it. Rows of other people answer 404, not 403, so that their
-existence is not given away.
+be added without someone deciding who may open it. Rows of other people answer 404, not 403, so
+that their existence is not given away.
+
+Every URL gets every method. GET (and HEAD, a GET without its body) answers as MATRIX says; a
+POST as POST_MATRIX says for the forms and actions, 405 everywhere else; PUT, PATCH, DELETE and
+OPTIONS answer 405 to everyone, before any login or view (clinic.middleware). Every role sends
+GET to every URL and POST to every portal URL; the other methods (answered as the GET, or refused
+before any role logic) and POST to the admin's model pages go to every URL from one role each,
+in turn (``_in_turn``), so that they cost one extra request per cell. Every response to a
+signed-in user is ``no-store``, and every response that shows a patient's record wrote one audit
+event about it.
 
 Cells: 200 = may open it; LOGIN = 302 to the login page (the admin's own login page for the
 admin); 302 = another redirect; 403, 404, 405 = refused with that status.
@@ -14,6 +21,7 @@ DJANGO_REQUIRE_2FA=true specialists and superusers are first sent to enrol, see
 tests/clinic/test_security.py).
 """
 
+import itertools
 import re
 from urllib.parse import urlparse
 
@@ -21,7 +29,7 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
@@ -29,12 +37,14 @@ from django_tasks_db.models import DBTaskResult
 from cases import services as cases_services
 from cases.models import CheckinReminder, Instrument
 from clinic.audit import record_event
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, Patient
 from education import services as education_services
 from tests import factories
 
 LOGIN = "LOGIN"
 ROLES = ("anonymous", "patient", "other patient", "editor", "specialist", "superuser")
+# Answered by no page: refused with 405 before the login or any view (clinic.middleware).
+REFUSED = ("PUT", "PATCH", "DELETE", "OPTIONS")
 
 # The admin's pages for each model follow from what each staff role may do with the model there
 # (v = view, a = add, c = change, d = delete), as the role table (clinic/roles.py) and the
@@ -148,7 +158,7 @@ MATRIX = {
     # the patient's own check-ins: patients only, another patient's answers 404
     "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
     "cases:export_index": ("", LOGIN, 403, 403, 403, 200, 200),
-    "cases:export_csv": ("table='consults'", LOGIN, 403, 403, 403, 405, 405),
+    "cases:export_csv": ("table='consults'", LOGIN, 405, 405, 405, 405, 405),
     # the Django admin: staff only (editors and specialists are staff); the models' pages
     # follow ADMIN_MODELS, the rest is here
     "admin:index": ("", LOGIN, LOGIN, LOGIN, 200, 200, 200),
@@ -178,19 +188,56 @@ MATRIX = {
 }
 # fmt: on
 
-# The POST-only views answer 405 to every GET above; here the role gate in front of them is
-# checked with an empty POST: 302 = reached the view (which then refuses the empty form with a
-# message, or acts: "understood" is marked, the CSV is sent). Same columns as MATRIX.
+# What an empty POST gets on every page that takes one: the forms (200 = shown again with its
+# errors) and the POST-only actions, which answer 405 to every GET above (302 = reached the view,
+# which then refuses the empty form with a message, or acts: "understood" is marked, the CSV is
+# sent). Every other portal page only reads: a POST answers 405 (a visitor is first sent to log
+# in where the page needs a login). The admin takes a POST on every page: one not listed here
+# answers it as its GET. Same columns as MATRIX, without the arguments.
 # fmt: off
 POST_MATRIX = {
-    "logout": ("", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # logged out, to the login page
-    "education:version_action": ("pk=version action='approve'", LOGIN, 403, 403, 403, 302, 302),
-    "education:assignment_understood": ("pk=assignment", LOGIN, 302, 404, 404, 404, 404),
-    "education:assignment_question": ("pk=assignment", LOGIN, 302, 404, 404, 404, 404),
-    "education:assignment_answer": ("pk=assignment", LOGIN, 403, 403, 403, 302, 302),
-    "cases:export_csv": ("table='consults'", LOGIN, 403, 403, 403, 200, 200),
+    # clinic
+    "two_factor_setup": (LOGIN, 200, 200, 200, 200, 200),
+    "two_factor_verify": (LOGIN, 302, 302, 302, 302, 302),  # nobody has enrolled: to setup
+    "login": (200, 200, 200, 200, 200, 200),
+    "logout": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # logged out, to the login page
+    "password_change": (LOGIN, 200, 200, 200, 200, 200),
+    "password_reset": (200, 200, 200, 200, 200, 200),
+    "password_reset_confirm": (200, 200, 200, 200, 200, 200),
+    # education
+    "education:article_create": (LOGIN, 403, 403, 200, 403, 200),
+    "education:article_edit": (LOGIN, 403, 403, 200, 403, 200),
+    "education:article_retire": (LOGIN, 403, 403, 302, 403, 302),  # retired, or already
+    "education:version_action": (LOGIN, 403, 403, 403, 302, 302),
+    "education:assign_article": (LOGIN, 403, 403, 403, 200, 200),
+    "education:assignment_understood": (LOGIN, 302, 404, 404, 404, 404),
+    "education:assignment_question": (LOGIN, 302, 404, 404, 404, 404),
+    "education:assignment_answer": (LOGIN, 403, 403, 403, 302, 302),
+    # cases
+    "cases:patient_create": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:patient_edit": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:patient_invite": (LOGIN, 403, 403, 403, 302, 302),  # refused: already has an account
+    "cases:consult_create": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:consult_edit": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:decision_create": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:decision_amend": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:procedure_create": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:procedure_edit": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:adverseevent_create": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:adverseevent_edit": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:followup_form": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:entered_in_error": (LOGIN, 403, 403, 403, 200, 200),
+    "cases:checkin": (LOGIN, 200, 404, 403, 403, 403),
+    "cases:export_csv": (LOGIN, 403, 403, 403, 200, 200),
+    # the admin's pages that answer a POST otherwise than a GET
+    "admin:login": (200, 200, 200, 200, 200, 200),  # the form again, with its errors
+    "admin:logout": (LOGIN, 302, 302, LOGIN, LOGIN, LOGIN),  # staff are logged out
+    "admin:password_change_done": (LOGIN, LOGIN, LOGIN, 405, 405, 405),
+    "admin:jsi18n": (LOGIN, LOGIN, LOGIN, 405, 405, 405),
+    "admin:autocomplete": (LOGIN, LOGIN, LOGIN, 405, 405, 405),
 }
 # fmt: on
+LOGS_OUT = {"logout", "admin:logout"}
 
 # Every kind of clinical record can be marked entered in error, by the same roles.
 ENTERED_IN_ERROR_KINDS = ("consult", "decision", "procedure", "adverseevent", "followup")
@@ -400,18 +447,129 @@ def _urls(key, name, spec, objects):
     return [reverse(name, kwargs=_kwargs(spec, objects))]
 
 
-def test_every_role_gets_exactly_what_the_access_matrix_says(client_for, users, objects):
-    mismatches = []
+def _portal_urls(objects):
+    """(key, URL) for every URL in MATRIX, in the walk's order."""
     for key, name, model_page in project_patterns():
         if model_page or key not in MATRIX:
             continue  # admin model pages: below; a missing row: reported above
-        spec, *expected = MATRIX[key]
-        for url in _urls(key, name, spec, objects):
-            for role, wanted in zip(ROLES, expected, strict=True):
-                got = _outcome(client_for(users[role]).get(url))
-                if got != wanted:
-                    mismatches.append(f"{key} {url} as {role}: expected {wanted}, got {got}")
+        for url in _urls(key, name, MATRIX[key][0], objects):
+            yield key, url
+
+
+# The objects that are (part of) a patient's record: a page showing one is a view of that record.
+PATIENT_RECORD = {"patient", "consult", "decision", "reoperation", "procedure", "adverseevent",
+                  "followup", "assignment"}  # fmt: skip
+# Pages that list several patients: audited too, without one patient.
+PATIENT_LISTS = {"dashboard", "cases:patient_list", "education:assignment_list"}
+ADMIN_RECORD_PAGES = {"change", "history", "simple_history"}
+
+
+def _objects_in(spec):
+    return {part.split("=", 1)[1].partition(".")[0] for part in spec.split() if "='" not in part}
+
+
+def _shows_a_record(key):
+    return bool(_objects_in(MATRIX[key][0]) & PATIENT_RECORD)
+
+
+def _admin_patient_of(obj):
+    """The patient whose record ``obj`` is (part of), else None (an account, the audit trail)."""
+    if isinstance(obj, AuditEvent):
+        return None  # about patients, not part of their record
+    if isinstance(obj, Patient):
+        return obj
+    if any(field.name == "patient" and field.concrete for field in obj._meta.get_fields()):
+        return obj.patient
+    return None
+
+
+def _last_event_pk():
+    return AuditEvent.objects.order_by("pk").values_list("pk", flat=True).last() or 0
+
+
+def _in_turn(methods, url_index, role_index):
+    """One of ``methods``, taking turns: every URL gets each of them from some role and every
+    role sends each of them somewhere, at one request per URL and role."""
+    return methods[(url_index + role_index) % len(methods)]
+
+
+def _send(client, method, url, *, role, user, wanted, record_of=None):
+    """Send ``method`` to ``url``; what is wrong with the answer (an empty list if nothing)."""
+    last = _last_event_pk() if record_of is not None else None
+    response = getattr(client, method.lower())(url)
+    got = _outcome(response)
+    where = f"{method} {url} as {role}"
+    ok = got in wanted if isinstance(wanted, tuple) else got == wanted
+    problems = [] if ok else [f"{where}: expected {wanted}, got {got}"]
+    # (A refused method is answered before the session is read, and empty.)
+    signed_in = user is not None and method not in REFUSED
+    if signed_in and "no-store" not in response.get("Cache-Control", ""):
+        problems.append(f"{where}: no Cache-Control: no-store")
+    if record_of is not None and response.status_code == 200:
+        events = AuditEvent.objects.filter(pk__gt=last, user=user, patient=record_of)
+        if events.count() != 1:
+            problems.append(f"{where}: shows the record with {events.count()} audit events")
+    return problems
+
+
+def test_every_role_gets_exactly_what_the_access_matrix_says(client_for, users, objects):
+    """GET, then in turn HEAD (answered as the GET) or a method no page answers (405)."""
+    mismatches = []
+    urls = list(_portal_urls(objects))
+    for r, role in enumerate(ROLES):
+        client = client_for(users[role])
+        for n, (key, url) in enumerate(urls):
+            record_of = objects["patient"] if _shows_a_record(key) else None
+            for method in ("GET", _in_turn(("HEAD", *REFUSED), n, r)):
+                wanted = 405 if method in REFUSED else MATRIX[key][1 + r]
+                mismatches += _send(
+                    client, method, url, role=role, user=users[role], wanted=wanted,
+                    record_of=record_of,
+                )  # fmt: skip
     assert not mismatches, "\n".join(mismatches)
+
+
+def _post_expected(key, role, url):
+    if key in POST_MATRIX:
+        return POST_MATRIX[key][ROLES.index(role)]
+    if key.startswith("admin:"):
+        return MATRIX[key][1 + ROLES.index(role)]
+    # A page that only reads. LoginRequiredMiddleware sends a visitor to log in first.
+    needs_login = getattr(resolve(url).func, "login_required", True)
+    return LOGIN if role == "anonymous" and needs_login else 405
+
+
+def test_every_role_gets_exactly_what_the_post_matrix_says(client_for, users, objects):
+    """An empty POST to every URL, as every role: a form shown again with its errors is audited
+    like an opened one."""
+    mismatches = []
+    urls = list(_portal_urls(objects))
+    for role in ROLES:
+        client = client_for(users[role])
+        for key, url in urls:
+            mismatches += _send(
+                client, "POST", url, role=role, user=users[role],
+                wanted=_post_expected(key, role, url),
+                record_of=objects["patient"] if _shows_a_record(key) else None,
+            )  # fmt: skip
+            if key in LOGS_OUT:
+                client = client_for(users[role])
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_every_post_only_view_is_in_the_post_matrix():
+    """A form missing from POST_MATRIX fails the test above (its POST is not a 405)."""
+    post_only = {key for key, (spec, *cells) in MATRIX.items() if set(cells) <= {LOGIN, 405}}
+    assert post_only <= set(POST_MATRIX)
+    assert set(POST_MATRIX) <= set(MATRIX)
+
+
+def _admin_model_pages(admin_objects):
+    """(model, page, URL) for every page of every model in the admin."""
+    for _, name, model_page in project_patterns():
+        if model_page:
+            model, page = model_page
+            yield model, page, _admin_model_url(name, page, admin_objects[model])
 
 
 def _admin_model_url(name, page, obj):
@@ -426,8 +584,10 @@ def _admin_model_url(name, page, obj):
     return reverse(name, args=[obj.pk])
 
 
-def _admin_expected(model, page, role):
+def _admin_expected(model, page, role, method="GET"):
     """What ``role`` gets on ``page`` of ``model``'s admin, by ADMIN_MODELS."""
+    if method in REFUSED:
+        return 405
     if role not in STAFF:
         return LOGIN
     allowed = ADMIN_MODELS[model][STAFF.index(role)]
@@ -435,45 +595,44 @@ def _admin_expected(model, page, role):
     if need == "":
         return 302
     if need == "v":  # the view permission, or the change permission that includes it
-        return 200 if {"v", "c"} & set(allowed) else 403
-    return 200 if need in allowed else 403
+        opens = bool({"v", "c"} & set(allowed))
+    else:
+        opens = need in allowed
+    if not opens:
+        return 403
+    if method != "POST":
+        return 200
+    if page == "simple_history" or (page == "change" and "c" not in allowed):
+        return 403  # a past version is never reverted; a view-only page saves nothing
+    if page == "change":
+        return (200, 302)  # the form again with its errors, or saved if nothing is required
+    return 200
 
 
 def test_every_role_gets_exactly_what_admin_models_says_on_every_admin_page(
     client_for, users, admin_objects
 ):
+    """GET, then in turn HEAD, an empty POST or a method the admin never answers (405)."""
     mismatches = []
     opened = 0
-    for key, name, model_page in project_patterns():
-        if not model_page:
-            continue
-        model, page = model_page
-        url = _admin_model_url(name, page, admin_objects[model])
-        for role in ROLES:
-            wanted = _admin_expected(model, page, role)
-            got = _outcome(client_for(users[role]).get(url))
-            opened += got == 200
-            if got != wanted:
-                mismatches.append(f"{key} {url} as {role}: expected {wanted}, got {got}")
+    pages = list(_admin_model_pages(admin_objects))
+    for r, role in enumerate(ROLES):
+        client = client_for(users[role])
+        for n, (model, page, url) in enumerate(pages):
+            shows_record = page in ADMIN_RECORD_PAGES
+            record_of = _admin_patient_of(admin_objects[model]) if shows_record else None
+            for method in ("GET", _in_turn(("HEAD", "POST", *REFUSED), n, r)):
+                if method == "POST" and page == "delete":
+                    continue  # an empty POST there confirms the deletion
+                wanted = _admin_expected(model, page, role, method)
+                found = _send(
+                    client, method, url, role=role, user=users[role], wanted=wanted,
+                    record_of=record_of,
+                )  # fmt: skip
+                opened += method == "GET" and wanted == 200 and not found
+                mismatches += found
     assert not mismatches, "\n".join(mismatches)
     assert opened > 100  # the table is not all refusals
-
-
-def test_every_post_only_view_is_in_the_post_matrix():
-    post_only = {key for key, (spec, *cells) in MATRIX.items() if set(cells) <= {LOGIN, 405}}
-    assert post_only == set(POST_MATRIX) - {"cases:export_csv"}
-    assert MATRIX["cases:export_csv"][5:] == (405, 405)
-
-
-def test_every_role_gets_exactly_what_the_post_matrix_says(client_for, users, objects):
-    mismatches = []
-    for name, (spec, *expected) in POST_MATRIX.items():
-        url = reverse(name, kwargs=_kwargs(spec, objects))
-        for role, wanted in zip(ROLES, expected, strict=True):
-            got = _outcome(client_for(users[role]).post(url))
-            if got != wanted:
-                mismatches.append(f"POST {name} {url} as {role}: expected {wanted}, got {got}")
-    assert not mismatches, "\n".join(mismatches)
 
 
 @pytest.mark.parametrize(
@@ -512,29 +671,13 @@ def test_editors_get_the_outcome_dashboard_suppressed_and_the_clinical_team_in_f
             assert response.context["full"] is full
 
 
-# The objects that are (part of) a patient's record: a page showing one is a view of that record.
-PATIENT_RECORD = {"patient", "consult", "decision", "reoperation", "procedure", "adverseevent",
-                  "followup", "assignment"}  # fmt: skip
-# Pages that list several patients: audited too, without one patient.
-PATIENT_LISTS = {"dashboard", "cases:patient_list", "education:assignment_list"}
-ADMIN_RECORD_PAGES = {"change", "history", "simple_history"}
-
-
-def _objects_in(spec):
-    return {part.split("=", 1)[1].partition(".")[0] for part in spec.split() if "='" not in part}
-
-
-def _views_since(pk, user):
-    return AuditEvent.objects.filter(pk__gt=pk, action="view", user=user)
-
-
 def test_every_page_a_clinician_opens_on_a_patients_record_is_audited(
     client_for, specialist, superuser, admin_objects, objects
 ):
-    """Who (the user), when, what, which patient and from which IP — for every such page."""
+    """Who (the user), when, what, which patient and from which IP — for every such page,
+    whatever the method: GET in the matrix above, HEAD and an empty POST here."""
     missing = []
-    for user in (specialist, superuser):
-        role = ROLES[ROLES.index("specialist") if user == specialist else ROLES.index("superuser")]
+    for role, user in (("specialist", specialist), ("superuser", superuser)):
         client = client_for(user)
         for key, name, model_page in project_patterns():
             if model_page:
@@ -544,11 +687,12 @@ def test_every_page_a_clinician_opens_on_a_patients_record_is_audited(
                 if _admin_expected(model, page, role) != 200:
                     continue
                 obj = admin_objects[model]
-                patient = obj if model == "clinic.patient" else getattr(obj, "patient", None)
-                if patient is None or model == "clinic.auditevent":
-                    continue  # not part of a patient's record (the trail is about them)
+                patient = _admin_patient_of(obj)
+                if patient is None:
+                    continue
                 urls = [_admin_model_url(name, page, obj)]
                 listed = page == "changelist"
+                posted = _admin_expected(model, page, role, "POST") != 403
             elif key in MATRIX:
                 spec, *expected = MATRIX[key]
                 listed = key in PATIENT_LISTS
@@ -557,15 +701,21 @@ def test_every_page_a_clinician_opens_on_a_patients_record_is_audited(
                 if not (listed or _objects_in(spec) & PATIENT_RECORD):
                     continue
                 urls = _urls(key, name, spec, objects)
+                patient = objects["patient"]
+                posted = key in POST_MATRIX and POST_MATRIX[key][ROLES.index(role)] == 200
             else:
                 continue
-            patient = patient if model_page else objects["patient"]
-            for url in urls:
-                last = AuditEvent.objects.order_by("pk").last().pk
-                assert client.get(url).status_code == 200, url
-                views = _views_since(last, user).filter(ip_address="127.0.0.1")
+            for url, method in itertools.product(urls, ("HEAD", "POST") if posted else ("HEAD",)):
+                last = _last_event_pk()
+                response = getattr(client, method.lower())(url)
+                # An admin form with nothing required is saved by an empty POST: an update.
+                saved = method == "POST" and response.status_code == 302
+                assert saved or response.status_code == 200, f"{method} {url}"
+                events = AuditEvent.objects.filter(
+                    pk__gt=last, user=user, action="update" if saved else "view"
+                ).filter(ip_address="127.0.0.1")
                 if not listed:
-                    views = views.filter(patient=patient)
-                if not views.exists():
-                    missing.append(f"{url} as {role}")
+                    events = events.filter(patient=patient)
+                if not events.exists():
+                    missing.append(f"{method} {url} as {role}")
     assert not missing, "no audited view for:\n" + "\n".join(missing)

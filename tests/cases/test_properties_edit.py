@@ -292,7 +292,9 @@ def post_once(client, url, data, *, saves, patients):
         assert form_errors(response)
         assert counts() == before
         assert rows_of(*patients) == rows
-        assert events_since(last) == []
+        # Nothing is written. The form shown again is a view of the record it edits, audited as
+        # one (a new record's form shows none).
+        assert [event[0] for event in events_since(last)] in ([], ["view"])
     assert (response.status_code == 302) == saves, (
         form_errors(response) if response.status_code == 200 else "saved"
     )

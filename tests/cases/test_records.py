@@ -208,3 +208,54 @@ def test_opening_an_edit_form_is_audited_as_a_view(client_for, specialist, recor
     assert AuditEvent.objects.filter(
         action="view", object_type="cases.procedure", patient=records["patient"]
     ).exists()
+
+
+def _empty_post_events(client, url, patient):
+    """An empty POST (as the penetration test sent): the form comes back, with the patient's
+    name and MRN; the audit events it wrote."""
+    last = AuditEvent.objects.order_by("pk").values_list("pk", flat=True).last() or 0
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "form" in response.context
+    assert patient.mrn in response.content.decode()
+    events = AuditEvent.objects.filter(pk__gt=last)
+    return list(events.values_list("action", "object_type", "patient", "detail"))
+
+
+def test_a_decision_form_posted_back_with_errors_is_audited_as_a_view(
+    client_for, specialist, records
+):
+    consult, patient = records["consult"], records["patient"]
+    url = reverse("cases:decision_create", args=[consult.pk])
+    events = _empty_post_events(client_for(specialist), url, patient)
+    assert events == [("view", "cases.consult", patient.pk, "decision form")]
+    assert consult.decisions.count() == 1  # nothing written
+
+
+def test_a_procedure_form_posted_back_with_errors_is_audited_as_a_view(
+    client_for, specialist, records
+):
+    patient = records["patient"]
+    reoperation = services.record_decision(
+        decision=factories.CandidacyDecisionFactory.build(consult=records["consult"]),
+        by=specialist,
+    )
+    url = reverse("cases:procedure_create", args=[reoperation.pk])
+    events = _empty_post_events(client_for(specialist), url, patient)
+    assert events == [("view", "cases.candidacydecision", patient.pk, "new procedure form")]
+    assert not reoperation.procedures.exists()  # nothing written
+
+
+def test_a_decision_saved_is_audited_once_as_its_creation(
+    client_for, specialist, records, decision_data
+):
+    consult = records["consult"]
+    last = AuditEvent.objects.order_by("pk").last().pk
+    response = client_for(specialist).post(
+        reverse("cases:decision_create", args=[consult.pk]), decision_data
+    )
+    assert response.status_code == 302
+    events = AuditEvent.objects.filter(pk__gt=last, patient=records["patient"])
+    assert list(events.values_list("action", "object_type")) == [
+        ("create", "cases.candidacydecision")
+    ]
