@@ -26,8 +26,8 @@ class VerifyForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    patient = forms.CharField(required=False, label="Patient MRN")
-    user = forms.CharField(required=False, label="Username")
+    patient = forms.CharField(required=False, label="Patient MRN", max_length=32)
+    user = forms.CharField(required=False, label="Username", max_length=150)
     action = forms.ChoiceField(
         required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
     )

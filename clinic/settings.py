@@ -85,6 +85,8 @@ TASKS = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the session and the login are looked up: a NUL byte anywhere is refused (400).
+    "clinic.inputs.RefuseUnsafeInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,6 +200,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 CLIENT_IP_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+AXES_USERNAME_CALLABLE = "clinic.inputs.login_username"  # cut to a username's length
 
 # Two-factor authentication for staff (specialists, editors, superusers). On whenever DEBUG is
 # off; the demo may run without it.
