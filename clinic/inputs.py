@@ -1,11 +1,12 @@
 """What the portal refuses from any request before a view sees it.
 
-Forms refuse a NUL character in their text fields and give every field a maximum length, but some
-input never passes through a form: the address itself (``/education/articles/<slug>/<language>/``),
-query parameters a view reads (``?against=…``), a value read straight from ``request.POST``, the
-admin's search box, cookies and headers that django-axes and the session store write or look up.
-PostgreSQL refuses a NUL in any text it is given, so each of those was a server error there (and
-stored as is on SQLite); and a search term of a megabyte makes a query SQLite cannot build.
+Posted form fields are the forms' business: every text field has a maximum length, and Django's
+form fields refuse a NUL character with a message on the field. Other input never passes through
+a form: the address itself (``/education/articles/<slug>/<language>/``), query parameters a view
+or the admin reads (``?page=``, the admin's search box), cookies and headers that the session
+store and django-axes look up or write. PostgreSQL refuses a NUL in any text it is given, so each
+of those was a server error there (and stored as is on SQLite); and a search term of a megabyte
+makes a query SQLite cannot build. Those are refused here, on both databases alike.
 """
 
 from django.contrib.auth import get_user_model
@@ -17,9 +18,9 @@ NUL = "\x00"
 MAX_QUERY_VALUE_LENGTH = 1000
 
 NUL_MESSAGE = (
-    "Your request contained a NUL character (\\0), which is never part of valid text. "
-    "Nothing was saved. Go back, remove it (it often comes from copying out of another "
-    "program) and try again."
+    "The request contained a NUL character (\\0) in its address, a search or filter value, a "
+    "cookie or a header. It is never part of valid text: go back, remove it (it often comes from "
+    "copying out of another program) and try again."
 )
 TOO_LONG_MESSAGE = (
     f"A search or filter value is longer than {MAX_QUERY_VALUE_LENGTH} characters. "
@@ -39,7 +40,6 @@ def refusal(request):
         or _has_nul(request.GET)
         or any(NUL in key or NUL in value for key, value in request.COOKIES.items())
         or any(isinstance(value, str) and NUL in value for value in headers)
-        or (request.method == "POST" and _has_nul(request.POST))
     ):
         return NUL_MESSAGE
     if any(
@@ -50,8 +50,8 @@ def refusal(request):
 
 
 class RefuseUnsafeInputMiddleware:
-    """Answers 400 with a plain message to a request carrying a NUL character anywhere (address,
-    query, posted fields, cookies, headers) or an over-long query value.
+    """Answers 400 with a plain message to a request carrying a NUL character in its address,
+    query, cookies or headers, or an over-long query value.
 
     It runs before the session and the login are looked up, so a NUL in the session cookie is
     refused too; and it answers in plain text, so that nothing of the request is rendered.
