@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("accounts/two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    # Before django.contrib.auth's own: the same answer for every address, and a rate limit.
+    path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", views.audit_trail, name="audit_trail"),
     path("education/", include("education.urls")),
