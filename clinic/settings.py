@@ -40,9 +40,6 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Spine Clinic")
-# Keys the pseudonymous patient ids of the research export (falls back to SECRET_KEY); set it so
-# that rotating SECRET_KEY does not change the ids researchers already hold.
-RESEARCH_EXPORT_KEY = os.environ.get("RESEARCH_EXPORT_KEY", "")
 # A published article's next clinical review falls due this many days after publication.
 EDUCATION_REVIEW_INTERVAL_DAYS = int(os.environ.get("EDUCATION_REVIEW_INTERVAL_DAYS", "365"))
 # Which cited set of minimal important change thresholds the outcome figures use.
