@@ -1,17 +1,26 @@
-"""The de-identified research export.
+"""The de-identified research export, following HIPAA's Safe Harbor method for what it keeps.
 
-No names, MRN, dates of birth, contact details or free text (which can hold any of those). Each
-patient has a stable pseudonymous id: a keyed hash of the internal id (the key is
-``RESEARCH_EXPORT_KEY`` if set, else ``SECRET_KEY``), so the same patient keeps the same id across
-exports without the id revealing anything. Dates are reduced to intervals: ``day`` counts days
-from the patient's first consult (day 0); age is given in whole years at each consult. Records
-entered in error are left out.
+Removed: names, MRN, dates of birth, contact details, free text (which can hold any of those),
+internal record ids (they would open the record in the portal) and every date. Instead:
+
+* **Record keys per export.** Each patient and record appears under a key (``P-…`` a patient,
+  ``C-…`` a consult, ``D-…`` a decision, ``S-…`` a procedure, ``A-…`` an adverse event, ``F-…`` a
+  follow-up): a keyed hash of the internal id under a random key made for that one export and kept
+  only in the exporting user's session. The files downloaded from one visit of the export page
+  share their keys, so they join; another export gets other keys, and no key opens anything in
+  the portal or can be turned back into an id once the session has ended.
+* **No dates**: ``day`` counts days from the patient's first consult (day 0); intervals such as
+  days after the procedure stay.
+* **Ages** in whole years at each consult, 90 and over as ``90+``.
+
+Records entered in error are left out; rows are in key order, not in the order they were entered.
 """
 
 import hashlib
 import hmac
+import secrets
 
-from django.conf import settings
+from django.utils import timezone
 
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
 
@@ -24,10 +33,53 @@ TABLES = {
 }
 
 
-def pseudonym(patient_id):
-    key = (getattr(settings, "RESEARCH_EXPORT_KEY", "") or settings.SECRET_KEY).encode()
-    digest = hmac.new(key, f"patient:{patient_id}".encode(), hashlib.sha256).hexdigest()
-    return f"P-{digest[:16]}"
+# The user's exports: export id -> key, the newest last; a few are kept in the session.
+SESSION_KEY = "research_exports"
+KEPT_EXPORTS = 5
+# Safe Harbor: ages over 89 are given as one group.
+OLDEST_AGE = 90
+
+PREFIXES = {
+    "patient": "P",
+    "consult": "C",
+    "decision": "D",
+    "procedure": "S",
+    "adverse_event": "A",
+    "follow_up": "F",
+}
+
+
+def start_export(session):
+    """A new export: its id (for the export page's forms) and a random key, kept in ``session``."""
+    export_id = secrets.token_urlsafe(12)
+    exports = {**session.get(SESSION_KEY, {}), export_id: secrets.token_hex(32)}
+    session[SESSION_KEY] = dict(list(exports.items())[-KEPT_EXPORTS:])
+    return export_id
+
+
+def export_key(session, export_id):
+    """The key of the export ``export_id`` started in ``session``; for an id it does not hold, a
+    new random key (an export of its own)."""
+    key = session.get(SESSION_KEY, {}).get(export_id or "")
+    return bytes.fromhex(key) if key else secrets.token_bytes(32)
+
+
+class Keys:
+    """The record keys of one export."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __call__(self, kind, pk):
+        if pk is None:
+            return ""
+        digest = hmac.new(self.key, f"{kind}:{pk}".encode(), hashlib.sha256).hexdigest()
+        return f"{PREFIXES[kind]}-{digest[:16]}"
+
+
+def age(patient, day):
+    years = patient.age_on(day)
+    return f"{OLDEST_AGE}+" if years >= OLDEST_AGE else years
 
 
 def _baselines():
@@ -44,8 +96,6 @@ def _day(baselines, patient_id, value):
     if value is None or patient_id not in baselines:
         return ""
     if hasattr(value, "date"):
-        from django.utils import timezone
-
         value = timezone.localdate(value)
     return (value - baselines[patient_id]).days
 
@@ -54,16 +104,17 @@ def _blank(value):
     return "" if value is None else value
 
 
-def rows(table):
-    """``(header, iterator of rows)`` for one table."""
-    baselines = _baselines()
-    return {
+def rows(table, *, key):
+    """``(header, rows)`` for one table of the export keyed by ``key`` (``export_key``), in key
+    order."""
+    header, generate = {
         "consults": _consults,
         "decisions": _decisions,
         "procedures": _procedures,
         "adverse_events": _adverse_events,
         "follow_ups": _follow_ups,
-    }[table](baselines)
+    }[table](_baselines(), Keys(key))
+    return header, sorted(generate(), key=lambda row: row[:2])
 
 
 CONSULT_FIELDS = [
@@ -76,50 +127,48 @@ CONSULT_FIELDS = [
 ]  # fmt: skip
 
 
-def _consults(baselines):
-    header = ["pseudo_id", "consult_id", "day", "age_at_consult", "sex", "mri_day", *CONSULT_FIELDS]
-    qs = Consult.objects.valid().select_related("patient").order_by("patient_id", "consult_date")
+def _consults(baselines, keys):
+    header = [
+        "patient_key", "consult_key", "day", "age_at_consult", "sex", "mri_day", *CONSULT_FIELDS,
+    ]  # fmt: skip
+    qs = Consult.objects.valid().select_related("patient")
 
     def generate():
         for c in qs.iterator(chunk_size=500):
             yield [
-                pseudonym(c.patient_id),
-                c.pk,
+                keys("patient", c.patient_id),
+                keys("consult", c.pk),
                 _day(baselines, c.patient_id, c.consult_date),
-                c.patient.age_on(c.consult_date),
+                age(c.patient, c.consult_date),
                 c.patient.sex,
                 _day(baselines, c.patient_id, c.mri_date),
                 *[_blank(getattr(c, f)) for f in CONSULT_FIELDS],
             ]
 
-    return header, generate()
+    return header, generate
 
 
-def _decisions(baselines):
+def _decisions(baselines, keys):
     criteria_keys = ["leg_dominant", "imaging_concordant", "conservative_6_weeks", "no_red_flags"]
     header = [
-        "pseudo_id", "decision_id", "consult_id", "day", "outcome", "is_current",
-        "supersedes_decision_id", "severity_assessment", "health_assessment",
+        "patient_key", "decision_key", "consult_key", "day", "outcome", "is_current",
+        "supersedes_decision_key", "severity_assessment", "health_assessment",
         "symptoms_assessment", "red_flags_acknowledged",
         *[f"criterion_{k}" for k in criteria_keys],
     ]  # fmt: skip
-    qs = (
-        CandidacyDecision.objects.valid()
-        .select_related("superseded_by")
-        .order_by("decided_on", "decided_at")
-    )
+    qs = CandidacyDecision.objects.valid().select_related("superseded_by")
 
     def generate():
         for d in qs.iterator(chunk_size=500):
             criteria = {c["key"]: c["status"] for c in d.criteria}
             yield [
-                pseudonym(d.patient_id),
-                d.pk,
-                d.consult_id,
+                keys("patient", d.patient_id),
+                keys("decision", d.pk),
+                keys("consult", d.consult_id),
                 _day(baselines, d.patient_id, d.decided_on),
                 d.outcome,
                 d.is_current,
-                _blank(d.supersedes_id),
+                keys("decision", d.supersedes_id),
                 d.severity_assessment,
                 d.health_assessment,
                 d.symptoms_assessment,
@@ -127,7 +176,7 @@ def _decisions(baselines):
                 *[criteria.get(k, "") for k in criteria_keys],
             ]
 
-    return header, generate()
+    return header, generate
 
 
 PROCEDURE_FIELDS = [
@@ -137,36 +186,36 @@ PROCEDURE_FIELDS = [
 ]  # fmt: skip
 
 
-def _procedures(baselines):
-    header = ["pseudo_id", "procedure_id", "decision_id", "day", *PROCEDURE_FIELDS]
-    qs = Procedure.objects.valid().order_by("procedure_date")
+def _procedures(baselines, keys):
+    header = ["patient_key", "procedure_key", "decision_key", "day", *PROCEDURE_FIELDS]
+    qs = Procedure.objects.valid()
 
     def generate():
         for p in qs.iterator(chunk_size=500):
             yield [
-                pseudonym(p.patient_id),
-                p.pk,
-                p.decision_id,
+                keys("patient", p.patient_id),
+                keys("procedure", p.pk),
+                keys("decision", p.decision_id),
                 _day(baselines, p.patient_id, p.procedure_date),
                 *[_blank(getattr(p, f)) for f in PROCEDURE_FIELDS],
             ]
 
-    return header, generate()
+    return header, generate
 
 
-def _adverse_events(baselines):
+def _adverse_events(baselines, keys):
     header = [
-        "pseudo_id", "adverse_event_id", "procedure_id", "day", "event_type",
+        "patient_key", "adverse_event_key", "procedure_key", "day", "event_type",
         "clavien_dindo_grade", "days_after_procedure", "within_30_days", "within_90_days",
     ]  # fmt: skip
-    qs = AdverseEvent.objects.valid().order_by("onset_date")
+    qs = AdverseEvent.objects.valid()
 
     def generate():
         for a in qs.iterator(chunk_size=500):
             yield [
-                pseudonym(a.patient_id),
-                a.pk,
-                a.procedure_id,
+                keys("patient", a.patient_id),
+                keys("adverse_event", a.pk),
+                keys("procedure", a.procedure_id),
                 _day(baselines, a.patient_id, a.onset_date),
                 a.event_type,
                 a.clavien_dindo_grade,
@@ -175,17 +224,17 @@ def _adverse_events(baselines):
                 a.within_90_days,
             ]
 
-    return header, generate()
+    return header, generate
 
 
-def _follow_ups(baselines):
+def _follow_ups(baselines, keys):
     header = [
-        "pseudo_id", "follow_up_id", "anchor", "procedure_id", "decision_id", "timepoint",
+        "patient_key", "follow_up_key", "anchor", "procedure_key", "decision_key", "timepoint",
         "days_after_anchor", "in_window", "source", "nrs_back", "nrs_leg",
         "days_to_daily_activities", "days_to_work", "satisfaction", "global_perceived_effect",
         "odi_score",
     ]  # fmt: skip
-    qs = FollowUp.objects.valid().filter(completed_at__isnull=False).order_by("due_date")
+    qs = FollowUp.objects.valid().filter(completed_at__isnull=False)
 
     def generate():
         for f in qs.iterator(chunk_size=500):
@@ -194,11 +243,11 @@ def _follow_ups(baselines):
                 return "" if day is None else (day - f.anchor_date).days
 
             yield [
-                pseudonym(f.patient_id),
-                f.pk,
+                keys("patient", f.patient_id),
+                keys("follow_up", f.pk),
                 "procedure" if f.procedure_id else "decision",
-                _blank(f.procedure_id),
-                _blank(f.decision_id),
+                keys("procedure", f.procedure_id),
+                keys("decision", f.decision_id),
                 f.timepoint,
                 since_anchor(f.assessed_on),
                 f.in_window,
@@ -212,4 +261,4 @@ def _follow_ups(baselines):
                 _blank(f.odi_score),
             ]
 
-    return header, generate()
+    return header, generate

@@ -289,7 +289,7 @@ class EnteredInErrorForm(forms.Form):
 
 
 class PatientFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Name or MRN")
+    q = forms.CharField(required=False, label="Name or MRN", max_length=100)
     outcome = forms.ChoiceField(
         required=False,
         label="Decision",

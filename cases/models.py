@@ -324,7 +324,7 @@ class Consult(ClinicalRecord):
     nrs_back = nrs_field("NRS back pain")
     nrs_leg = nrs_field("NRS leg pain")
     odi_score = odi_field("baseline ODI score")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=4000)
 
     history = HistoricalRecords()
     objects = ClinicalQuerySet.as_manager()
@@ -521,7 +521,7 @@ class CandidacyDecision(ClinicalRecord):
     health_note = models.CharField(max_length=255, blank=True)
     symptoms_assessment = models.CharField("specific symptoms", max_length=10, choices=Factor)
     symptoms_note = models.CharField(max_length=255, blank=True)
-    rationale = models.TextField()
+    rationale = models.TextField(max_length=4000)
     red_flags_acknowledged = models.BooleanField(
         "I have considered the red flags and this elective plan is appropriate", default=False
     )
@@ -931,7 +931,7 @@ class AdverseEvent(ClinicalRecord):
     event_type = models.CharField("type", max_length=15, choices=Type)
     onset_date = models.DateField(validators=CLINICAL_DATE)
     clavien_dindo_grade = models.CharField("Clavien-Dindo grade", max_length=4, choices=Grade)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=4000)
     # Derived in compute_timing(), never typed.
     days_after_procedure = models.PositiveSmallIntegerField(null=True, editable=False)
     within_30_days = models.BooleanField(default=False, editable=False)
@@ -1040,7 +1040,7 @@ class Instrument(models.Model):
     version = models.CharField(max_length=40)
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     title = models.CharField(max_length=200)
-    instructions = models.TextField(blank=True)
+    instructions = models.TextField(blank=True, max_length=4000)
     sections = models.JSONField()
     is_active = models.BooleanField(default=True)
     loaded_at = models.DateTimeField(default=timezone.now)

@@ -497,7 +497,10 @@ def entered_in_error(request, kind, pk):
 @require_safe
 @permission_required("cases.export_research_data", raise_exception=True)
 def export_index(request):
-    return render(request, "cases/export_index.html", {"tables": export.TABLES})
+    export_id = export.start_export(request.session)  # the files downloaded from here share keys
+    return render(
+        request, "cases/export_index.html", {"tables": export.TABLES, "export_id": export_id}
+    )
 
 
 @require_POST
@@ -505,7 +508,10 @@ def export_index(request):
 def export_csv(request, table):
     if table not in export.TABLES:
         raise Http404
-    header, rows = export.rows(table)
+    # The export id only picks a key from the session (a new one if it holds none); it is
+    # never stored nor sent to the database.
+    key = export.export_key(request.session, request.POST.get("export"))
+    header, rows = export.rows(table, key=key)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table}-deidentified.csv"'
     writer = spreadsheet.writer(response)

@@ -1,6 +1,27 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from clinic.models import AuditEvent
+
+
+class BoundedUsernameMixin:
+    """Django's login forms set the username's maximum length on the field and the widget but
+    do not check it: a login with a longer one is refused as too long."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(BoundedUsernameMixin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
+    pass
 
 
 class TokenForm(forms.Form):
@@ -26,8 +47,8 @@ class VerifyForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    patient = forms.CharField(required=False, label="Patient MRN")
-    user = forms.CharField(required=False, label="Username")
+    patient = forms.CharField(required=False, label="Patient MRN", max_length=32)
+    user = forms.CharField(required=False, label="Username", max_length=150)
     action = forms.ChoiceField(
         required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -15,11 +16,37 @@ from clinic import registry, roles
 class User(AbstractUser):
     """The portal's one user model; what a user may do comes from their role groups."""
 
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Moves on each time the account's sessions are ended (clinic/signals.py).",
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Every session keeps this hash from its login, and django.contrib.auth ends a session
+        # whose hash no longer matches: a new password changes it, and so does end_sessions().
+        # An account whose sessions were never ended keeps Django's own hash.
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "clinic.models.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_sessions(self):
+        """End every session of this account, on every device, whatever the session backend."""
+        type(self)._base_manager.filter(pk=self.pk).update(
+            session_generation=models.F("session_generation") + 1
+        )
+        self.refresh_from_db(fields=["session_generation"])
 
     @cached_property
     def role_names(self):

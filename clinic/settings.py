@@ -40,9 +40,6 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Spine Clinic")
-# Keys the pseudonymous patient ids of the research export (falls back to SECRET_KEY); set it so
-# that rotating SECRET_KEY does not change the ids researchers already hold.
-RESEARCH_EXPORT_KEY = os.environ.get("RESEARCH_EXPORT_KEY", "")
 # A published article's next clinical review falls due this many days after publication.
 EDUCATION_REVIEW_INTERVAL_DAYS = int(os.environ.get("EDUCATION_REVIEW_INTERVAL_DAYS", "365"))
 # Which cited set of minimal important change thresholds the outcome figures use.
@@ -85,6 +82,8 @@ TASKS = {
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before the session and the login are looked up: a NUL byte anywhere is refused (400).
+    "clinic.inputs.RefuseUnsafeInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +200,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 CLIENT_IP_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+AXES_USERNAME_CALLABLE = "clinic.inputs.login_username"  # cut to a username's length
 
 # Two-factor authentication for staff (specialists, editors, superusers). On whenever DEBUG is
 # off; the demo may run without it.

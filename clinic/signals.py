@@ -1,13 +1,15 @@
-"""Login, logout, failed login and lockout go to the audit trail."""
+"""Login, logout, failed login and lockout go to the audit trail; a change of what an account
+may do ends its sessions."""
 
 import time
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
 
 from clinic.audit import record_event
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, User
 
 
 @receiver(user_logged_in)
@@ -36,3 +38,62 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def audit_lockout(sender, request, username=None, ip_address=None, **kwargs):
     record_event(AuditEvent.Action.LOCKOUT, request=request, username=(username or "")[:150])
+
+
+# --- sessions end when what the account may do changes --------------------------------------------
+# Deactivating, reactivating, or changing an account's roles (groups), permissions or staff and
+# superuser flags ends every session it has: a session opened before the change must not carry
+# on with the new rights, nor come back when a deactivated account is reactivated. The portal, the
+# admin and management commands all save users through the model, so the signals see each change.
+
+ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+@receiver(pre_save, sender=User, dispatch_uid="clinic.sessions.pre_save")
+def note_access_change(sender, instance, raw=False, update_fields=None, **kwargs):
+    watched = {*ACCESS_FIELDS, "session_generation"}
+    if raw or instance.pk is None or (update_fields is not None and not watched & {*update_fields}):
+        return
+    before = (
+        sender._base_manager.filter(pk=instance.pk)
+        .values(*ACCESS_FIELDS, "session_generation")
+        .first()
+    )
+    if before is None:
+        return
+    # A copy loaded before the sessions were last ended must not bring them back when saved.
+    instance.session_generation = max(instance.session_generation, before["session_generation"])
+    instance._access_changed = any(
+        before[name] != getattr(instance, name) for name in ACCESS_FIELDS
+    )
+
+
+@receiver(post_save, sender=User, dispatch_uid="clinic.sessions.post_save")
+def end_sessions_after_access_change(sender, instance, raw=False, **kwargs):
+    if instance.__dict__.pop("_access_changed", False):
+        instance.end_sessions()
+
+
+def end_sessions_after_role_change(sender, instance, action, reverse, pk_set, **kwargs):
+    """``user.groups`` (or ``user_permissions``) changed, or from the other side a group's
+    ``user_set``: the users whose rights changed lose their sessions."""
+    if reverse and action == "pre_clear":  # group.user_set.clear(): who is in it, before
+        instance._clearing = set(instance.user_set.values_list("pk", flat=True))
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        if action == "post_clear" or pk_set:
+            instance.end_sessions()
+        return
+    users = instance.__dict__.pop("_clearing", set()) if action == "post_clear" else pk_set
+    for user in User._base_manager.filter(pk__in=users or ()):
+        user.end_sessions()
+
+
+for _through in (User.groups.through, User.user_permissions.through):
+    m2m_changed.connect(
+        end_sessions_after_role_change,
+        sender=_through,
+        dispatch_uid=f"clinic.sessions.{_through._meta.label}",
+    )

@@ -2,6 +2,7 @@ import base64
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -12,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from clinic import registry, spreadsheet, two_factor
-from clinic.audit import record_event, record_view
+from clinic import registry, services, spreadsheet, two_factor
+from clinic.audit import client_ip, record_event, record_view
 from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
 
@@ -44,6 +45,23 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset(request):
+    """Ask for a link to choose a new password. Every address gets the same answer in the same
+    time: the account is looked up, and the email sent, by a background task. Asking too often
+    for one address or from one IP is refused (429) with a message."""
+    form = PasswordResetForm(request.POST or None)
+    template = "registration/password_reset_form.html"
+    if form.is_valid():
+        email, ip = form.cleaned_data["email"], client_ip(request)
+        if services.request_password_reset(email=email, ip=ip):
+            return redirect("password_reset_done")
+        form.add_error(None, services.PASSWORD_RESET_LIMITED)
+        return render(request, template, {"form": form}, status=429)
+    return render(request, template, {"form": form})
 
 
 def _safe_next(request, default="dashboard"):

@@ -64,7 +64,10 @@ class VersionForm(forms.ModelForm):
 
 class ReviewNoteForm(forms.Form):
     note = forms.CharField(
-        label="Note to the editor", widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label="Note to the editor",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=ArticleVersion._meta.get_field("review_note").max_length,
     )
 
 
@@ -73,7 +76,28 @@ class PublishForm(forms.Form):
         label="Why publish above the recommended reading grade?",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=ArticleVersion._meta.get_field("readability_reason").max_length,
     )
+
+
+class VersionActionForm(ReviewNoteForm, PublishForm):
+    """The text a workflow step may carry (``views.version_action``): the reviewer's note, the
+    reason for publishing above the reading grade."""
+
+    def error_message(self):
+        return " ".join(
+            f"{self[name].label}: {' '.join(errors)}" for name, errors in self.errors.items()
+        )
+
+
+class CompareForm(forms.Form):
+    """The diff page's ``?against=``: another version of the same article (else the previous)."""
+
+    against = forms.ModelChoiceField(queryset=ArticleVersion.objects.none(), required=False)
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["against"].queryset = versions
 
 
 class LibraryFilterForm(forms.Form):

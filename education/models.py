@@ -238,7 +238,7 @@ class ArticleVersion(models.Model):
     summary = models.CharField(
         max_length=300, help_text="One or two sentences shown in the library."
     )
-    body_markdown = models.TextField("Body (Markdown)")
+    body_markdown = models.TextField("Body (Markdown)", max_length=50_000)
     body_html = models.TextField(editable=False, help_text="Rendered and sanitised on save.")
     toc = models.JSONField(default=list, editable=False, blank=True)
     word_count = models.PositiveIntegerField(default=0, editable=False)
@@ -278,7 +278,7 @@ class ArticleVersion(models.Model):
         editable=False,
     )
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_note = models.TextField(blank=True, editable=False)
+    review_note = models.TextField(blank=True, editable=False, max_length=4000)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -291,6 +291,7 @@ class ArticleVersion(models.Model):
     readability_reason = models.TextField(
         blank=True,
         editable=False,
+        max_length=2000,
         help_text=f"Why this version is published above grade "
         f"{readability.MAX_GRADE_WITHOUT_REASON}.",
     )

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Prefetch, When
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -19,10 +19,12 @@ from education.forms import (
     AnswerForm,
     ArticleForm,
     AssignForm,
+    CompareForm,
     LibraryFilterForm,
     PublishForm,
     QuestionForm,
     ReviewNoteForm,
+    VersionActionForm,
     VersionForm,
 )
 from education.models import Article, ArticleVersion, Assignment
@@ -55,8 +57,10 @@ def article_detail(request, slug, language=None):
         articles = articles.order_by(
             Case(When(language=settings.LANGUAGE_CODE, then=0), default=1)
         )[:1]
-    else:
+    elif language in dict(settings.LANGUAGES):
         articles = articles.filter(language=language)
+    else:
+        raise Http404("No such language.")
     article = get_object_or_404(articles)
     if article.audience == "patients" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -203,8 +207,10 @@ def version_preview(request, pk):
 def version_diff_view(request, pk):
     version = _version(pk)
     others = version.article.versions.exclude(pk=version.pk)
-    against = request.GET.get("against")
-    old = get_object_or_404(others, pk=against) if against else version.previous()
+    compare = CompareForm(request.GET, versions=others)
+    if not compare.is_valid():
+        return HttpResponseBadRequest("Choose another version of this article to compare with.")
+    old = compare.cleaned_data["against"] or version.previous()
     if old is None:
         messages.info(request, "This is the first version: there is nothing to compare it with.")
         return redirect(version)
@@ -270,8 +276,12 @@ def version_action(request, pk, action):
     if not request.user.has_perm(permission):
         raise PermissionDenied
     version = _version(pk)
+    form = VersionActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.error_message())
+        return redirect(version)
     try:
-        result = call(version, request.user, request.POST)
+        result = call(version, request.user, form.cleaned_data)
     except ValidationError as error:
         _error(request, error)
         return redirect(version)

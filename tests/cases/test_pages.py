@@ -1,6 +1,7 @@
 """Patient list, patient page, invitation, article assignment, dashboard, export, demo."""
 
 import csv
+import datetime
 import io
 import re
 
@@ -226,40 +227,101 @@ def test_recording_a_follow_up_completes_it_and_takes_it_off_the_dashboard(
     assert follow_up not in FollowUp.objects.due_or_overdue()
 
 
-def export(client, table):
-    response = client.post(reverse("cases:export_csv", args=[table]))
+def export(client, table, export_id=None):
+    data = {"export": export_id} if export_id else {}
+    response = client.post(reverse("cases:export_csv", args=[table]), data)
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def as_dicts(rows):
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def start_export(client):
+    return client.get(reverse("cases:export_index")).context["export_id"]
+
+
+TABLES = ["consults", "decisions", "procedures", "adverse_events", "follow_ups"]
 
 
 def test_research_export_is_de_identified(client_for, specialist, records):
     patient = records["patient"]
     client = client_for(specialist)
     text = ""
-    for table in ["consults", "decisions", "procedures", "adverse_events", "follow_ups"]:
+    for table in TABLES:
         text += "\n".join(",".join(row) for row in export(client, table))
     for identifier in [patient.given_name, patient.family_name, patient.mrn, patient.email,
                        patient.date_of_birth.isoformat(), str(patient.date_of_birth.year),
                        records["consult"].consult_date.isoformat()]:  # fmt: skip
         assert identifier not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no date of any kind
 
 
-def test_research_export_uses_a_stable_pseudonym_age_and_intervals(client_for, specialist, records):
+def test_research_export_has_no_internal_ids_only_keys_that_open_nothing(
+    client_for, specialist, records
+):
     client = client_for(specialist)
-    consults = export(client, "consults")
-    header, row = consults[0], consults[1]
-    row = dict(zip(header, row, strict=True))
+    export_id = start_export(client)
+    ids = {str(record.pk) for record in records.values()}
+    keys = set()
+    for table in TABLES:
+        header, *rows = export(client, table, export_id)
+        assert not [column for column in header if column.endswith("_id")]
+        keys |= {value for row in rows for column, value in zip(header, row, strict=True)
+                 if column.endswith("_key") and value}  # fmt: skip
+    assert len(keys) >= 5 and not ids & keys
+    for key in keys:
+        assert re.fullmatch(r"[PCDSAF]-[0-9a-f]{16}", key)
+        assert client.get(f"/cases/patients/{key}/").status_code == 404
+
+
+def test_research_export_files_of_one_export_join_and_another_export_has_other_keys(
+    client_for, specialist, records
+):
+    client = client_for(specialist)
+    export_id = start_export(client)
+    [consult] = as_dicts(export(client, "consults", export_id))
+    decisions = as_dicts(export(client, "decisions", export_id))
+    [procedure] = as_dicts(export(client, "procedures", export_id))
+    follow_ups = as_dicts(export(client, "follow_ups", export_id))
+    assert {d["consult_key"] for d in decisions} == {consult["consult_key"]}
+    assert procedure["decision_key"] in {d["decision_key"] for d in decisions}
+    assert {f["procedure_key"] for f in follow_ups} <= {procedure["procedure_key"]}
+    assert procedure["patient_key"] == consult["patient_key"]
+    # The same page, again: the same keys. Another export (the page opened again, or a file
+    # posted without it): other keys.
+    assert as_dicts(export(client, "consults", export_id)) == [consult]
+    for other in (export(client, "consults", start_export(client)), export(client, "consults")):
+        [row] = as_dicts(other)
+        assert row["patient_key"] != consult["patient_key"]
+        assert row["consult_key"] != consult["consult_key"]
+        assert {k: v for k, v in row.items() if not k.endswith("_key")} == {
+            k: v for k, v in consult.items() if not k.endswith("_key")
+        }
+
+
+def test_research_export_gives_age_and_days_from_the_first_consult(client_for, specialist, records):
+    client = client_for(specialist)
+    export_id = start_export(client)
+    [row] = as_dicts(export(client, "consults", export_id))
     patient, consult = records["patient"], records["consult"]
     assert row["age_at_consult"] == str(patient.age_on(consult.consult_date))
     assert row["day"] == "0"
     assert row["mri_day"] == str((consult.mri_date - consult.consult_date).days)
-    procedures = export(client, "procedures")
-    procedure = dict(zip(procedures[0], procedures[1], strict=True))
-    assert procedure["pseudo_id"] == row["pseudo_id"] != str(patient.pk)
+    [procedure] = as_dicts(export(client, "procedures", export_id))
     assert procedure["day"] == str(
         (records["procedure"].procedure_date - consult.consult_date).days
     )
-    assert export(client, "consults")[1][0] == row["pseudo_id"]
+
+
+@pytest.mark.parametrize(("years", "shown"), [(89, "89"), (90, "90+"), (104, "90+")])
+def test_research_export_gives_ages_of_90_and_over_as_90_plus(client_for, specialist, years, shown):
+    seen = timezone.localdate() - datetime.timedelta(days=120)
+    patient = factories.PatientFactory(date_of_birth=datetime.date(seen.year - years, 1, 1))
+    factories.ConsultFactory(patient=patient, specialist=specialist, consult_date=seen)
+    [row] = as_dicts(export(client_for(specialist), "consults"))
+    assert row["age_at_consult"] == shown
 
 
 def test_research_export_leaves_out_records_entered_in_error(client_for, specialist, records):
