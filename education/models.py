@@ -6,8 +6,6 @@ through clinical review while the published one stays live. An ``Assignment`` pi
 version a specialist gave a patient.
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,9 +17,7 @@ from simple_history.models import HistoricalRecords
 from clinic.models import choices_check
 from education import readability
 from education.rendering import render_markdown
-
-# Published articles are due for a clinical re-review after this many days.
-REVIEW_INTERVAL_DAYS = getattr(settings, "EDUCATION_REVIEW_INTERVAL_DAYS", 365)
+from education.workflow import VersionStatus, VersionWorkflow
 
 
 class Topic(models.TextChoices):
@@ -177,6 +173,18 @@ class Article(models.Model):
         """The version being edited or reviewed, if any (at most one exists)."""
         return self.versions.filter(status__in=ArticleVersion.Status.working()).first()
 
+    def draft_to_edit(self):
+        """The working version an edit changes in place (None: the edit starts a new draft).
+
+        A version in review or approved is not edited: it is withdrawn first."""
+        version = self.working_version()
+        if version is not None and not version.is_editable:
+            raise ValidationError(
+                f"Version {version.number} is {version.get_status_display().lower()}. "
+                "Withdraw it before editing it again."
+            )
+        return version
+
     def language_variants(self):
         """Live articles that translate this one, or that this one translates, and siblings."""
         root_id = self.translation_of_id or self.pk
@@ -201,25 +209,6 @@ class Article(models.Model):
             self.save(update_fields=["retired_at", "retired_by"])
 
 
-class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In clinical review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    SUPERSEDED = "superseded", "Superseded"
-    RETIRED = "retired", "Retired"
-    DISCARDED = "discarded", "Discarded"
-
-    @classmethod
-    def working(cls):
-        return [cls.DRAFT, cls.IN_REVIEW, cls.CHANGES_REQUESTED, cls.APPROVED]
-
-    @classmethod
-    def editable(cls):
-        return [cls.DRAFT, cls.CHANGES_REQUESTED]
-
-
 class ArticleVersionQuerySet(models.QuerySet):
     def awaiting_review(self):
         return self.filter(status=ArticleVersion.Status.IN_REVIEW).select_related(
@@ -227,8 +216,11 @@ class ArticleVersionQuerySet(models.QuerySet):
         )
 
 
-class ArticleVersion(models.Model):
-    """One numbered text of an article. Drafts are edited in place; everything else is frozen."""
+class ArticleVersion(VersionWorkflow, models.Model):
+    """One numbered text of an article. Drafts are edited in place; everything else is frozen.
+
+    Its workflow (the transitions and ``available_actions``) is declared in
+    ``education/workflow.py``."""
 
     Status = VersionStatus
 
@@ -400,123 +392,6 @@ class ArticleVersion(models.Model):
 
     def previous(self):
         return self.article.versions.filter(number__lt=self.number).order_by("-number").first()
-
-    # --- the workflow: each transition checks who may do it and from which state ---------------
-
-    def _require(self, user, perm, message):
-        if not user.has_perm(perm):
-            raise ValidationError(message)
-
-    def _require_status(self, allowed, action):
-        if self.status not in allowed:
-            raise ValidationError(
-                f"Version {self.number} is {self.get_status_display().lower()}; "
-                f"it cannot be {action}."
-            )
-
-    def submit_for_review(self, *, by):
-        self._require(
-            by, "education.change_articleversion", "Only content editors may submit for review."
-        )
-        self._require_status(self.Status.editable(), "submitted for review")
-        self.status = self.Status.IN_REVIEW
-        self.submitted_by, self.submitted_at = by, timezone.now()
-        # A resubmission after "changes requested" needs a fresh review; the earlier note
-        # stays until the reviewer replaces it (and the history keeps every one).
-        self.reviewed_by = self.reviewed_at = None
-        self.save(
-            update_fields=["status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
-        )
-
-    def withdraw(self, *, by):
-        """Take a version out of review (or an approved one back) to edit it again."""
-        self._require(by, "education.change_articleversion", "Only content editors may withdraw.")
-        self._require_status([self.Status.IN_REVIEW, self.Status.APPROVED], "withdrawn")
-        self.status = self.Status.DRAFT
-        self.reviewed_by = self.reviewed_at = self.submitted_by = self.submitted_at = None
-        self.review_note = ""
-        self.save(
-            update_fields=[
-                "status",
-                "reviewed_by",
-                "reviewed_at",
-                "submitted_by",
-                "submitted_at",
-                "review_note",
-            ]
-        )
-
-    def discard(self, *, by):
-        """Abandon a draft that will not be published. It stays on record, out of the workflow;
-        the article can then be given a new draft."""
-        self._require(by, "education.change_articleversion", "Only content editors may discard.")
-        self._require_status(self.Status.editable(), "discarded (only a draft can be)")
-        self.status = self.Status.DISCARDED
-        self.save(update_fields=["status"])
-
-    def _review(self, *, by, status, note, action):
-        self._require(
-            by, "education.review_article", "Only a specialist may give the clinical review."
-        )
-        self._require_status([self.Status.IN_REVIEW], action)
-        if by.pk == self.author_id:
-            raise ValidationError("The author of a version cannot review it.")
-        self.status = status
-        self.reviewed_by, self.reviewed_at, self.review_note = by, timezone.now(), note
-        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
-
-    def approve(self, *, by, note=""):
-        self._review(by=by, status=self.Status.APPROVED, note=note.strip(), action="approved")
-
-    def request_changes(self, *, by, note):
-        if not (note or "").strip():
-            raise ValidationError("Say what needs to change: the note is required.")
-        self._review(
-            by=by, status=self.Status.CHANGES_REQUESTED, note=note.strip(), action="sent back"
-        )
-
-    def publish(self, *, by, reason=""):
-        """Make this approved version the live one; the previous live version is superseded."""
-        self._require(by, "education.publish_article", "Only content editors may publish.")
-        self._require_status([self.Status.APPROVED], "published (it needs clinical approval)")
-        reason = (reason or "").strip()
-        if self.needs_readability_reason and not reason:
-            raise ValidationError(
-                f"This version reads at grade {self.reading_grade}, above grade "
-                f"{readability.MAX_GRADE_WITHOUT_REASON}. Simplify it, or give the reason it "
-                f"must be published as it is."
-            )
-        with transaction.atomic():
-            self.readability_reason = reason if self.needs_readability_reason else ""
-            self.save(update_fields=["readability_reason"])
-            self.go_live(by=by)
-
-    def go_live(self, *, by):
-        """Make this version the article's live one; the previous live version is superseded.
-
-        Callers check the workflow first (``publish``; the import is its own sign-off)."""
-        with transaction.atomic():
-            article = Article.objects.select_for_update().get(pk=self.article_id)
-            previous = article.published_version
-            if previous is not None and previous.status == self.Status.PUBLISHED:
-                previous.status = self.Status.SUPERSEDED
-                previous.save(update_fields=["status"])
-            now = timezone.now()
-            self.status = self.Status.PUBLISHED
-            self.published_by, self.published_at = by, now
-            if self.pk is None:
-                self.save()
-            else:
-                self.save(update_fields=["status", "published_by", "published_at"])
-            article.published_version = self
-            article.retired_at = article.retired_by = None
-            article.next_review_due = timezone.localdate(now) + datetime.timedelta(
-                days=REVIEW_INTERVAL_DAYS
-            )
-            article.save(
-                update_fields=["published_version", "retired_at", "retired_by", "next_review_due"]
-            )
-        self.article = article
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -62,12 +62,7 @@ def save_draft(*, article, by, title, summary, body_markdown, based_on=None) -> 
     version stays live (and unchanged) while the new one goes through review.
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
-    version = article.working_version()
-    if version is not None and not version.is_editable:
-        raise ValidationError(
-            f"Version {version.number} is {version.get_status_display().lower()}. "
-            "Withdraw it before editing it again."
-        )
+    version = article.draft_to_edit()
     if version is None:
         version = ArticleVersion(article=article, author=by)
     version.title, version.summary, version.body_markdown = title, summary, body_markdown
@@ -80,8 +75,7 @@ def save_draft(*, article, by, title, summary, body_markdown, based_on=None) -> 
 
 def restore_version(*, version, by) -> ArticleVersion:
     """Bring an old version's text back as the working draft (it then needs review again)."""
-    if version.status in ArticleVersion.Status.working():
-        raise ValidationError(f"Version {version.number} is the current draft already.")
+    version.check_action("restore", by)
     return save_draft(
         article=version.article,
         by=by,

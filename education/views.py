@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic.audit import record_view
 from clinic.models import Patient
-from education import services
+from education import services, workflow
 from education.diff import version_diff
 from education.forms import (
     AnswerForm,
@@ -133,17 +133,12 @@ def article_versions(request, pk):
 def article_edit(request, pk):
     """Edit the working draft, or start one from the live text (which stays live meanwhile)."""
     article = get_object_or_404(Article, pk=pk)
-    source = article.working_version() or article.published_version or article.latest_version
-    if source is not None and source.status in (
-        ArticleVersion.Status.IN_REVIEW,
-        ArticleVersion.Status.APPROVED,
-    ):
-        messages.error(
-            request,
-            f"Version {source.number} is {source.get_status_display().lower()}. "
-            "Withdraw it before editing it again.",
-        )
-        return redirect(source)
+    try:
+        draft = article.draft_to_edit()
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(article.working_version())
+    source = draft or article.published_version or article.latest_version
     article_form = ArticleForm(request.POST or None, instance=article, prefix="article")
     version_form = VersionForm(request.POST or None, instance=source, prefix="version")
     if article_form.is_valid() and version_form.is_valid():
@@ -184,6 +179,7 @@ def version_detail(request, pk):
         {
             "version": version,
             "article": version.article,
+            "actions": version.available_actions(request.user),
             "note_form": ReviewNoteForm(),
             "publish_form": PublishForm(),
         },
@@ -227,53 +223,15 @@ def version_diff_view(request, pk):
     )
 
 
-def _restore(version, by, data):
-    return services.restore_version(version=version, by=by)
-
-
-# action: (permission, call, message on success)
-VERSION_ACTIONS = {
-    "submit": (
-        "education.change_articleversion",
-        lambda version, by, data: version.submit_for_review(by=by),
-        "Submitted for clinical review.",
-    ),
-    "withdraw": (
-        "education.change_articleversion",
-        lambda version, by, data: version.withdraw(by=by),
-        "Withdrawn: the version is a draft again.",
-    ),
-    "approve": (
-        "education.review_article",
-        lambda version, by, data: version.approve(by=by, note=data.get("note", "")),
-        "Approved. An editor can now publish it.",
-    ),
-    "request-changes": (
-        "education.review_article",
-        lambda version, by, data: version.request_changes(by=by, note=data.get("note", "")),
-        "Sent back to the editor with your note.",
-    ),
-    "publish": (
-        "education.publish_article",
-        lambda version, by, data: version.publish(by=by, reason=data.get("reason", "")),
-        "Published: patients now see this version.",
-    ),
-    "restore": ("education.change_articleversion", _restore, "Restored as the working draft."),
-    "discard": (
-        "education.change_articleversion",
-        lambda version, by, data: version.discard(by=by),
-        "Discarded: the draft is kept on record, out of the workflow.",
-    ),
-}
-
-
 @require_POST
 def version_action(request, pk, action):
-    """One workflow step on a version. The model says whether it is allowed right now."""
-    if action not in VERSION_ACTIONS:
+    """One workflow step on a version (``education/workflow.py`` declares them): a step the
+    user's role never takes is refused (403); the model refuses one the version's state does not
+    allow, with its reason."""
+    action = workflow.ACTIONS.get(action)
+    if action is None or action.perform is None:
         raise Http404
-    permission, call, success = VERSION_ACTIONS[action]
-    if not request.user.has_perm(permission):
+    if not action.permitted(request.user):
         raise PermissionDenied
     version = _version(pk)
     form = VersionActionForm(request.POST)
@@ -281,11 +239,11 @@ def version_action(request, pk, action):
         messages.error(request, form.error_message())
         return redirect(version)
     try:
-        result = call(version, request.user, form.cleaned_data)
+        result = action.perform(version, request.user, form.cleaned_data)
     except ValidationError as error:
         _error(request, error)
         return redirect(version)
-    messages.success(request, success)
+    messages.success(request, action.done)
     return redirect(result if isinstance(result, ArticleVersion) else version)
 
 
