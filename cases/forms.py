@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from cases import services
 from cases.models import (
     CHECKIN_NAMES,
     AdverseEvent,
@@ -186,18 +187,15 @@ class DecisionForm(forms.ModelForm):
         if self.miss_article is None:
             del self.fields["assign_article"]
 
-    def clean_rationale(self):
-        rationale = self.cleaned_data["rationale"].strip()
-        if not rationale:
-            raise forms.ValidationError("Give the rationale for the decision.")
-        return rationale
-
     def clean(self):
+        # The rationale is checked by the model (CandidacyDecision.clean); whom the MISS article
+        # goes to by the service that records the decision: the form shows their errors.
         cleaned = super().clean()
-        if cleaned.get("assign_article") and cleaned.get("outcome") != (
-            CandidacyDecision.Outcome.MISS_CANDIDATE
-        ):
-            self.add_error("assign_article", "The MISS article is given to MISS candidates only.")
+        article = self.miss_article if cleaned.get("assign_article") else None
+        try:
+            services.check_decision_article(outcome=cleaned.get("outcome"), article=article)
+        except forms.ValidationError as error:
+            self.add_error("assign_article", error)
         return cleaned
 
 

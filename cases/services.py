@@ -250,6 +250,13 @@ def current_decision_of(patient):
     )
 
 
+def check_decision_article(*, outcome, article):
+    """The MISS article goes to MISS candidates only (``record_decision``; the decision form
+    shows the same refusal before anything is written)."""
+    if article is not None and outcome != CandidacyDecision.Outcome.MISS_CANDIDATE:
+        raise ValidationError("The MISS article is given to MISS candidates only.")
+
+
 @transaction.atomic
 def record_decision(
     *, decision: CandidacyDecision, by: User, request=None, supersedes=None, article=None
@@ -265,6 +272,7 @@ def record_decision(
     Patients not operated are followed from the decision date: a conservative decision schedules
     its follow-ups; an amendment to a surgical plan cancels the pending ones.
     """
+    check_decision_article(outcome=decision.outcome, article=article)
     fields = {
         f.name: getattr(decision, f.name)
         for f in CandidacyDecision._meta.concrete_fields
@@ -293,8 +301,6 @@ def record_decision(
         _cancel_decision_follow_ups(decision.patient, "the plan changed")
     record_event(Action.CREATE, request=request, user=by, obj=decision, detail=detail)
     if article is not None:
-        if decision.outcome != CandidacyDecision.Outcome.MISS_CANDIDATE:
-            raise ValidationError("The MISS article is given to MISS candidates only.")
         assign_article(article=article, patient=decision.patient, assigned_by=by, request=request)
     return decision
 
