@@ -13,24 +13,13 @@ from cases.models import (
     long_date,
 )
 from clinic import roles
+from clinic.forms import VersionedForm
 from clinic.models import Patient
 from education.models import Article
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 YES_NO_UNKNOWN = forms.Select(choices=[("unknown", "Unknown"), ("true", "Yes"), ("false", "No")])
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the record's version in a hidden field: a save from a stale copy is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial["version"] = self.instance.version
-        if self.instance.pk is None:
-            self.fields["version"].required = False
 
 
 def specialists():

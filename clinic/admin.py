@@ -15,7 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import roles
 from clinic.audit import record_event, record_view
-from clinic.models import STALE_MESSAGE, AuditEvent, Patient, User
+from clinic.forms import VersionedForm
+from clinic.models import AuditEvent, Patient, User
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -116,25 +117,17 @@ class SuperuserReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class VersionedAdminForm(forms.ModelForm):
-    """The admin's form of a versioned record (``clinic.models.Versioned``).
-
-    It carries the version it showed, so a change over a copy someone else saved meanwhile is
-    refused as in the portal; and it validates the record whole, constraints on fields it does
-    not show included, so a change the model refuses is a form error, never a server error.
+class VersionedAdminForm(VersionedForm):
+    """The admin's form of a versioned record: as the portal's (``VersionedForm``), a change over
+    a copy someone else saved meanwhile is refused; and it validates the record whole,
+    constraints on fields it does not show included, so a change the model refuses is a form
+    error, never a server error.
     """
 
+    # The admin shows the record's own ``version`` read-only, so the opened one is carried apart.
+    version_field = "seen_version"
+    version = None
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk and cleaned_data.get("seen_version") != self.instance.version:
-            raise ValidationError(STALE_MESSAGE, code="stale")
-        return cleaned_data
 
     def _post_clean(self):
         super()._post_clean()
@@ -168,7 +161,7 @@ class VersionedAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
-        return self.save_change(request, obj, form.cleaned_data["seen_version"])
+        return self.save_change(request, obj, form.expected_version)
 
     def save_change(self, request, obj, seen_version):
         # Re-checks the version under the row lock and moves it on: a copy open elsewhere is

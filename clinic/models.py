@@ -132,6 +132,14 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
+    def check_current(self, expected_version, *, stored_version=None):
+        """Refuse a change made over a copy other than the stored one (``stored_version``, else
+        the version of this copy): the one comparison behind the portal's and the admin's forms
+        (``clinic.forms.VersionedForm``) and :meth:`save_if_current`."""
+        stored = self.version if stored_version is None else stored_version
+        if expected_version != stored:
+            raise StaleRecordError(STALE_MESSAGE, code="stale")
+
     def save_if_current(self, *, expected_version, **kwargs):
         """Save this edited copy only if nobody saved the record since ``expected_version``.
 
@@ -147,8 +155,7 @@ class Versioned(models.Model):
                 .values_list("version", flat=True)
                 .get()
             )
-            if current != expected_version:
-                raise StaleRecordError(STALE_MESSAGE, code="stale")
+            self.check_current(expected_version, stored_version=current)
             self.full_clean()
             self.version = current + 1
             self.save(**kwargs)
