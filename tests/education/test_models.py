@@ -453,3 +453,23 @@ def test_an_assignment_pins_the_version_even_after_a_new_one_is_published(
     new.approve(by=specialist)
     new.publish(by=editor)
     assert Assignment.objects.get(pk=assignment.pk).version == first
+
+
+# --- the workflow's declared steps (education/workflow.py) --------------------------------------
+
+
+def test_the_steps_offered_are_those_the_role_may_take_from_the_state(draft, editor, specialist):
+    assert list(draft.available_actions(editor)) == ["edit", "submit", "discard"]
+    assert list(draft.available_actions(specialist)) == []
+    draft.submit_for_review(by=editor)
+    assert list(draft.available_actions(editor)) == ["withdraw"]
+    assert list(draft.available_actions(specialist)) == ["approve", "request_changes"]
+
+
+def test_the_author_is_not_offered_the_review_of_their_own_version(draft, superuser):
+    draft.author = superuser
+    draft.save(update_fields=["author"])
+    draft.submit_for_review(by=superuser)
+    assert "approve" not in draft.available_actions(superuser)
+    with pytest.raises(ValidationError, match="author of a version cannot review it"):
+        draft.approve(by=superuser)
