@@ -4,14 +4,11 @@ A URL pattern that is not in the table fails the test ("add it to the matrix"), 
 be added without someone deciding who may open it. Rows of other people answer 404, not 403, so
 that their existence is not given away.
 
-Every URL gets every method. GET (and HEAD, a GET without its body) answers as MATRIX says; a
-POST as POST_MATRIX says for the forms and actions, 405 everywhere else; PUT, PATCH, DELETE and
-OPTIONS answer 405 to everyone, before any login or view (clinic.middleware). Every role sends
-GET to every URL and POST to every portal URL; the other methods (answered as the GET, or refused
-before any role logic) and POST to the admin's model pages go to every URL from one role each,
-in turn (``_in_turn``), so that they cost one extra request per cell. Every response to a
-signed-in user is ``no-store``, and every response that shows a patient's record wrote one audit
-event about it.
+Every URL gets every method from every role. GET (and HEAD, a GET without its body) answers as
+MATRIX says; a POST as POST_MATRIX says for the forms and actions, 405 everywhere else; PUT,
+PATCH, DELETE and OPTIONS answer 405 to everyone, before any login or view (clinic.middleware).
+Every response to a signed-in user is ``no-store``, and every response that shows a patient's
+record wrote one audit event about it.
 
 Cells: 200 = may open it; LOGIN = 302 to the login page (the admin's own login page for the
 admin); 302 = another redirect; 403, 404, 405 = refused with that status.
@@ -487,12 +484,6 @@ def _last_event_pk():
     return AuditEvent.objects.order_by("pk").values_list("pk", flat=True).last() or 0
 
 
-def _in_turn(methods, url_index, role_index):
-    """One of ``methods``, taking turns: every URL gets each of them from some role and every
-    role sends each of them somewhere, at one request per URL and role."""
-    return methods[(url_index + role_index) % len(methods)]
-
-
 def _send(client, method, url, *, role, user, wanted, record_of=None):
     """Send ``method`` to ``url``; what is wrong with the answer (an empty list if nothing)."""
     last = _last_event_pk() if record_of is not None else None
@@ -513,15 +504,17 @@ def _send(client, method, url, *, role, user, wanted, record_of=None):
 
 
 def test_every_role_gets_exactly_what_the_access_matrix_says(client_for, users, objects):
-    """GET, then in turn HEAD (answered as the GET) or a method no page answers (405)."""
+    """GET, HEAD (answered as the GET) and every method no page answers (405), as every role."""
     mismatches = []
     urls = list(_portal_urls(objects))
     for r, role in enumerate(ROLES):
         client = client_for(users[role])
-        for n, (key, url) in enumerate(urls):
+        for key, url in urls:
             record_of = objects["patient"] if _shows_a_record(key) else None
-            for method in ("GET", _in_turn(("HEAD", *REFUSED), n, r)):
+            for method in ("GET", "HEAD", *REFUSED):
                 wanted = 405 if method in REFUSED else MATRIX[key][1 + r]
+                if method == "HEAD" and key == "admin:login" and wanted == 302:
+                    wanted = 200  # Django's admin sends a signed-in user on for a GET only
                 mismatches += _send(
                     client, method, url, role=role, user=users[role], wanted=wanted,
                     record_of=record_of,
@@ -612,16 +605,16 @@ def _admin_expected(model, page, role, method="GET"):
 def test_every_role_gets_exactly_what_admin_models_says_on_every_admin_page(
     client_for, users, admin_objects
 ):
-    """GET, then in turn HEAD, an empty POST or a method the admin never answers (405)."""
+    """GET, HEAD, an empty POST and every method the admin never answers (405), as every role."""
     mismatches = []
     opened = 0
     pages = list(_admin_model_pages(admin_objects))
-    for r, role in enumerate(ROLES):
+    for role in ROLES:
         client = client_for(users[role])
-        for n, (model, page, url) in enumerate(pages):
+        for model, page, url in pages:
             shows_record = page in ADMIN_RECORD_PAGES
             record_of = _admin_patient_of(admin_objects[model]) if shows_record else None
-            for method in ("GET", _in_turn(("HEAD", "POST", *REFUSED), n, r)):
+            for method in ("GET", "HEAD", "POST", *REFUSED):
                 if method == "POST" and page == "delete":
                     continue  # an empty POST there confirms the deletion
                 wanted = _admin_expected(model, page, role, method)
