@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -512,13 +512,7 @@ def export_csv(request, table):
     # never stored nor sent to the database.
     key = export.export_key(request.session, request.POST.get("export"))
     header, rows = export.rows(table, key=key)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table}-deidentified.csv"'
-    writer = spreadsheet.writer(response)
-    writer.writerow(header)
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    record_event(Action.EXPORT, request=request, detail=f"research export {table}: {count} rows")
-    return response
+    record_event(
+        Action.EXPORT, request=request, detail=f"research export {table}: {len(rows)} rows"
+    )
+    return spreadsheet.csv_download(f"{table}-deidentified.csv", [header, *rows])
