@@ -64,13 +64,7 @@ def patient_list(request):
     page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.with_columns(page.object_list)
     record_view(request, detail=f"patient list page {page.number}")
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/patient_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "cases/patient_list.html", {"form": form, "page": page})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
