@@ -15,7 +15,8 @@ from django_otp import match_token, user_has_device
 
 from clinic import registry, services, spreadsheet, two_factor
 from clinic.audit import client_ip, record_event, record_view
-from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
+from clinic.filters import AuditEventFilter
+from clinic.forms import TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
 
 
@@ -151,14 +152,16 @@ def audit_trail(request):
     """The audit trail for superusers: filter by patient, user, action and date; export CSV."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("user", "patient")
-    if form.is_valid():
-        events = form.filter(events)
-    elif form.is_bound:
-        events = events.none()  # a filter with errors shows its errors, never the whole trail
+    filterset = AuditEventFilter(
+        request.GET or None, queryset=AuditEvent.objects.select_related("user", "patient")
+    )
+    form = filterset.form
+    if filterset.is_bound and not filterset.is_valid():
         if request.GET.get("format") == "csv":
             return HttpResponseBadRequest("Correct the audit trail filter before exporting it.")
+        events = filterset.queryset.none()  # a filter with errors shows its errors, not the trail
+    else:
+        events = filterset.qs
     if request.GET.get("format") == "csv":
         record_event(AuditEvent.Action.EXPORT, request=request, detail="audit trail CSV")
         return spreadsheet.csv_download("audit-trail.csv", _audit_rows(events))
