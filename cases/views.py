@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import charts, export, queries, services
+from cases.filters import PatientFilter
 from cases.forms import (
     AdverseEventForm,
     ConsultForm,
@@ -16,7 +17,6 @@ from cases.forms import (
     EnteredInErrorForm,
     FollowUpForm,
     PatientEditForm,
-    PatientFilterForm,
     PatientForm,
     ProcedureForm,
 )
@@ -57,14 +57,14 @@ def _form_error(form, error):
 @require_safe
 @permission_required(READ, raise_exception=True)
 def patient_list(request):
-    form = PatientFilterForm(request.GET or None)
-    patients = queries.patient_rows(
-        Patient.objects.visible_to(request.user), form.cleaned_data if form.is_valid() else {}
-    )
+    patients = Patient.objects.visible_to(request.user).order_by("family_name", "given_name", "id")
+    filterset = PatientFilter(request.GET or None, queryset=patients)
+    if filterset.is_valid():  # a filter with errors shows them over the whole list
+        patients = filterset.qs
     page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.with_columns(page.object_list)
     record_view(request, detail=f"patient list page {page.number}")
-    return render(request, "cases/patient_list.html", {"form": form, "page": page})
+    return render(request, "cases/patient_list.html", {"form": filterset.form, "page": page})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
