@@ -2,9 +2,11 @@
 import os
 import sys
 
+import config
+
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", config.settings_module())
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -33,7 +33,7 @@ def main():
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ["DJANGO_DEBUG"] = "true"
     os.environ["DJANGO_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
     import django
 

@@ -273,31 +273,3 @@ class EnteredInErrorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Why was this record entered in error? (No health details needed.)",
     )
-
-
-class PatientFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Name or MRN", max_length=100)
-    outcome = forms.ChoiceField(
-        required=False,
-        label="Decision",
-        choices=[
-            ("", "Any decision"),
-            ("none", "No decision yet"),
-            *CandidacyDecision.Outcome.choices,
-        ],
-    )
-    technique = forms.ChoiceField(
-        required=False,
-        label="Technique",
-        choices=[("", "Any technique"), *Procedure.Technique.choices],
-    )
-    follow_up = forms.ChoiceField(
-        required=False,
-        label="Follow-up",
-        choices=[
-            ("", "Any"),
-            ("due", "Due now"),
-            ("overdue", "Overdue"),
-            ("due_or_overdue", "Due or overdue"),
-        ],
-    )

@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import charts, export, queries, services
+from cases.filters import PatientFilter
 from cases.forms import (
     AdverseEventForm,
     ConsultForm,
@@ -16,7 +17,6 @@ from cases.forms import (
     EnteredInErrorForm,
     FollowUpForm,
     PatientEditForm,
-    PatientFilterForm,
     PatientForm,
     ProcedureForm,
 )
@@ -57,20 +57,14 @@ def _form_error(form, error):
 @require_safe
 @permission_required(READ, raise_exception=True)
 def patient_list(request):
-    form = PatientFilterForm(request.GET or None)
-    patients = queries.patient_rows(
-        Patient.objects.visible_to(request.user), form.cleaned_data if form.is_valid() else {}
-    )
+    patients = Patient.objects.visible_to(request.user).order_by("family_name", "given_name", "id")
+    filterset = PatientFilter(request.GET or None, queryset=patients)
+    if filterset.is_valid():  # a filter with errors shows them over the whole list
+        patients = filterset.qs
     page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queries.with_columns(page.object_list)
     record_view(request, detail=f"patient list page {page.number}")
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/patient_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "cases/patient_list.html", {"form": filterset.form, "page": page})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -512,13 +506,7 @@ def export_csv(request, table):
     # never stored nor sent to the database.
     key = export.export_key(request.session, request.POST.get("export"))
     header, rows = export.rows(table, key=key)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table}-deidentified.csv"'
-    writer = spreadsheet.writer(response)
-    writer.writerow(header)
-    count = 0
-    for row in rows:
-        writer.writerow(row)
-        count += 1
-    record_event(Action.EXPORT, request=request, detail=f"research export {table}: {count} rows")
-    return response
+    record_event(
+        Action.EXPORT, request=request, detail=f"research export {table}: {len(rows)} rows"
+    )
+    return spreadsheet.csv_download(f"{table}-deidentified.csv", [header, *rows])

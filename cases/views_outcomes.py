@@ -201,22 +201,27 @@ CSV_CELL = ["value", "95% CI low", "95% CI high", "n", "drawn from", "completene
 
 def _csv(request, results, full):
     name = "clinic-outcomes" if full else "clinic-outcomes-suppressed"
-    response = spreadsheet.csv_response(f"{name}.csv")
-    writer = spreadsheet.writer(response)
-    writer.writerow(
-        [
-            *CSV_HEADER,
-            *(
-                f"{outcomes.GROUP_LABELS[group]} {column}"
-                for group in outcomes.GROUPS
-                for column in CSV_CELL
-            ),
-            "population",
-            "period from",
-            "period to",
-            "computed at",
-        ]
+    record_event(
+        AuditEvent.Action.EXPORT,
+        request=request,
+        detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
     )
+    return spreadsheet.csv_download(f"{name}.csv", _csv_rows(results))
+
+
+def _csv_rows(results):
+    yield [
+        *CSV_HEADER,
+        *(
+            f"{outcomes.GROUP_LABELS[group]} {column}"
+            for group in outcomes.GROUPS
+            for column in CSV_CELL
+        ),
+        "population",
+        "period from",
+        "period to",
+        "computed at",
+    ]
     first, last = results.period
     for section in ("table", "completeness"):
         for spec, cells in results.figures(section):
@@ -236,10 +241,4 @@ def _csv(request, results, full):
                     "" if cell.completeness is None else f"{cell.completeness:.0f}",
                 ]
             row += [spec.population, first or "", last or "", results.computed_at or ""]
-            writer.writerow(row)
-    record_event(
-        AuditEvent.Action.EXPORT,
-        request=request,
-        detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
-    )
-    return response
+            yield row

@@ -3,8 +3,6 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
-from clinic.models import AuditEvent
-
 
 class VersionedForm(forms.ModelForm):
     """The form of a versioned record (``clinic.models.Versioned``), in the portal and the admin.
@@ -73,36 +71,3 @@ class VerifyForm(forms.Form):
 
     def clean_token(self):
         return self.cleaned_data["token"].strip().replace(" ", "")
-
-
-class AuditFilterForm(forms.Form):
-    patient = forms.CharField(required=False, label="Patient MRN", max_length=32)
-    user = forms.CharField(required=False, label="Username", max_length=150)
-    action = forms.ChoiceField(
-        required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
-    )
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("The start date must be on or before the end date.")
-        return data
-
-    def filter(self, queryset):
-        data = self.cleaned_data
-        if data.get("patient"):
-            queryset = queryset.filter(patient__mrn__iexact=data["patient"].strip())
-        if data.get("user"):
-            username = data["user"].strip()
-            queryset = queryset.filter(user__username__iexact=username) | queryset.filter(
-                username__iexact=username
-            )
-        if data.get("action"):
-            queryset = queryset.filter(action=data["action"])
-        if data.get("since"):
-            queryset = queryset.filter(at__date__gte=data["since"])
-        if data.get("until"):
-            queryset = queryset.filter(at__date__lte=data["until"])
-        return queryset

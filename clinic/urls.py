@@ -1,16 +1,12 @@
-from django.conf import settings
-from django.contrib import admin
+"""The core's own pages: the dashboard, the account pages and the audit trail. Their names are
+not namespaced (``dashboard``, ``login``), as ``LOGIN_URL`` and django.contrib.auth expect."""
+
 from django.contrib.auth import urls as auth_urls
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from clinic import views
-from clinic.forms import AdminLoginForm, LoginForm
-
-admin.site.site_header = f"{settings.CLINIC_NAME} portal — administration"
-admin.site.site_title = "Clinic portal admin"
-admin.site.index_title = "Administration"
-admin.site.login_form = AdminLoginForm
+from clinic.forms import LoginForm
 
 # django.contrib.auth's account pages, two of them the portal's own: the login (its form bounds
 # the username) and password reset (the same answer for every address, and a rate limit).
@@ -25,10 +21,4 @@ urlpatterns = [
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("accounts/", include(account_pages)),
     path("audit/", views.audit_trail, name="audit_trail"),
-    path("education/", include("education.urls")),
-    path("cases/", include("cases.urls")),
-    path("admin/", admin.site.urls),
 ]
-
-handler403 = "clinic.views.permission_denied"
-handler404 = "clinic.views.page_not_found"

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,8 @@ from django_otp import match_token, user_has_device
 
 from clinic import registry, services, spreadsheet, two_factor
 from clinic.audit import client_ip, record_event, record_view
-from clinic.forms import AuditFilterForm, TokenForm, VerifyForm
+from clinic.filters import AuditEventFilter
+from clinic.forms import TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
 
 
@@ -127,42 +128,43 @@ def two_factor_verify(request):
     )
 
 
+AUDIT_CSV_HEADER = ["at_utc", "user", "username", "action", "object", "id", "mrn", "ip", "detail"]
+
+
+def _audit_rows(events):
+    yield AUDIT_CSV_HEADER
+    for event in events.iterator(chunk_size=2000):
+        yield [
+            event.at.isoformat(),
+            event.user.username if event.user else "",
+            event.username,
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.patient.mrn if event.patient else "",
+            event.ip_address or "",
+            event.detail,
+        ]
+
+
 @require_safe
 def audit_trail(request):
     """The audit trail for superusers: filter by patient, user, action and date; export CSV."""
     if not request.user.is_superuser:
         raise PermissionDenied
-    form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("user", "patient")
-    if form.is_valid():
-        events = form.filter(events)
-    elif form.is_bound:
-        events = events.none()  # a filter with errors shows its errors, never the whole trail
+    filterset = AuditEventFilter(
+        request.GET or None, queryset=AuditEvent.objects.select_related("user", "patient")
+    )
+    form = filterset.form
+    if filterset.is_bound and not filterset.is_valid():
         if request.GET.get("format") == "csv":
             return HttpResponseBadRequest("Correct the audit trail filter before exporting it.")
+        events = filterset.queryset.none()  # a filter with errors shows its errors, not the trail
+    else:
+        events = filterset.qs
     if request.GET.get("format") == "csv":
         record_event(AuditEvent.Action.EXPORT, request=request, detail="audit trail CSV")
-        response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
-        writer = spreadsheet.writer(response)
-        writer.writerow(
-            ["at_utc", "user", "username", "action", "object", "id", "mrn", "ip", "detail"]
-        )
-        for event in events.iterator(chunk_size=2000):
-            writer.writerow(
-                [
-                    event.at.isoformat(),
-                    event.user.username if event.user else "",
-                    event.username,
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.patient.mrn if event.patient else "",
-                    event.ip_address or "",
-                    event.detail,
-                ]
-            )
-        return response
+        return spreadsheet.csv_download("audit-trail.csv", _audit_rows(events))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

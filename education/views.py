@@ -15,12 +15,12 @@ from clinic.audit import record_view
 from clinic.models import Patient
 from education import services, workflow
 from education.diff import version_diff
+from education.filters import LibraryFilter, ManageArticleFilter
 from education.forms import (
     AnswerForm,
     ArticleForm,
     AssignForm,
     CompareForm,
-    LibraryFilterForm,
     PublishForm,
     QuestionForm,
     ReviewNoteForm,
@@ -40,12 +40,12 @@ def _error(request, error):
 @require_safe
 @login_not_required
 def library(request):
-    form = LibraryFilterForm(request.GET or None)
     articles = Article.objects.for_reader(request.user).order_by("published_version__title")
-    if form.is_valid():
-        articles = form.filter(articles)
+    filterset = LibraryFilter(request.GET or None, queryset=articles)
+    if filterset.is_valid():  # a filter with errors shows them over the whole library
+        articles = filterset.qs
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
-    return render(request, "education/article_list.html", {"form": form, "page": page})
+    return render(request, "education/article_list.html", {"form": filterset.form, "page": page})
 
 
 @require_safe
@@ -85,8 +85,9 @@ def manage_article_list(request):
     articles = Article.objects.select_related("published_version").prefetch_related(
         Prefetch("versions", queryset=versions, to_attr="versions_newest_first")
     )
-    if request.GET.get("overdue"):
-        articles = articles.review_overdue()
+    filterset = ManageArticleFilter(request.GET or None, queryset=articles)
+    if filterset.is_valid():
+        articles = filterset.qs
     return render(
         request,
         "education/article_manage_list.html",

@@ -41,7 +41,7 @@ def missing_writes(lines):
 
 def main():
     out = Path(sys.argv[1])
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     import django
 
     django.setup()

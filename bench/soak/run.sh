@@ -39,7 +39,7 @@ $BIN/python manage.py migrate --noinput -v0
 $BIN/python manage.py collectstatic --noinput -v0
 $BIN/python manage.py import_articles education/content/ >/dev/null
 $BIN/python bench/soak/seed.py "$SOAK_DATA"
-$BIN/gunicorn clinic.wsgi --bind "127.0.0.1:$SOAK_PORT" --workers "$SOAK_WORKERS" \
+$BIN/gunicorn config.wsgi --bind "127.0.0.1:$SOAK_PORT" --workers "$SOAK_WORKERS" \
     --access-logfile "$OUT/access.log" --error-logfile "$OUT/error.log" &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null || true; rm -rf "$STATIC_DIR"' EXIT

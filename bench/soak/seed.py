@@ -27,7 +27,7 @@ def main():
     parser.add_argument("--patients", type=int, default=300)
     parser.add_argument("--accounts", type=int, default=60)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     import django
 
     django.setup()

@@ -110,7 +110,7 @@ def test_a_period_ending_before_it_starts_is_refused(client_for, specialist, fix
 def test_the_csv_holds_the_table_with_intervals_and_is_audited(client_for, specialist, fixture):
     response = client_for(specialist).get(URL, {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(response.content.decode().splitlines()))
+    rows = list(csv.reader(response.getvalue().decode().splitlines()))
     assert rows[0][:10] == [
         "figure", "measure", "the article says", "unit",
         "MISS value", "MISS 95% CI low", "MISS 95% CI high", "MISS n", "MISS drawn from",
@@ -127,7 +127,7 @@ def test_the_csv_holds_the_table_with_intervals_and_is_audited(client_for, speci
 
 def test_an_editors_csv_is_suppressed(client_for, editor, fixture):
     response = client_for(editor).get(URL, {"format": "csv"})
-    rows = list(csv.reader(response.content.decode().splitlines()))
+    rows = list(csv.reader(response.getvalue().decode().splitlines()))
     incision = next(row for row in rows if row[0] == "incision_length")
     assert incision[4:8] == [TOO_FEW, "", "", "< 10"]
     assert AuditEvent.objects.filter(action="export", user=editor).exists()

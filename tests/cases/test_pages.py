@@ -231,7 +231,7 @@ def export(client, table, export_id=None):
     data = {"export": export_id} if export_id else {}
     response = client.post(reverse("cases:export_csv", args=[table]), data)
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def as_dicts(rows):

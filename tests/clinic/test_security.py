@@ -338,7 +338,7 @@ def test_audit_trail_export_cannot_smuggle_a_formula_into_a_spreadsheet(
     formula = '=HYPERLINK("http://attacker.example","Click")'
     client.post(reverse("login"), {"username": formula, "password": "wrong-password"})
     export = client_for(superuser).get(reverse("audit_trail"), {"format": "csv"})
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(export.getvalue().decode())))
     assert rows[0][-1] == "detail"
     failed = [row for row in rows if row[3] == "login_failed"]
     assert failed and failed[0][2] == "'" + formula
@@ -347,8 +347,8 @@ def test_audit_trail_export_cannot_smuggle_a_formula_into_a_spreadsheet(
 def test_audit_trail_export_is_itself_audited(client_for, superuser, specialist):
     record_event(AuditEvent.Action.VIEW, user=specialist, obj=PatientFactory(mrn="CSV-1"))
     response = client_for(superuser).get(reverse("audit_trail"), {"format": "csv"})
-    assert response["Content-Type"] == "text/csv"
-    body = response.content.decode()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = response.getvalue().decode()
     assert body.splitlines()[0].startswith("at_utc,user")
     assert "CSV-1" in body
     assert AuditEvent.objects.filter(action="export", user=superuser).exists()

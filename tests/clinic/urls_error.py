@@ -7,7 +7,7 @@ def explode(request):
     raise RuntimeError("SECRET_DETAIL select * from clinic_patient")
 
 
-urlpatterns = [path("explode/", explode), path("", include("clinic.urls"))]
+urlpatterns = [path("explode/", explode), path("", include("config.urls"))]
 
 handler403 = "clinic.views.permission_denied"
 handler404 = "clinic.views.page_not_found"

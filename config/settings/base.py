@@ -1,53 +1,33 @@
-"""Settings for the clinic portal: one file, read from the environment.
+"""Settings every environment shares, read from the environment with django-environ.
 
-Development defaults are safe: DEBUG is off unless ``DJANGO_DEBUG`` turns it on, and with DEBUG
-off the portal refuses to start without ``DJANGO_SECRET_KEY``. ``make run`` sets
-``DJANGO_DEBUG=true`` for the demo.
+Which module extends them is chosen by ``config.settings_module()`` (docs/architecture.md):
+``local`` for a developer (``DJANGO_DEBUG=true``, as ``make run`` sets), ``production``
+otherwise, ``test`` for pytest. ``DJANGO_SETTINGS_MODULE`` names one explicitly.
 """
 
-import os
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+import environ
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
+env = environ.Env()
 
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = False
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-def env_list(name, default=""):
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DJANGO_DEBUG", False)
-
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value in production, "
-            "or set DJANGO_DEBUG=true for local development."
-        )
-    SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
-
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-
-CLINIC_NAME = os.environ.get("CLINIC_NAME", "Spine Clinic")
+CLINIC_NAME = env.str("CLINIC_NAME", default="Spine Clinic")
 # A published article's next clinical review falls due this many days after publication.
-EDUCATION_REVIEW_INTERVAL_DAYS = int(os.environ.get("EDUCATION_REVIEW_INTERVAL_DAYS", "365"))
+EDUCATION_REVIEW_INTERVAL_DAYS = env.int("EDUCATION_REVIEW_INTERVAL_DAYS", default=365)
 # Which cited set of minimal important change thresholds the outcome figures use.
-OUTCOME_MIC_SET = os.environ.get("OUTCOME_MIC_SET", "ostelo-2008")
+OUTCOME_MIC_SET = env.str("OUTCOME_MIC_SET", default="ostelo-2008")
 # The clinic figures shown in articles count the operations of the last N years (0: all time).
-OUTCOME_ARTICLE_YEARS = int(os.environ.get("OUTCOME_ARTICLE_YEARS", "3"))
+OUTCOME_ARTICLE_YEARS = env.int("OUTCOME_ARTICLE_YEARS", default=3)
 # A figure answered by fewer than this share (%) of the patients it was drawn from is marked.
-OUTCOME_COMPLETENESS_MIN = int(os.environ.get("OUTCOME_COMPLETENESS_MIN", "60"))
+OUTCOME_COMPLETENESS_MIN = env.int("OUTCOME_COMPLETENESS_MIN", default=60)
 
 INSTALLED_APPS = [
     "clinic",
@@ -68,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_filters",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -76,7 +57,7 @@ INSTALLED_APPS = [
 # The database backend by default: `python manage.py db_worker` runs them beside the web server.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
 
@@ -105,8 +86,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "clinic.urls"
-WSGI_APPLICATION = "clinic.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -127,13 +108,9 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 # SQLite by default (one machine, the demo); PostgreSQL in production via DATABASE_URL.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -149,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions -----------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -197,14 +174,14 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client IP (lockout and audit trail) is the socket's address, or behind DJANGO_PROXY_COUNT
 # trusted proxies that append to X-Forwarded-For, the entry that many places from the right
 # (clinic/audit.py client_ip): what the client itself puts in the header is never trusted.
-CLIENT_IP_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
-CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+CLIENT_IP_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
 AXES_USERNAME_CALLABLE = "clinic.inputs.login_username"  # cut to a username's length
 
-# Two-factor authentication for staff (specialists, editors, superusers). On whenever DEBUG is
-# off; the demo may run without it.
-REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)
+# Two-factor authentication for staff (specialists, editors, superusers). On unless the local
+# settings (the demo) or DJANGO_REQUIRE_2FA turn it off.
+REQUIRE_2FA = env.bool("DJANGO_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = CLINIC_NAME
 
 # Idle logout: staff after 15 minutes, patients after 30; absolute limit 12 hours.
@@ -216,13 +193,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
-TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
 # --- Static files (Bootstrap and the chart library come from npm's node_modules) -------------
 STATIC_URL = "static/"
-STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles"
+STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default="") or BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
@@ -230,31 +207,25 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Email (console in development) -----------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "portal@clinic.invalid")
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@clinic.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here (no request is at hand in a cron job).
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Security headers -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
@@ -265,14 +236,14 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# HTTPS only: the local settings turn these off for the development server.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+if env.bool("DJANGO_BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {
@@ -295,5 +266,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }

@@ -1,0 +1,27 @@
+"""The test suite (pytest): production's behaviour with DEBUG off, minus what needs a real
+deployment — a fixed key, plain HTTP, no staff two-factor unless a test asks for it, background
+tasks run at once, a fast password hasher, mail kept in memory and plain static storage."""
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY, STORAGES, env
+
+DEBUG = False
+SECRET_KEY = SECRET_KEY or "insecure-key-for-tests-only"
+
+REQUIRE_2FA = env.bool("DJANGO_REQUIRE_2FA", default=False)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
+
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "DJANGO_TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        ),
+    }
+}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
