@@ -241,15 +241,6 @@ def _cancel_decision_follow_ups(patient, reason):
         follow_up.cancel(reason=reason)
 
 
-def current_decision_of(patient):
-    return (
-        CandidacyDecision.objects.current()
-        .filter(patient=patient)
-        .order_by("-decided_at", "-id")
-        .first()
-    )
-
-
 @transaction.atomic
 def record_decision(
     *, decision: CandidacyDecision, by: User, request=None, supersedes=None, article=None
@@ -274,7 +265,7 @@ def record_decision(
     amending = supersedes is not None
     if supersedes is None:
         # A patient has one plan at a time: a new decision replaces the current one, which stays.
-        supersedes = current_decision_of(decision.consult.patient)
+        supersedes = CandidacyDecision.objects.current_for(decision.consult.patient).first()
     if supersedes is not None:
         decision = supersedes.supersede(by=by, **fields)
         detail = "decision amended" if amending else "decision recorded, replacing the previous"

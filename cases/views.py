@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases import charts, export, queries, services
+from cases import charts, export, services
 from cases.forms import (
     AdverseEventForm,
     ConsultForm,
@@ -27,6 +27,7 @@ from cases.models import (
     FollowUp,
     Procedure,
 )
+from cases.models.patient import patient_rows, patient_timeline, with_columns
 from cases.outcomes import active_thresholds
 from clinic import spreadsheet
 from clinic.audit import record_event, record_view
@@ -58,11 +59,11 @@ def _form_error(form, error):
 @permission_required(READ, raise_exception=True)
 def patient_list(request):
     form = PatientFilterForm(request.GET or None)
-    patients = queries.patient_rows(
+    patients = patient_rows(
         Patient.objects.visible_to(request.user), form.cleaned_data if form.is_valid() else {}
     )
     page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.with_columns(page.object_list)
+    page.object_list = with_columns(page.object_list)
     record_view(request, detail=f"patient list page {page.number}")
     query = request.GET.copy()
     query.pop("page", None)
@@ -90,7 +91,7 @@ def patient_create(request):
 @permission_required(READ, raise_exception=True)
 def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
-    context = queries.patient_timeline(patient)
+    context = patient_timeline(patient)
     thresholds = active_thresholds()
     current = context["current_decision"]
     context["takes_a_procedure"] = current is not None and current.takes_a_procedure(
@@ -246,7 +247,9 @@ def _decide(request, consult, supersedes=None):
             "patient": consult.patient,
             "criteria": consult.candidacy_criteria(),
             "supersedes": supersedes,
-            "replaces": None if supersedes else services.current_decision_of(consult.patient),
+            "replaces": None
+            if supersedes
+            else CandidacyDecision.objects.current_for(consult.patient).first(),
         },
     )
 

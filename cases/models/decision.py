@@ -26,6 +26,13 @@ class CandidacyDecisionQuerySet(ClinicalQuerySet):
         """Valid decisions not superseded by an amendment."""
         return self.valid().filter(superseded_by__isnull=True)
 
+    def current_for(self, patient):
+        """The patient's current decision first (there is one: services.record_decision).
+
+        ``patient`` may be an ``OuterRef``, for the patient list's column.
+        """
+        return self.current().filter(patient=patient).order_by("-decided_at", "-id")
+
 
 class CandidacyDecision(ClinicalRecord):
     """Whether a patient suits MISS, after a consult. Append-only: amend with :meth:`supersede`."""

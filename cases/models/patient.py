@@ -1,18 +1,14 @@
-"""Read-side queries the views share: each page's rows in a fixed number of queries."""
+"""What the cases app reads about patients (the ``Patient`` model is the core's): the patient
+list's rows and columns and the patient page's timeline, each in a fixed number of queries."""
 
 from django.db.models import Exists, OuterRef, Subquery
 
-from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.models.consult import Consult
+from cases.models.decision import CandidacyDecision
+from cases.models.followup import FollowUp
+from cases.models.procedure import AdverseEvent, Procedure
 from clinic.models import Patient
 from education.models import Assignment
-
-
-def current_decisions_of(patient_ref):
-    return (
-        CandidacyDecision.objects.current()
-        .filter(patient=patient_ref)
-        .order_by("-decided_at", "-id")
-    )
 
 
 def patient_rows(patients, filters):
@@ -50,7 +46,9 @@ def with_columns(page_of_patients):
         Patient.objects.filter(pk__in=ids)
         .select_related("primary_specialist")
         .annotate(
-            decision_outcome=Subquery(current_decisions_of(patient).values("outcome")[:1]),
+            decision_outcome=Subquery(
+                CandidacyDecision.objects.current_for(patient).values("outcome")[:1]
+            ),
             last_technique=Subquery(
                 Procedure.objects.valid()
                 .filter(patient=patient)
