@@ -80,7 +80,7 @@ def patient_create(request):
     form = PatientForm(request.POST or None)
     if form.is_valid():
         patient = services.register_patient(
-            patient=form.save(commit=False), registered_by=request.user, request=request
+            patient=form.save(commit=False), registered_by=request.user
         )
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect(patient)
@@ -124,9 +124,7 @@ def patient_invite(request, pk):
     patient = _patient_or_404(request, pk)
     if request.method == "POST":
         try:
-            user = services.invite_patient(
-                patient=patient, invited_by=request.user, request=request
-            )
+            user = services.invite_patient(patient=patient, invited_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -147,9 +145,7 @@ def consult_create(request, patient_pk):
         request.POST or None, instance=Consult(patient=patient, specialist=request.user)
     )
     if form.is_valid():
-        consult = services.record_consult(
-            consult=form.save(commit=False), by=request.user, request=request
-        )
+        consult = services.record_consult(consult=form.save(commit=False), by=request.user)
         messages.success(request, "Consult recorded.")
         return redirect(consult)
     record_view(request, patient, detail="new consult form")
@@ -185,7 +181,6 @@ def _edit(request, record, form_class, template, context, success):
                 record=form.save(commit=False),
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-                request=request,
             )
         except ValidationError as error:  # a stale copy, or a record the change invalidates
             _form_error(form, error)
@@ -228,7 +223,6 @@ def _decide(request, consult, supersedes=None):
             decision = services.record_decision(
                 decision=form.save(commit=False),
                 by=request.user,
-                request=request,
                 supersedes=supersedes,
                 article=form.miss_article if form.cleaned_data.get("assign_article") else None,
             )
@@ -326,7 +320,7 @@ def procedure_create(request, decision_pk):
     if form.is_valid():
         try:
             procedure = services.record_procedure(
-                procedure=form.save(commit=False), by=request.user, request=request
+                procedure=form.save(commit=False), by=request.user
             )
         except ValidationError as error:  # e.g. another procedure saved meanwhile
             _form_error(form, error)
@@ -391,9 +385,7 @@ def adverseevent_create(request, procedure_pk):
         request.POST or None, instance=AdverseEvent(procedure=procedure, patient=procedure.patient)
     )
     if form.is_valid():
-        services.record_adverse_event(
-            adverse_event=form.save(commit=False), by=request.user, request=request
-        )
+        services.record_adverse_event(adverse_event=form.save(commit=False), by=request.user)
         messages.success(request, "Adverse event recorded.")
         return redirect(procedure)
     record_view(request, procedure, detail="new adverse event form")
@@ -441,7 +433,6 @@ def followup_form(request, pk):
                 follow_up=form.save(commit=False),
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-                request=request,
             )
         except ValidationError as error:
             _form_error(form, error)
@@ -482,7 +473,7 @@ def entered_in_error(request, kind, pk):
     form = EnteredInErrorForm(request.POST or None)
     if form.is_valid():
         services.mark_entered_in_error(
-            record=record, by=request.user, reason=form.cleaned_data["reason"], request=request
+            record=record, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, f"The {model._meta.verbose_name} is marked entered in error.")
         return redirect(record.patient)
@@ -523,5 +514,5 @@ def export_csv(request, table):
     for row in rows:
         writer.writerow(row)
         count += 1
-    record_event(Action.EXPORT, request=request, detail=f"research export {table}: {count} rows")
+    record_event(Action.EXPORT, user=request.user, detail=f"research export {table}: {count} rows")
     return response

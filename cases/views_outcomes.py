@@ -239,7 +239,7 @@ def _csv(request, results, full):
             writer.writerow(row)
     record_event(
         AuditEvent.Action.EXPORT,
-        request=request,
+        user=request.user,
         detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
     )
     return response

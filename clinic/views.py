@@ -117,7 +117,7 @@ def two_factor_verify(request):
             otp_login(request, device)
             return redirect(_safe_next(request))
         record_event(
-            AuditEvent.Action.LOGIN_FAILED, request=request, detail="wrong second-factor code"
+            AuditEvent.Action.LOGIN_FAILED, user=request.user, detail="wrong second-factor code"
         )
         form.add_error("token", "That code is not right.")
     return render(
@@ -141,7 +141,7 @@ def audit_trail(request):
         if request.GET.get("format") == "csv":
             return HttpResponseBadRequest("Correct the audit trail filter before exporting it.")
     if request.GET.get("format") == "csv":
-        record_event(AuditEvent.Action.EXPORT, request=request, detail="audit trail CSV")
+        record_event(AuditEvent.Action.EXPORT, user=request.user, detail="audit trail CSV")
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
         writer = spreadsheet.writer(response)
