@@ -56,6 +56,13 @@ def test_record_event_fills_the_patient_from_the_object(rf, specialist):
     assert event.ip_address == "10.1.2.3"
 
 
+def test_an_audit_entry_written_outside_a_request_has_no_address(client, specialist):
+    """A management command or a background task: the last request's address does not linger."""
+    client.get("/", REMOTE_ADDR="10.9.8.7")
+    event = record_event(AuditEvent.Action.VIEW, user=specialist)
+    assert event.ip_address is None
+
+
 def test_audit_events_cannot_be_changed_or_deleted(specialist):
     event = record_event(AuditEvent.Action.VIEW, user=specialist)
     event.detail = "tampered"
