@@ -62,7 +62,6 @@ class ClinicalAdmin(VersionedAdmin, PortalHistoryAdmin):
             record=obj,
             expected_version=seen_version,
             by=request.user,
-            request=request,
             detail="changed in admin",
         )
 

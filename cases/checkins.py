@@ -42,19 +42,17 @@ def _refuse_unless_answerable(follow_up, today):
 
 
 @transaction.atomic
-def save_checkin_draft(*, follow_up: FollowUp, form: CheckinForm, by, request=None) -> FollowUp:
+def save_checkin_draft(*, follow_up: FollowUp, form: CheckinForm, by) -> FollowUp:
     """Keep a patient's partial answers; they count nowhere until submitted."""
     _refuse_unless_answerable(follow_up, timezone.localdate())
     follow_up.checkin_draft = form.as_draft()
     follow_up.save_if_current(expected_version=follow_up.version)
-    record_event(
-        Action.UPDATE, request=request, user=by, obj=follow_up, detail="check-in draft saved"
-    )
+    record_event(Action.UPDATE, user=by, obj=follow_up, detail="check-in draft saved")
     return follow_up
 
 
 @transaction.atomic
-def submit_checkin(*, follow_up: FollowUp, form: CheckinForm, by, request=None) -> FollowUp:
+def submit_checkin(*, follow_up: FollowUp, form: CheckinForm, by) -> FollowUp:
     """Complete the follow-up from the patient's answers: source patient, completed now, and
     assessed today, inside the window (the same day the window was checked on)."""
     today = timezone.localdate()
@@ -73,7 +71,7 @@ def submit_checkin(*, follow_up: FollowUp, form: CheckinForm, by, request=None) 
     follow_up.compute_odi()
     follow_up.checkin_draft = {}
     return services.complete_follow_up(
-        follow_up=follow_up, expected_version=follow_up.version, by=by, request=request
+        follow_up=follow_up, expected_version=follow_up.version, by=by
     )
 
 

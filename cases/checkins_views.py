@@ -47,7 +47,7 @@ def checkin(request, pk):
     if request.method == "POST" and answerable and form.is_valid():
         write = checkins.save_checkin_draft if is_draft else checkins.submit_checkin
         try:
-            write(follow_up=follow_up, form=form, by=request.user, request=request)
+            write(follow_up=follow_up, form=form, by=request.user)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -1,6 +1,7 @@
 """Writes that span models or leave an audit entry. Each is one transaction.
 
-``request`` is optional everywhere: with it, the audit entry carries the client's IP address.
+They take who acted and what changed, never the HTTP request: the audit entry reads the client's
+address from the request context (clinic/audit.py), so the admin and commands share them.
 Audit ``detail`` strings name what happened, never a health value.
 """
 
@@ -33,10 +34,10 @@ from education.services import assign_article
 Action = AuditEvent.Action
 
 
-def _save_new(obj, *, by, request, detail):
+def _save_new(obj, *, by, detail):
     obj.full_clean()
     obj.save()
-    record_event(Action.CREATE, request=request, user=by, obj=obj, detail=detail)
+    record_event(Action.CREATE, user=by, obj=obj, detail=detail)
     return obj
 
 
@@ -44,12 +45,10 @@ def _save_new(obj, *, by, request, detail):
 
 
 @transaction.atomic
-def register_patient(*, patient: Patient, registered_by: User, request=None) -> Patient:
+def register_patient(*, patient: Patient, registered_by: User) -> Patient:
     patient.full_clean()
     patient.save()
-    record_event(
-        Action.CREATE, request=request, user=registered_by, obj=patient, detail="registered"
-    )
+    record_event(Action.CREATE, user=registered_by, obj=patient, detail="registered")
     return patient
 
 
@@ -65,7 +64,7 @@ def _username_for(patient: Patient) -> str:
 
 
 @transaction.atomic
-def invite_patient(*, patient: Patient, invited_by: User, request=None) -> User:
+def invite_patient(*, patient: Patient, invited_by: User) -> User:
     """Give the patient a portal login (Patients role) and email them a link to set a password.
 
     The email holds no health information: only the clinic's name and the link.
@@ -103,9 +102,7 @@ def invite_patient(*, patient: Patient, invited_by: User, request=None) -> User:
             [patient.email],
         )
     )
-    record_event(
-        Action.UPDATE, request=request, user=invited_by, obj=patient, detail="invited to portal"
-    )
+    record_event(Action.UPDATE, user=invited_by, obj=patient, detail="invited to portal")
     return user
 
 
@@ -113,9 +110,9 @@ def invite_patient(*, patient: Patient, invited_by: User, request=None) -> User:
 
 
 @transaction.atomic
-def record_consult(*, consult: Consult, by: User, request=None) -> Consult:
+def record_consult(*, consult: Consult, by: User) -> Consult:
     consult.recorded_by = by
-    return _save_new(consult, by=by, request=request, detail="consult recorded")
+    return _save_new(consult, by=by, detail="consult recorded")
 
 
 def check_change(record):
@@ -182,7 +179,7 @@ def check_patient_change(patient):
 
 
 @transaction.atomic
-def update_record(*, record, expected_version: int, by: User, request=None, detail=""):
+def update_record(*, record, expected_version: int, by: User, detail=""):
     """Save an edited record unless someone else saved it first (raises StaleRecordError) or
     the change would make one of its dependent records invalid (ValidationError)."""
     check_change(record)
@@ -193,7 +190,6 @@ def update_record(*, record, expected_version: int, by: User, request=None, deta
             dependent.save(update_fields=["version"])
     record_event(
         Action.UPDATE,
-        request=request,
         user=by,
         obj=record,
         detail=detail or f"{record._meta.verbose_name} edited",
@@ -202,7 +198,7 @@ def update_record(*, record, expected_version: int, by: User, request=None, deta
 
 
 @transaction.atomic
-def mark_entered_in_error(*, record, by: User, reason: str, request=None):
+def mark_entered_in_error(*, record, by: User, reason: str):
     """Mark a record entered in error; pending follow-ups it anchors are cancelled with it."""
     record.mark_entered_in_error(by=by, reason=reason)
     if isinstance(record, Procedure | CandidacyDecision):
@@ -210,7 +206,6 @@ def mark_entered_in_error(*, record, by: User, reason: str, request=None):
             follow_up.cancel(reason="anchor entered in error")
     record_event(
         Action.UPDATE,
-        request=request,
         user=by,
         obj=record,
         detail=f"{record._meta.verbose_name} marked entered in error",
@@ -241,15 +236,6 @@ def _cancel_decision_follow_ups(patient, reason):
         follow_up.cancel(reason=reason)
 
 
-def current_decision_of(patient):
-    return (
-        CandidacyDecision.objects.current()
-        .filter(patient=patient)
-        .order_by("-decided_at", "-id")
-        .first()
-    )
-
-
 def check_decision_article(*, outcome, article):
     """The MISS article goes to MISS candidates only (``record_decision``; the decision form
     shows the same refusal before anything is written)."""
@@ -259,7 +245,7 @@ def check_decision_article(*, outcome, article):
 
 @transaction.atomic
 def record_decision(
-    *, decision: CandidacyDecision, by: User, request=None, supersedes=None, article=None
+    *, decision: CandidacyDecision, by: User, supersedes=None, article=None
 ) -> CandidacyDecision:
     """Record a candidacy decision, or an amendment of ``supersedes``.
 
@@ -282,7 +268,7 @@ def record_decision(
     amending = supersedes is not None
     if supersedes is None:
         # A patient has one plan at a time: a new decision replaces the current one, which stays.
-        supersedes = current_decision_of(decision.consult.patient)
+        supersedes = CandidacyDecision.objects.current_for(decision.consult.patient).first()
     if supersedes is not None:
         decision = supersedes.supersede(by=by, **fields)
         detail = "decision amended" if amending else "decision recorded, replacing the previous"
@@ -299,14 +285,14 @@ def record_decision(
             schedule_follow_ups(anchor=decision, by=by)
     else:
         _cancel_decision_follow_ups(decision.patient, "the plan changed")
-    record_event(Action.CREATE, request=request, user=by, obj=decision, detail=detail)
+    record_event(Action.CREATE, user=by, obj=decision, detail=detail)
     if article is not None:
-        assign_article(article=article, patient=decision.patient, assigned_by=by, request=request)
+        assign_article(article=article, patient=decision.patient, assigned_by=by)
     return decision
 
 
 @transaction.atomic
-def record_procedure(*, procedure: Procedure, by: User, request=None) -> Procedure:
+def record_procedure(*, procedure: Procedure, by: User) -> Procedure:
     """Record a procedure and schedule its follow-ups (those from the decision date stop).
 
     A decision has one procedure (a reoperation is a new decision): the decision's row is
@@ -314,22 +300,20 @@ def record_procedure(*, procedure: Procedure, by: User, request=None) -> Procedu
     """
     CandidacyDecision._base_manager.select_for_update().filter(pk=procedure.decision_id).first()
     procedure.recorded_by = by
-    _save_new(procedure, by=by, request=request, detail="procedure recorded")
+    _save_new(procedure, by=by, detail="procedure recorded")
     _cancel_decision_follow_ups(procedure.patient, "the patient was operated")
     schedule_follow_ups(anchor=procedure, by=by)
     return procedure
 
 
 @transaction.atomic
-def record_adverse_event(*, adverse_event, by: User, request=None):
+def record_adverse_event(*, adverse_event, by: User):
     adverse_event.recorded_by = by
-    return _save_new(adverse_event, by=by, request=request, detail="adverse event recorded")
+    return _save_new(adverse_event, by=by, detail="adverse event recorded")
 
 
 @transaction.atomic
-def complete_follow_up(
-    *, follow_up: FollowUp, expected_version: int, by: User, request=None
-) -> FollowUp:
+def complete_follow_up(*, follow_up: FollowUp, expected_version: int, by: User) -> FollowUp:
     """Record a follow-up's results (first time or as a correction), refusing stale copies."""
     from django.utils import timezone
 
@@ -343,7 +327,6 @@ def complete_follow_up(
     follow_up.save_if_current(expected_version=expected_version)
     record_event(
         Action.CREATE if first_time else Action.UPDATE,
-        request=request,
         user=by,
         obj=follow_up,
         detail="follow-up recorded" if first_time else "follow-up edited",

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases import charts, export, queries, services
+from cases import charts, export, services
 from cases.filters import PatientFilter
 from cases.forms import (
     AdverseEventForm,
@@ -27,6 +27,7 @@ from cases.models import (
     FollowUp,
     Procedure,
 )
+from cases.models.patient import patient_timeline, with_columns
 from cases.outcomes import active_thresholds
 from clinic import spreadsheet
 from clinic.audit import record_event, record_view
@@ -62,7 +63,7 @@ def patient_list(request):
     if filterset.is_valid():  # a filter with errors shows them over the whole list
         patients = filterset.qs
     page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = queries.with_columns(page.object_list)
+    page.object_list = with_columns(page.object_list)
     record_view(request, detail=f"patient list page {page.number}")
     return render(request, "cases/patient_list.html", {"form": filterset.form, "page": page})
 
@@ -73,7 +74,7 @@ def patient_create(request):
     form = PatientForm(request.POST or None)
     if form.is_valid():
         patient = services.register_patient(
-            patient=form.save(commit=False), registered_by=request.user, request=request
+            patient=form.save(commit=False), registered_by=request.user
         )
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect(patient)
@@ -84,7 +85,7 @@ def patient_create(request):
 @permission_required(READ, raise_exception=True)
 def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
-    context = queries.patient_timeline(patient)
+    context = patient_timeline(patient)
     thresholds = active_thresholds()
     current = context["current_decision"]
     context["takes_a_procedure"] = current is not None and current.takes_a_procedure(
@@ -117,9 +118,7 @@ def patient_invite(request, pk):
     patient = _patient_or_404(request, pk)
     if request.method == "POST":
         try:
-            user = services.invite_patient(
-                patient=patient, invited_by=request.user, request=request
-            )
+            user = services.invite_patient(patient=patient, invited_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -140,9 +139,7 @@ def consult_create(request, patient_pk):
         request.POST or None, instance=Consult(patient=patient, specialist=request.user)
     )
     if form.is_valid():
-        consult = services.record_consult(
-            consult=form.save(commit=False), by=request.user, request=request
-        )
+        consult = services.record_consult(consult=form.save(commit=False), by=request.user)
         messages.success(request, "Consult recorded.")
         return redirect(consult)
     record_view(request, patient, detail="new consult form")
@@ -178,7 +175,6 @@ def _edit(request, record, form_class, template, context, success):
                 record=form.save(commit=False),
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-                request=request,
             )
         except ValidationError as error:  # a stale copy, or a record the change invalidates
             _form_error(form, error)
@@ -221,7 +217,6 @@ def _decide(request, consult, supersedes=None):
             decision = services.record_decision(
                 decision=form.save(commit=False),
                 by=request.user,
-                request=request,
                 supersedes=supersedes,
                 article=form.miss_article if form.cleaned_data.get("assign_article") else None,
             )
@@ -240,7 +235,9 @@ def _decide(request, consult, supersedes=None):
             "patient": consult.patient,
             "criteria": consult.candidacy_criteria(),
             "supersedes": supersedes,
-            "replaces": None if supersedes else services.current_decision_of(consult.patient),
+            "replaces": None
+            if supersedes
+            else CandidacyDecision.objects.current_for(consult.patient).first(),
         },
     )
 
@@ -317,7 +314,7 @@ def procedure_create(request, decision_pk):
     if form.is_valid():
         try:
             procedure = services.record_procedure(
-                procedure=form.save(commit=False), by=request.user, request=request
+                procedure=form.save(commit=False), by=request.user
             )
         except ValidationError as error:  # e.g. another procedure saved meanwhile
             _form_error(form, error)
@@ -382,9 +379,7 @@ def adverseevent_create(request, procedure_pk):
         request.POST or None, instance=AdverseEvent(procedure=procedure, patient=procedure.patient)
     )
     if form.is_valid():
-        services.record_adverse_event(
-            adverse_event=form.save(commit=False), by=request.user, request=request
-        )
+        services.record_adverse_event(adverse_event=form.save(commit=False), by=request.user)
         messages.success(request, "Adverse event recorded.")
         return redirect(procedure)
     record_view(request, procedure, detail="new adverse event form")
@@ -432,7 +427,6 @@ def followup_form(request, pk):
                 follow_up=form.save(commit=False),
                 expected_version=form.cleaned_data["version"],
                 by=request.user,
-                request=request,
             )
         except ValidationError as error:
             _form_error(form, error)
@@ -473,7 +467,7 @@ def entered_in_error(request, kind, pk):
     form = EnteredInErrorForm(request.POST or None)
     if form.is_valid():
         services.mark_entered_in_error(
-            record=record, by=request.user, reason=form.cleaned_data["reason"], request=request
+            record=record, by=request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(request, f"The {model._meta.verbose_name} is marked entered in error.")
         return redirect(record.patient)
@@ -507,6 +501,6 @@ def export_csv(request, table):
     key = export.export_key(request.session, request.POST.get("export"))
     header, rows = export.rows(table, key=key)
     record_event(
-        Action.EXPORT, request=request, detail=f"research export {table}: {len(rows)} rows"
+        Action.EXPORT, user=request.user, detail=f"research export {table}: {len(rows)} rows"
     )
     return spreadsheet.csv_download(f"{table}-deidentified.csv", [header, *rows])

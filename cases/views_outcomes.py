@@ -203,7 +203,7 @@ def _csv(request, results, full):
     name = "clinic-outcomes" if full else "clinic-outcomes-suppressed"
     record_event(
         AuditEvent.Action.EXPORT,
-        request=request,
+        user=request.user,
         detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
     )
     return spreadsheet.csv_download(f"{name}.csv", _csv_rows(results))

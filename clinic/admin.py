@@ -65,7 +65,7 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         action = AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE
-        record_event(action, request=request, obj=obj, detail=f"{action.label.lower()}d in admin")
+        record_event(action, user=request.user, obj=obj, detail=f"{action.label.lower()}d in admin")
 
     def delete_model(self, request, obj):
         self._record_delete(request, obj)
@@ -77,7 +77,9 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
     def _record_delete(self, request, obj):
-        record_event(AuditEvent.Action.DELETE, request=request, obj=obj, detail="deleted in admin")
+        record_event(
+            AuditEvent.Action.DELETE, user=request.user, obj=obj, detail="deleted in admin"
+        )
 
 
 class PortalHistoryAdmin(AuditedAdmin, SimpleHistoryAdmin):
@@ -167,7 +169,9 @@ class VersionedAdmin(AuditedAdmin):
         # Re-checks the version under the row lock and moves it on: a copy open elsewhere is
         # now stale.
         obj.save_if_current(expected_version=seen_version)
-        record_event(AuditEvent.Action.UPDATE, request=request, obj=obj, detail="updated in admin")
+        record_event(
+            AuditEvent.Action.UPDATE, user=request.user, obj=obj, detail="updated in admin"
+        )
 
 
 @admin.register(User)
@@ -185,7 +189,10 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
             record_event(
-                AuditEvent.Action.UPDATE, request=request, obj=user, detail="password set in admin"
+                AuditEvent.Action.UPDATE,
+                user=request.user,
+                obj=user,
+                detail="password set in admin",
             )
         return response
 

@@ -1,6 +1,14 @@
-"""The one way to write the audit trail, and the one rule for a client's IP address."""
+"""The one way to write the audit trail, and the one rule for a client's IP address.
 
+Services never take the HTTP request (docs/architecture.md): :class:`RequestContextMiddleware`
+puts the client's address in a context variable for as long as a request is served, and
+:func:`record_event` reads it from there. In a management command or a background task there is
+no request, and the entry has no address, as before.
+"""
+
+import contextvars
 import ipaddress
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import models
@@ -32,10 +40,34 @@ def client_ip(request):
         return remote
 
 
+# The client's address of the request being served; None outside one.
+_client_ip = contextvars.ContextVar("audit_client_ip", default=None)
+
+
+@contextmanager
+def request_context(request):
+    """Audit entries written inside carry ``request``'s client address (and only inside)."""
+    token = _client_ip.set(client_ip(request))
+    try:
+        yield
+    finally:
+        _client_ip.reset(token)
+
+
+class RequestContextMiddleware:
+    """Sets the request context for everything below it: views, the admin, login signals."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_context(request):
+            return self.get_response(request)
+
+
 def record_event(
     action,
     *,
-    request=None,
     user=None,
     obj=None,
     patient=None,
@@ -44,10 +76,9 @@ def record_event(
 ):
     """Append one AuditEvent: who did ``action`` to ``obj`` (about ``patient``), from where.
 
-    ``detail`` is a short description of *what* happened; it must never hold health values.
+    ``detail`` is a short description of *what* happened; it must never hold health values. The
+    address is the one of the request being served (:class:`RequestContextMiddleware`), if any.
     """
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user
     if patient is None and isinstance(obj, Patient):
         patient = obj
     if patient is None and obj is not None:
@@ -63,7 +94,7 @@ def record_event(
         object_type=object_type,
         object_id=object_id,
         patient=patient,
-        ip_address=client_ip(request),
+        ip_address=_client_ip.get(),
         detail=detail[:255],
     )
 
@@ -76,5 +107,5 @@ def record_view(request, obj=None, *, detail, patient=None):
     saved (audited by what it writes, then redirected) leaves one event, not two.
     """
     return record_event(
-        AuditEvent.Action.VIEW, request=request, obj=obj, patient=patient, detail=detail
+        AuditEvent.Action.VIEW, user=request.user, obj=obj, patient=patient, detail=detail
     )

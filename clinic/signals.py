@@ -12,9 +12,15 @@ from clinic.audit import record_event
 from clinic.models import AuditEvent, User
 
 
+def _signed_in(request):
+    """The user already signed in on ``request`` (a failed login can come from one), if any."""
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    record_event(AuditEvent.Action.LOGIN, request=request, user=user)
+    record_event(AuditEvent.Action.LOGIN, user=user)
     if request is not None and hasattr(request, "session"):
         # The clock for automatic logoff (clinic.middleware.SessionTimeoutMiddleware).
         request.session["login_at"] = request.session["last_activity"] = time.time()
@@ -23,21 +29,23 @@ def audit_login(sender, request, user, **kwargs):
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        record_event(AuditEvent.Action.LOGOUT, request=request, user=user)
+        record_event(AuditEvent.Action.LOGOUT, user=user)
 
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
     record_event(
         AuditEvent.Action.LOGIN_FAILED,
-        request=request,
+        user=_signed_in(request),
         username=str(credentials.get("username", ""))[:150],
     )
 
 
 @receiver(user_locked_out)
 def audit_lockout(sender, request, username=None, ip_address=None, **kwargs):
-    record_event(AuditEvent.Action.LOCKOUT, request=request, username=(username or "")[:150])
+    record_event(
+        AuditEvent.Action.LOCKOUT, user=_signed_in(request), username=(username or "")[:150]
+    )
 
 
 # --- sessions end when what the account may do changes --------------------------------------------

@@ -118,7 +118,7 @@ def two_factor_verify(request):
             otp_login(request, device)
             return redirect(_safe_next(request))
         record_event(
-            AuditEvent.Action.LOGIN_FAILED, request=request, detail="wrong second-factor code"
+            AuditEvent.Action.LOGIN_FAILED, user=request.user, detail="wrong second-factor code"
         )
         form.add_error("token", "That code is not right.")
     return render(
@@ -163,7 +163,7 @@ def audit_trail(request):
     else:
         events = filterset.qs
     if request.GET.get("format") == "csv":
-        record_event(AuditEvent.Action.EXPORT, request=request, detail="audit trail CSV")
+        record_event(AuditEvent.Action.EXPORT, user=request.user, detail="audit trail CSV")
         return spreadsheet.csv_download("audit-trail.csv", _audit_rows(events))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -2,7 +2,7 @@ from django import forms
 
 from clinic.models import Patient
 from education import figures
-from education.models import Article, ArticleVersion, Topic
+from education.models import Article, ArticleVersion
 
 
 class ArticleForm(forms.ModelForm):
@@ -98,19 +98,6 @@ class CompareForm(forms.Form):
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["against"].queryset = versions
-
-
-class LibraryFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100)
-    topic = forms.ChoiceField(
-        label="Topic", choices=[("", "All topics"), *Topic.choices], required=False
-    )
-
-    def filter(self, articles):
-        data = self.cleaned_data
-        if data.get("topic"):
-            articles = articles.filter(topic=data["topic"])
-        return articles.search(data.get("q"))
 
 
 class AssignForm(forms.Form):

@@ -204,7 +204,7 @@ def article_files(paths):
 
 
 @transaction.atomic
-def assign_article(*, article, patient, assigned_by, note="", request=None) -> Assignment:
+def assign_article(*, article, patient, assigned_by, note="") -> Assignment:
     """Give ``patient`` the live version of ``article`` to read, and tell them by email.
 
     The email holds only a link to the portal: no article title, nothing about their health.
@@ -224,7 +224,6 @@ def assign_article(*, article, patient, assigned_by, note="", request=None) -> A
     assignment.save()
     record_event(
         AuditEvent.Action.CREATE,
-        request=request,
         user=assigned_by,
         obj=assignment,
         patient=patient,
@@ -247,10 +246,9 @@ def _send_assignment_email(address, link):
     )
 
 
-def _reading_event(assignment, *, by, request, detail):
+def _reading_event(assignment, *, by, detail):
     record_event(
         AuditEvent.Action.UPDATE,
-        request=request,
         user=by,
         obj=assignment,
         patient=assignment.patient,
@@ -259,27 +257,27 @@ def _reading_event(assignment, *, by, request, detail):
 
 
 @transaction.atomic
-def open_assignment(*, assignment, by, request=None) -> bool:
+def open_assignment(*, assignment, by) -> bool:
     """The patient opens their reading: the first time is recorded (and audited)."""
     opened = assignment.mark_opened(by=by)
     if opened:
-        _reading_event(assignment, by=by, request=request, detail="opened reading")
+        _reading_event(assignment, by=by, detail="opened reading")
     return opened
 
 
 @transaction.atomic
-def mark_understood(*, assignment, by, request=None):
+def mark_understood(*, assignment, by):
     assignment.mark_understood(by=by)
-    _reading_event(assignment, by=by, request=request, detail="marked reading understood")
+    _reading_event(assignment, by=by, detail="marked reading understood")
 
 
 @transaction.atomic
-def ask_question(*, assignment, by, text, request=None):
+def ask_question(*, assignment, by, text):
     assignment.ask_question(by=by, text=text)
-    _reading_event(assignment, by=by, request=request, detail="asked a question about reading")
+    _reading_event(assignment, by=by, detail="asked a question about reading")
 
 
 @transaction.atomic
-def answer_question(*, assignment, by, text, request=None):
+def answer_question(*, assignment, by, text):
     assignment.answer_question(by=by, text=text)
-    _reading_event(assignment, by=by, request=request, detail="answered a reading question")
+    _reading_event(assignment, by=by, detail="answered a reading question")

@@ -278,7 +278,6 @@ def assign_article(request, patient_pk):
                 patient=patient,
                 assigned_by=request.user,
                 note=form.cleaned_data["note"],
-                request=request,
             )
         except ValidationError as error:
             _error(request, error)
@@ -332,9 +331,7 @@ def assignment_detail(request, pk):
         pk=pk,
     )
     is_own = assignment.patient.user_id == request.user.pk
-    opened = is_own and services.open_assignment(
-        assignment=assignment, by=request.user, request=request
-    )
+    opened = is_own and services.open_assignment(assignment=assignment, by=request.user)
     if not opened:  # the first opening is audited as such, every other reading as a view
         record_view(request, assignment, detail="viewed reading")
     return render(
@@ -362,7 +359,7 @@ def _own_assignment(request, pk):
 def assignment_understood(request, pk):
     assignment = _own_assignment(request, pk)
     try:
-        services.mark_understood(assignment=assignment, by=request.user, request=request)
+        services.mark_understood(assignment=assignment, by=request.user)
     except ValidationError as error:
         _error(request, error)
     else:
@@ -381,7 +378,6 @@ def assignment_question(request, pk):
             assignment=assignment,
             by=request.user,
             text=form.cleaned_data["question"],
-            request=request,
         )
     except ValidationError as error:
         _error(request, error)
@@ -404,7 +400,6 @@ def assignment_answer(request, pk):
             assignment=assignment,
             by=request.user,
             text=form.cleaned_data["answer"],
-            request=request,
         )
     except ValidationError as error:
         _error(request, error)

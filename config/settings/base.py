@@ -62,6 +62,8 @@ TASKS = {
 }
 
 MIDDLEWARE = [
+    # First: every audit entry written while a request is served carries the client's address.
+    "clinic.audit.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before the session and the login are looked up: a NUL byte anywhere is refused (400).
     "clinic.inputs.RefuseUnsafeInputMiddleware",

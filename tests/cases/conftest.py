@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.cases.edit_examples import pathway
 from tests.cases.outcome_data import adverse_event, complete, make_procedure
 
 
@@ -173,3 +174,28 @@ def fixture(specialist):
     factories.FollowUpFactory(procedure=o3, timepoint="6w")
     wrong.mark_entered_in_error(by=specialist, reason="test record")
     return {"m1": m1, "o2": o2, "wrong": wrong}
+
+
+# --- the property tests of the edit forms (edit_examples.py) ---
+
+
+@pytest.fixture
+def specialist_client(client_for, specialist):
+    return client_for(specialist)
+
+
+@pytest.fixture
+def superuser_client(client_for, superuser):
+    return client_for(superuser)
+
+
+@pytest.fixture
+def other(specialist):
+    """Another patient's pathway: the records a crafted post may try to hang a record from."""
+    return pathway(specialist)
+
+
+@pytest.fixture
+def nobody(db):
+    """A user who is not a specialist."""
+    return factories.UserFactory()

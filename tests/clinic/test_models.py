@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from clinic.audit import record_event
+from clinic.audit import record_event, request_context
 from clinic.models import AuditEvent, Patient
 from tests.factories import PatientFactory
 
@@ -47,14 +47,20 @@ def test_patients_see_only_their_own_record(patient_user, other_patient_user, sp
 
 def test_record_event_fills_the_patient_from_the_object(rf, specialist):
     patient = PatientFactory()
-    request = rf.get("/", REMOTE_ADDR="10.1.2.3")
-    request.user = specialist
-    event = record_event(AuditEvent.Action.VIEW, request=request, obj=patient)
+    with request_context(rf.get("/", REMOTE_ADDR="10.1.2.3")):
+        event = record_event(AuditEvent.Action.VIEW, user=specialist, obj=patient)
     assert event.user == specialist
     assert event.patient == patient
     assert event.object_type == "clinic.patient"
     assert event.object_id == str(patient.pk)
     assert event.ip_address == "10.1.2.3"
+
+
+def test_an_audit_entry_written_outside_a_request_has_no_address(client, specialist):
+    """A management command or a background task: the last request's address does not linger."""
+    client.get("/", REMOTE_ADDR="10.9.8.7")
+    event = record_event(AuditEvent.Action.VIEW, user=specialist)
+    assert event.ip_address is None
 
 
 def test_audit_events_cannot_be_changed_or_deleted(specialist):

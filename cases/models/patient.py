@@ -1,45 +1,15 @@
-"""Read-side queries the views share: each page's rows in a fixed number of queries."""
+"""What the cases app reads about patients (the ``Patient`` model is the core's): the patient
+list's columns and the patient page's timeline, each in a fixed number of queries. The list's
+search and filters are ``cases.filters.PatientFilter``."""
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
-from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.models.consult import Consult
+from cases.models.decision import CandidacyDecision
+from cases.models.followup import FollowUp
+from cases.models.procedure import AdverseEvent, Procedure
 from clinic.models import Patient
 from education.models import Assignment
-
-
-def current_decisions_of(patient_ref):
-    return (
-        CandidacyDecision.objects.current()
-        .filter(patient=patient_ref)
-        .order_by("-decided_at", "-id")
-    )
-
-
-def patient_rows(patients, filters):
-    """The patient list's rows: search and filters, in name order, without the extra columns.
-
-    The columns (current decision, last technique, next follow-up) are added to one page of rows
-    at a time by :func:`with_columns`, so a deep page does not compute them for every row it
-    skips.
-    """
-    patients = patients.search(filters.get("q"))
-    patient = OuterRef("pk")
-    outcome = filters.get("outcome")
-    current = CandidacyDecision.objects.current().filter(patient=patient)
-    if outcome == "none":
-        patients = patients.filter(~Exists(current))
-    elif outcome:
-        # One current decision per patient (services.record_decision), so Exists is exact.
-        patients = patients.filter(Exists(current.filter(outcome=outcome)))
-    if technique := filters.get("technique"):
-        patients = patients.filter(
-            Exists(Procedure.objects.valid().filter(patient=patient, technique=technique))
-        )
-    follow_up = filters.get("follow_up")
-    if follow_up in ("due", "overdue", "due_or_overdue"):
-        pending = getattr(FollowUp.objects, follow_up)()
-        patients = patients.filter(Exists(pending.filter(patient=patient)))
-    return patients.order_by("family_name", "given_name", "id")
 
 
 def with_columns(page_of_patients):
@@ -50,7 +20,9 @@ def with_columns(page_of_patients):
         Patient.objects.filter(pk__in=ids)
         .select_related("primary_specialist")
         .annotate(
-            decision_outcome=Subquery(current_decisions_of(patient).values("outcome")[:1]),
+            decision_outcome=Subquery(
+                CandidacyDecision.objects.current_for(patient).values("outcome")[:1]
+            ),
             last_technique=Subquery(
                 Procedure.objects.valid()
                 .filter(patient=patient)

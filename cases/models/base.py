@@ -1,0 +1,157 @@
+"""What every clinical record shares: the abstract ClinicalRecord, its QuerySet, and the
+field and constraint helpers the record modules use."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clinic.models import Patient, Versioned, not_before_1900, not_in_future
+
+CLINICAL_DATE = [not_before_1900, not_in_future]
+
+
+def long_date(day):
+    """A date as the forms' messages give it: 3 March 2025."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_from(day, days):
+    """``day`` moved by ``days``, held at the end of the calendar rather than overflowing (a
+    date typed as 0001-01-01 or 9999-12-31 is refused by its validators, but clean() still
+    compares it)."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.max if days > 0 else datetime.date.min
+
+
+def nrs_field(verbose_name, **kwargs):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text="Numeric rating scale: 0 = no pain, 10 = worst imaginable.",
+        **kwargs,
+    )
+
+
+def odi_field(verbose_name="ODI score", **kwargs):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Oswestry Disability Index 0–100, when the clinic collects it.",
+        **kwargs,
+    )
+
+
+def range_check(field, low, high, name, nullable=False):
+    condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+class ClinicalQuerySet(models.QuerySet):
+    def valid(self):
+        """Records that count: those not marked as entered in error."""
+        return self.filter(entered_in_error=False)
+
+    def visible_to(self, user):
+        """Records of the patients ``user`` may see (clinicians: all; others: none here)."""
+        return self.filter(patient__in=Patient.objects.visible_to(user))
+
+    def delete(self):
+        raise ValidationError("Clinical records are never deleted; mark them entered in error.")
+
+    def update(self, **kwargs):
+        # History and the audit trail only see saves through the model.
+        raise ValidationError("Clinical records are changed one at a time, through the model.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise ValidationError("Clinical records are changed one at a time, through the model.")
+
+
+class ClinicalRecord(Versioned):
+    """What every clinical record shares: who recorded it, entered-in-error, a version."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    entered_in_error = models.BooleanField(default=False, editable=False)
+    entered_in_error_reason = models.CharField(max_length=255, blank=True, editable=False)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    entered_in_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Clinical records are never deleted; mark them entered in error.")
+
+    @property
+    def kind(self):
+        return self._meta.model_name
+
+    def mark_entered_in_error(self, *, by, reason):
+        """Mark the record as entered in error: it stays, visibly, but leaves every figure."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": "Say why the record was entered in error."})
+        if self.entered_in_error:
+            raise ValidationError("This record is already marked as entered in error.")
+        with transaction.atomic():
+            locked = type(self)._base_manager.select_for_update().get(pk=self.pk)
+            if locked.entered_in_error:
+                raise ValidationError("This record is already marked as entered in error.")
+            self.entered_in_error = True
+            self.entered_in_error_reason = reason[:255]
+            self.entered_in_error_by = by
+            self.entered_in_error_at = timezone.now()
+            self.version = locked.version + 1
+            self.save(
+                update_fields=[
+                    "entered_in_error",
+                    "entered_in_error_reason",
+                    "entered_in_error_by",
+                    "entered_in_error_at",
+                    "version",
+                ]
+            )
+
+
+MARKING_FIELDS = {
+    "entered_in_error",
+    "entered_in_error_reason",
+    "entered_in_error_by",
+    "entered_in_error_at",
+    "version",
+}
+
+
+def entered_in_error_check(prefix):
+    """A record marked in error has a reason, a who and a when."""
+    return models.CheckConstraint(
+        condition=Q(entered_in_error=False)
+        | (
+            ~Q(entered_in_error_reason="")
+            & Q(entered_in_error_by__isnull=False)
+            & Q(entered_in_error_at__isnull=False)
+        ),
+        name=f"{prefix}_entered_in_error_has_reason",
+    )

@@ -1,0 +1,147 @@
+"""The choices of the clinical records' fields (each also enforced by a CheckConstraint)."""
+
+from django.db import models
+
+
+class Level(models.TextChoices):
+    L1_L2 = "L1-L2", "L1-L2"
+    L2_L3 = "L2-L3", "L2-L3"
+    L3_L4 = "L3-L4", "L3-L4"
+    L4_L5 = "L4-L5", "L4-L5"
+    L5_S1 = "L5-S1", "L5-S1"
+
+
+class Side(models.TextChoices):
+    LEFT = "left", "Left"
+    RIGHT = "right", "Right"
+    BILATERAL = "bilateral", "Bilateral"
+
+
+class DominantPain(models.TextChoices):
+    LEG = "leg", "Leg-dominant (radicular)"
+    BACK = "back", "Back-dominant"
+    EQUAL = "equal", "Leg and back equally"
+
+
+class Morphology(models.TextChoices):
+    PROTRUSION = "protrusion", "Protrusion"
+    EXTRUSION = "extrusion", "Extrusion"
+    SEQUESTRATION = "sequestration", "Sequestration"
+
+
+class Zone(models.TextChoices):
+    CENTRAL = "central", "Central"
+    SUBARTICULAR = "subarticular", "Subarticular (paracentral)"
+    FORAMINAL = "foraminal", "Foraminal"
+    EXTRAFORAMINAL = "extraforaminal", "Extraforaminal"
+
+
+class Smoking(models.TextChoices):
+    NEVER = "never", "Never"
+    FORMER = "former", "Former"
+    CURRENT = "current", "Current"
+
+
+class WorkStatus(models.TextChoices):
+    WORKING = "working", "Working"
+    SICK_LEAVE = "sick_leave", "On sick leave"
+    UNEMPLOYED = "unemployed", "Unemployed"
+    RETIRED = "retired", "Retired"
+    STUDENT = "student", "Student"
+    OTHER = "other", "Other"
+
+
+class ASAClass(models.IntegerChoices):
+    I = 1, "ASA I — healthy"  # noqa: E741
+    II = 2, "ASA II — mild systemic disease"
+    III = 3, "ASA III — severe systemic disease"
+    IV = 4, "ASA IV — severe disease, constant threat to life"
+
+
+class Criterion(models.TextChoices):
+    MET = "met", "Met"
+    NOT_MET = "not_met", "Not met"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Outcome(models.TextChoices):
+    MISS_CANDIDATE = "miss", "MISS candidate"
+    OPEN_SURGERY = "open", "Open surgery"
+    CONSERVATIVE = "conservative", "Conservative care"
+    WORKUP = "workup", "More work-up"
+    REFER = "refer", "Refer"
+
+
+class Factor(models.TextChoices):
+    FAVOURS = "favours", "Favours MISS"
+    NEUTRAL = "neutral", "Neutral"
+    AGAINST = "against", "Against MISS"
+
+
+class Technique(models.TextChoices):
+    FE_TRANSFORAMINAL = "fe_transforaminal", "Full-endoscopic transforaminal"
+    FE_INTERLAMINAR = "fe_interlaminar", "Full-endoscopic interlaminar"
+    TUBULAR = "tubular", "Tubular microdiscectomy"
+    OPEN = "open", "Open microdiscectomy"
+
+
+class AdverseEventType(models.TextChoices):
+    DURAL_TEAR = "dural_tear", "Dural tear"
+    NERVE_INJURY = "nerve_injury", "Nerve injury"
+    HAEMATOMA = "haematoma", "Haematoma"
+    SSI = "ssi", "Surgical-site infection"
+    NEW_DEFICIT = "new_deficit", "New neurological deficit"
+    RECURRENCE = "recurrence", "Recurrent herniation"
+    READMISSION = "readmission", "Readmission"
+    REOPERATION = "reoperation", "Reoperation"
+    DVT_PE = "dvt_pe", "DVT / PE"
+
+
+class ClavienDindoGrade(models.TextChoices):
+    I = "I", "I — no treatment beyond simple measures"  # noqa: E741
+    II = "II", "II — pharmacological treatment"
+    IIIA = "IIIa", "IIIa — intervention without general anaesthesia"
+    IIIB = "IIIb", "IIIb — intervention under general anaesthesia"
+    IVA = "IVa", "IVa — single-organ dysfunction (ICU)"
+    IVB = "IVb", "IVb — multi-organ dysfunction (ICU)"
+    V = "V", "V — death"
+
+
+class InstrumentCode(models.TextChoices):
+    ODI = "odi", "Oswestry Disability Index"
+
+
+class Timepoint(models.TextChoices):
+    WEEKS_2 = "2w", "2 weeks"
+    WEEKS_6 = "6w", "6 weeks"
+    MONTHS_3 = "3m", "3 months"
+    MONTHS_12 = "12m", "12 months"
+    MONTHS_24 = "24m", "24 months"
+
+
+class FollowUpSource(models.TextChoices):
+    SPECIALIST = "specialist", "Entered by the specialist"
+    PATIENT = "patient", "Answered by the patient"
+
+
+class GlobalEffect(models.TextChoices):
+    COMPLETELY_RECOVERED = "completely_recovered", "Completely recovered"
+    MUCH_IMPROVED = "much_improved", "Much improved"
+    SLIGHTLY_IMPROVED = "slightly_improved", "Slightly improved"
+    NO_CHANGE = "no_change", "No change"
+    SLIGHTLY_WORSE = "slightly_worse", "Slightly worse"
+    MUCH_WORSE = "much_worse", "Much worse"
+    WORSE_THAN_EVER = "worse_than_ever", "Worse than ever"
+
+
+class Satisfaction(models.IntegerChoices):
+    VERY = 1, "1 — The treatment met my expectations"
+    SOMEWHAT = 2, "2 — Not as improved as hoped, but would have the same treatment again"
+    NOT_AGAIN = 3, "3 — Helped, but would not have the same treatment again"
+    WORSE = 4, "4 — I am the same or worse than before"
+
+
+class MICMeasure(models.TextChoices):
+    NRS_BACK = "nrs_back", "NRS back pain"
+    NRS_LEG = "nrs_leg", "NRS leg pain"
+    ODI = "odi", "ODI"

@@ -1,0 +1,217 @@
+"""The candidacy decision: whether a patient suits MISS, amended by superseding it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.models.base import (
+    CLINICAL_DATE,
+    MARKING_FIELDS,
+    ClinicalQuerySet,
+    ClinicalRecord,
+    entered_in_error_check,
+    long_date,
+)
+from cases.models.choices import Factor, Outcome
+from cases.models.consult import Consult
+from clinic.models import Patient, choices_check, from_1900_check, not_in_future
+
+
+class CandidacyDecisionQuerySet(ClinicalQuerySet):
+    def current(self):
+        """Valid decisions not superseded by an amendment."""
+        return self.valid().filter(superseded_by__isnull=True)
+
+    def current_for(self, patient):
+        """The patient's current decision first (there is one: services.record_decision).
+
+        ``patient`` may be an ``OuterRef``, for the patient list's column.
+        """
+        return self.current().filter(patient=patient).order_by("-decided_at", "-id")
+
+
+class CandidacyDecision(ClinicalRecord):
+    """Whether a patient suits MISS, after a consult. Append-only: amend with :meth:`supersede`."""
+
+    Outcome = Outcome
+    Factor = Factor
+
+    SURGICAL = (Outcome.MISS_CANDIDATE, Outcome.OPEN_SURGERY)
+    # Elective plans: with red flags present the specialist must say they considered them.
+    ELECTIVE = (Outcome.MISS_CANDIDATE, Outcome.OPEN_SURGERY, Outcome.CONSERVATIVE)
+    # Patients not operated are followed from the decision date.
+    FOLLOWED_WITHOUT_SURGERY = (Outcome.CONSERVATIVE,)
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="decisions", editable=False
+    )
+    consult = models.ForeignKey(Consult, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=15, choices=Outcome)
+    severity_assessment = models.CharField(
+        "severity of the herniation", max_length=10, choices=Factor
+    )
+    severity_note = models.CharField(max_length=255, blank=True)
+    health_assessment = models.CharField("overall health", max_length=10, choices=Factor)
+    health_note = models.CharField(max_length=255, blank=True)
+    symptoms_assessment = models.CharField("specific symptoms", max_length=10, choices=Factor)
+    symptoms_note = models.CharField(max_length=255, blank=True)
+    rationale = models.TextField(max_length=4000)
+    red_flags_acknowledged = models.BooleanField(
+        "I have considered the red flags and this elective plan is appropriate", default=False
+    )
+    criteria = models.JSONField(
+        default=list,
+        editable=False,
+        help_text="The consult's checklist when the decision was made.",
+    )
+    decided_on = models.DateField(
+        "decided on",
+        default=timezone.localdate,
+        validators=CLINICAL_DATE,
+        help_text="The day the decision was made: for a case entered from paper, that day.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # When the decision was entered in the portal (decided_on is the clinical day).
+    decided_at = models.DateTimeField(
+        default=timezone.now, editable=False, validators=[not_in_future]
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        editable=False,
+        help_text="The decision this one amends (each decision can be amended once).",
+    )
+
+    history = HistoricalRecords()
+    objects = CandidacyDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-decided_at", "-id"]
+        permissions = [
+            ("decide_candidacy", "Can decide MISS candidacy"),
+            ("export_research_data", "Can export de-identified research data"),
+        ]
+        indexes = [models.Index(fields=["patient", "-decided_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rationale=""), name="decision_rationale_required"),
+            choices_check("outcome", Outcome, "decision_outcome_valid"),
+            choices_check("severity_assessment", Factor, "decision_severity_valid"),
+            choices_check("health_assessment", Factor, "decision_health_valid"),
+            choices_check("symptoms_assessment", Factor, "decision_symptoms_valid"),
+            from_1900_check("decided_on", "decision_decided_on_from_1900"),
+            entered_in_error_check("decision"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.decided_on:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        # Append-only: once saved, only the entered-in-error marking may change.
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and not set(update_fields or ["all"]) <= MARKING_FIELDS:
+            raise ValidationError("Decisions are not edited; record an amendment instead.")
+        if self.pk is None:
+            self.patient_id = self.consult.patient_id
+            self.criteria = self.consult.candidacy_criteria()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:decision_detail", args=[self.pk])
+
+    def clean(self):
+        if self.rationale is not None and not self.rationale.strip():
+            raise ValidationError({"rationale": "Give the rationale for the decision."})
+        consult = self.consult if self.consult_id else None
+        if consult is not None:
+            if consult.entered_in_error:
+                # Not a field of the decision form: a non-field error, so forms can show it.
+                raise ValidationError("That consult was entered in error.")
+            if self.decided_on and consult.consult_date and self.decided_on < consult.consult_date:
+                raise ValidationError(
+                    {
+                        "decided_on": "The decision cannot be before its consult "
+                        f"({long_date(consult.consult_date)})."
+                    }
+                )
+            if (
+                consult.has_red_flags
+                and self.outcome in self.ELECTIVE
+                and not self.red_flags_acknowledged
+            ):
+                raise ValidationError(
+                    {
+                        "red_flags_acknowledged": (
+                            "The consult records red flags ("
+                            + ", ".join(consult.red_flags)
+                            + "). Confirm you considered them before an elective plan."
+                        )
+                    }
+                )
+
+    @property
+    def is_current(self):
+        return not self.entered_in_error and not hasattr(self, "superseded_by")
+
+    @property
+    def is_surgical(self):
+        return self.outcome in self.SURGICAL
+
+    def takes_a_procedure(self, procedures=None):
+        """Whether a procedure can be recorded for this decision: it is surgical, current and
+        valid, and has no valid procedure yet (a reoperation is a new decision).
+
+        ``procedures``: the patient's procedures when the page has loaded them (saves a query).
+        """
+        if not (self.is_surgical and self.is_current):
+            return False
+        if procedures is None:
+            return not self.procedures.valid().exists()
+        return not any(p.decision_id == self.pk and not p.entered_in_error for p in procedures)
+
+    @property
+    def factor_rows(self):
+        return [
+            (
+                "Severity of the herniation",
+                self.get_severity_assessment_display(),
+                self.severity_note,
+            ),
+            ("Overall health", self.get_health_assessment_display(), self.health_note),
+            ("Specific symptoms", self.get_symptoms_assessment_display(), self.symptoms_note),
+        ]
+
+    def supersede(self, *, by, **fields):
+        """Record an amendment of this decision; this one stays, linked as superseded.
+
+        ``fields`` are the amended decision's form fields. Returns the new decision.
+        """
+        with transaction.atomic():
+            locked = CandidacyDecision._base_manager.select_for_update().get(pk=self.pk)
+            if locked.entered_in_error:
+                raise ValidationError("A decision entered in error cannot be amended.")
+            if CandidacyDecision._base_manager.filter(supersedes=locked).exists():
+                raise ValidationError(
+                    "This decision has already been amended; amend the current one.",
+                    code="stale",
+                )
+            fields.setdefault("consult", self.consult)
+            new = CandidacyDecision(supersedes=self, decided_by=by, recorded_by=by, **fields)
+            if new.decided_on and new.decided_on < self.decided_on:
+                raise ValidationError(
+                    {
+                        "decided_on": "A decision cannot be dated before the decision it amends "
+                        f"or replaces ({long_date(self.decided_on)})."
+                    }
+                )
+            new.full_clean()
+            new.save()
+            return new

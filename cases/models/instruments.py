@@ -1,0 +1,67 @@
+"""The licensed wording of the check-in questionnaires, and the one reminder a check-in gets."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models.choices import InstrumentCode
+from clinic.models import choices_check
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_language(self, code, language):
+        """The active wording of ``code`` in ``language``, else in the site language, else None."""
+        rows = {i.language: i for i in self.active().filter(code=code)}
+        return rows.get(language) or rows.get(settings.LANGUAGE_CODE) or None
+
+
+class Instrument(models.Model):
+    """A questionnaire's licensed wording, loaded by ``manage.py load_instrument`` (never shipped).
+
+    ``sections`` is ``[{"code": "odi_01", "title": "…", "options": ["…" × 6]}, …]``; the format is
+    in cases/instrument_format.md. One version per code and language is active.
+    """
+
+    Code = InstrumentCode
+
+    code = models.CharField(max_length=10, choices=InstrumentCode)
+    version = models.CharField(max_length=40)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    title = models.CharField(max_length=200)
+    instructions = models.TextField(blank=True, max_length=4000)
+    sections = models.JSONField()
+    is_active = models.BooleanField(default=True)
+    loaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version", "language"], name="instrument_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["code", "language"],
+                condition=Q(is_active=True),
+                name="instrument_one_active_per_language",
+            ),
+            choices_check("code", InstrumentCode, "instrument_code_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_code_display()} {self.version} ({self.language})"
+
+
+class CheckinReminder(models.Model):
+    """The one reminder a follow-up's check-in gets (send_checkin_reminders sends at most one)."""
+
+    follow_up = models.OneToOneField("FollowUp", on_delete=models.PROTECT, related_name="reminder")
+    sent_at = models.DateTimeField(default=timezone.now)
+    email = models.EmailField()
+
+    def __str__(self):
+        return f"Check-in reminder for follow-up {self.follow_up_id}"

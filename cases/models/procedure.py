@@ -1,0 +1,310 @@
+"""The procedure and the adverse events attributed to it."""
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from cases.models.base import (
+    CLINICAL_DATE,
+    ClinicalQuerySet,
+    ClinicalRecord,
+    days_from,
+    entered_in_error_check,
+    long_date,
+    range_check,
+)
+from cases.models.choices import AdverseEventType, ClavienDindoGrade, Level, Side, Technique
+from cases.models.decision import CandidacyDecision
+from clinic.models import Patient, choices_check, from_1900_check, local_day
+
+# A stay is plausible from admission at most 30 days before the day of the procedure to discharge
+# at most a year after it; the derived length of stay then stays below 400 nights.
+ADMISSION_DAYS_BEFORE = 30
+DISCHARGE_DAYS_AFTER = 365
+MAX_STAY_NIGHTS = 400
+
+
+class Procedure(ClinicalRecord):
+    """An operation for a lumbar disc herniation."""
+
+    Technique = Technique
+
+    MISS_TECHNIQUES = (Technique.FE_TRANSFORAMINAL, Technique.FE_INTERLAMINAR, Technique.TUBULAR)
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="procedures", editable=False
+    )
+    decision = models.ForeignKey(
+        CandidacyDecision,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        help_text="The decision for surgery this procedure carries out.",
+    )
+    surgeon = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="procedures"
+    )
+    procedure_date = models.DateField(validators=CLINICAL_DATE)
+    technique = models.CharField(max_length=20, choices=Technique)
+    level = models.CharField(max_length=5, choices=Level)
+    second_level = models.CharField(max_length=5, choices=Level, blank=True)
+    side = models.CharField(max_length=10, choices=Side)
+    incision_length_mm = models.PositiveSmallIntegerField(
+        "incision length (mm)", validators=[MinValueValidator(1), MaxValueValidator(300)]
+    )
+    skin_to_skin_minutes = models.PositiveSmallIntegerField(
+        "skin-to-skin time (minutes)", validators=[MinValueValidator(1), MaxValueValidator(1440)]
+    )
+    blood_loss_ml = models.PositiveIntegerField(
+        "blood loss (ml)", null=True, blank=True, validators=[MaxValueValidator(10000)]
+    )
+    converted_to_open = models.BooleanField("converted to open", default=False)
+    admitted_at = models.DateTimeField(
+        validators=CLINICAL_DATE,
+        help_text=f"At most {ADMISSION_DAYS_BEFORE} days before the day of the procedure.",
+    )
+    discharged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        validators=CLINICAL_DATE,
+        help_text="Empty while in hospital; at most a year after the day of the procedure.",
+    )
+    # Derived in compute_stay(), never typed.
+    length_of_stay_nights = models.PositiveSmallIntegerField(null=True, editable=False)
+    length_of_stay_hours = models.DecimalField(
+        max_digits=7, decimal_places=1, null=True, editable=False
+    )
+    same_day_discharge = models.BooleanField(null=True, editable=False)
+    next_day_discharge = models.BooleanField(null=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-procedure_date", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "-procedure_date"]),
+            models.Index(fields=["technique", "patient"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(entered_in_error=False),
+                name="procedure_one_per_decision",
+                violation_error_message=(
+                    "This decision already has its procedure. A reoperation is recorded under "
+                    "a new decision."
+                ),
+            ),
+            from_1900_check("procedure_date", "procedure_date_from_1900"),
+            from_1900_check("admitted_at", "procedure_admitted_from_1900", moment=True),
+            from_1900_check(
+                "discharged_at", "procedure_discharged_from_1900", nullable=True, moment=True
+            ),
+            # The derived stay, bounded by the admission and discharge rules (clean()).
+            range_check(
+                "length_of_stay_nights", 0, MAX_STAY_NIGHTS, "procedure_stay_nights", nullable=True
+            ),
+            range_check(
+                "length_of_stay_hours",
+                0,
+                MAX_STAY_NIGHTS * 24,
+                "procedure_stay_hours",
+                nullable=True,
+            ),
+            models.CheckConstraint(
+                condition=Q(discharged_at__isnull=True)
+                | Q(discharged_at__gte=models.F("admitted_at")),
+                name="procedure_discharge_after_admission",
+            ),
+            range_check("incision_length_mm", 1, 300, "procedure_incision_1_300"),
+            range_check("skin_to_skin_minutes", 1, 1440, "procedure_minutes_1_1440"),
+            range_check("blood_loss_ml", 0, 10000, "procedure_blood_loss", nullable=True),
+            choices_check("technique", Technique, "procedure_technique_valid"),
+            choices_check("level", Level, "procedure_level_valid"),
+            choices_check("second_level", Level, "procedure_second_level_valid", blank=True),
+            choices_check("side", Side, "procedure_side_valid"),
+            entered_in_error_check("procedure"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_technique_display()} {self.levels_display} ({self.procedure_date})"
+
+    def save(self, *args, **kwargs):
+        if self.decision_id:
+            self.patient_id = self.decision.patient_id
+        self.compute_stay()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:procedure_detail", args=[self.pk])
+
+    DERIVED = (
+        "length_of_stay_nights",
+        "length_of_stay_hours",
+        "same_day_discharge",
+        "next_day_discharge",
+    )
+
+    def clean(self):
+        errors = {}
+        decision = self.decision if self.decision_id else None
+        if decision is not None:
+            if not decision.is_surgical or decision.entered_in_error:
+                errors[NON_FIELD_ERRORS] = "A procedure needs a decision for surgery."
+        if self.admitted_at and self.discharged_at and self.discharged_at < self.admitted_at:
+            errors["discharged_at"] = "Discharge cannot be before admission."
+        if self.admitted_at and self.procedure_date:
+            admitted = local_day(self.admitted_at)
+            earliest = days_from(self.procedure_date, -ADMISSION_DAYS_BEFORE)
+            if admitted > self.procedure_date:
+                errors["admitted_at"] = "Admission cannot be after the day of the procedure."
+            elif admitted < earliest:
+                errors["admitted_at"] = (
+                    f"Admission is at most {ADMISSION_DAYS_BEFORE} days before the procedure: "
+                    f"not before {long_date(earliest)}."
+                )
+        if self.discharged_at and self.procedure_date:
+            discharged = local_day(self.discharged_at)
+            latest = days_from(self.procedure_date, DISCHARGE_DAYS_AFTER)
+            if discharged < self.procedure_date:
+                errors.setdefault(
+                    "discharged_at", "Discharge cannot be before the day of the procedure."
+                )
+            elif discharged > latest:
+                errors.setdefault(
+                    "discharged_at",
+                    f"Discharge is at most a year after the procedure: by {long_date(latest)}.",
+                )
+        if decision is not None and self.procedure_date:
+            if self.procedure_date < decision.decided_on:
+                day = long_date(decision.decided_on)
+                errors["procedure_date"] = f"The procedure cannot be before the decision ({day})."
+        if self.second_level and self.second_level == self.level:
+            errors["second_level"] = "The second level must differ from the first."
+        if errors:
+            raise ValidationError(errors)
+
+    def compute_stay(self):
+        """Length of stay and same-/next-day discharge: the one place they are computed.
+
+        Nights count calendar days in the clinic's time zone between admission and discharge;
+        same-day and next-day discharge count from the day of the procedure.
+        """
+        if self.discharged_at is None or self.admitted_at is None:
+            self.length_of_stay_nights = self.length_of_stay_hours = None
+            self.same_day_discharge = self.next_day_discharge = None
+            return
+        admitted = local_day(self.admitted_at)
+        discharged = local_day(self.discharged_at)
+        self.length_of_stay_nights = max((discharged - admitted).days, 0)
+        hours = (self.discharged_at - self.admitted_at).total_seconds() / 3600
+        self.length_of_stay_hours = round(hours, 1)
+        after_procedure = (discharged - self.procedure_date).days
+        self.same_day_discharge = after_procedure == 0
+        self.next_day_discharge = after_procedure == 1
+
+    @property
+    def levels_display(self):
+        return f"{self.level}, {self.second_level}" if self.second_level else self.level
+
+    @property
+    def is_miss(self):
+        return self.technique in self.MISS_TECHNIQUES
+
+
+# Complications are attributed to a procedure for five years after it (past the 24-month
+# follow-up); later ones belong to another episode of care.
+ADVERSE_EVENT_SPAN_DAYS = 5 * 365 + 1
+
+
+class AdverseEvent(ClinicalRecord):
+    """A complication after a procedure, graded by Clavien-Dindo."""
+
+    Type = AdverseEventType
+    Grade = ClavienDindoGrade
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="adverse_events", editable=False
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="adverse_events"
+    )
+    event_type = models.CharField("type", max_length=15, choices=Type)
+    onset_date = models.DateField(validators=CLINICAL_DATE)
+    clavien_dindo_grade = models.CharField("Clavien-Dindo grade", max_length=4, choices=Grade)
+    description = models.TextField(blank=True, max_length=4000)
+    # Derived in compute_timing(), never typed.
+    days_after_procedure = models.PositiveSmallIntegerField(null=True, editable=False)
+    within_30_days = models.BooleanField(default=False, editable=False)
+    within_90_days = models.BooleanField(default=False, editable=False)
+
+    history = HistoricalRecords()
+    objects = ClinicalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-onset_date", "-id"]
+        indexes = [models.Index(fields=["procedure", "onset_date"])]
+        constraints = [
+            choices_check("event_type", AdverseEventType, "adverseevent_type_valid"),
+            choices_check("clavien_dindo_grade", ClavienDindoGrade, "adverseevent_grade_valid"),
+            models.CheckConstraint(
+                condition=Q(within_30_days=False) | Q(within_90_days=True),
+                name="adverseevent_30_days_is_within_90",
+            ),
+            from_1900_check("onset_date", "adverseevent_onset_from_1900"),
+            range_check(
+                "days_after_procedure",
+                0,
+                ADVERSE_EVENT_SPAN_DAYS,
+                "adverseevent_days_after_procedure",
+                nullable=True,
+            ),
+            entered_in_error_check("adverseevent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_type_display()} ({self.onset_date})"
+
+    def save(self, *args, **kwargs):
+        if self.procedure_id:
+            self.patient_id = self.procedure.patient_id
+        self.compute_timing()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("cases:patient_detail", args=[self.patient_id]) + f"#adverseevent-{self.pk}"
+
+    DERIVED = ("days_after_procedure", "within_30_days", "within_90_days")
+
+    def clean(self):
+        if self.procedure_id and self.onset_date:
+            operated = self.procedure.procedure_date
+            latest = days_from(operated, ADVERSE_EVENT_SPAN_DAYS)
+            if self.onset_date < operated:
+                raise ValidationError(
+                    {"onset_date": "An adverse event cannot start before the procedure."}
+                )
+            if self.onset_date > latest:
+                raise ValidationError(
+                    {
+                        "onset_date": "An adverse event of this procedure starts within five "
+                        f"years of it: by {long_date(latest)}."
+                    }
+                )
+
+    def compute_timing(self):
+        """Days after the procedure and the 30-/90-day flags: computed here only."""
+        if not (self.procedure_id and self.onset_date):
+            return
+        days = (self.onset_date - self.procedure.procedure_date).days
+        self.days_after_procedure = max(days, 0)
+        self.within_30_days = 0 <= days <= 30
+        self.within_90_days = 0 <= days <= 90
