@@ -53,12 +53,17 @@ def complete_follow_ups():
     from django.utils import timezone
 
     today = timezone.localdate()
+    # Back to daily activities 0–9 days after the operation: before any assessment, as the
+    # record rules require. Date arithmetic is spelt per database.
+    if connection.vendor == "sqlite":
+        returned = "date(anchor_date, '+' || (id %% 10) || ' days')"
+    else:
+        returned = "anchor_date + (id %% 10)"
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE cases_followup SET completed_at = %s, assessed_on = due_date,"
             " nrs_back = 2 + id %% 3, nrs_leg = 1 + id %% 4, odi_score = 10 + id %% 30,"
-            " satisfaction = 1 + id %% 4,"
-            " returned_to_daily_activities_on = anchor_date + 10 + id %% 20"
+            f" satisfaction = 1 + id %% 4, returned_to_daily_activities_on = {returned}"
             " WHERE window_closes < %s",
             [timezone.now(), today],
         )
