@@ -33,7 +33,6 @@ This package's public names are re-exported here: ``from cases import outcomes``
 
 from cases.outcomes.articles import (
     ARTICLE_FIGURES,
-    ARTICLE_KEYS,
     article_figure,
     register_article_figures,
 )
@@ -80,7 +79,7 @@ from cases.outcomes.specs import (
 )
 
 __all__ = [
-    "ALL_TECHNIQUES", "ARTICLE_FIGURES", "ARTICLE_KEYS", "CLAIMS", "CLINICAL_MODELS", "GROUPS",
+    "ALL_TECHNIQUES", "ARTICLE_FIGURES", "CLAIMS", "CLINICAL_MODELS", "GROUPS",
     "GROUP_LABELS", "GROUP_TECHNIQUES", "MEDIAN", "MIN_CELL_SIZE", "PROPORTION", "SPECS",
     "STAY_BINS", "TOO_FEW", "TRAJECTORY_MEASURES", "TRAJECTORY_POINTS", "Cell", "Period",
     "Results", "Spec", "active_thresholds", "article_figure", "article_years",

@@ -43,7 +43,6 @@ ARTICLE_FIGURES = {
         "MISS: share satisfied at 12 months",
     ),
 }
-ARTICLE_KEYS = {figure_key for figure_key, _, _ in ARTICLE_FIGURES.values()}
 
 
 def article_figure(key):

@@ -21,7 +21,6 @@ GROUP_TECHNIQUES = {"miss": frozenset(cohort.MISS_TECHNIQUES), "open": frozenset
 ALL_TECHNIQUES = frozenset(Technique.values)
 # Length-of-stay distribution bins (nights): 0, 1, 2, 3 or more.
 STAY_BINS = ("0", "1", "2", "3+")
-MEASURES = (("nrs_back", "back", "NRS back pain"), ("nrs_leg", "leg", "NRS leg pain"))
 TRAJECTORY_MEASURES = ("nrs_back", "nrs_leg", "odi")
 PROPORTION, MEDIAN = "proportion", "median"
 
