@@ -25,6 +25,7 @@ from cases.outcomes import cohort
 from cases.outcomes.cells import Results, compute
 from cases.outcomes.protection import article_years, editor_periods, protect, technique_filters
 from cases.outcomes.specs import SPECS
+from education import page_cache
 
 
 def active_thresholds():
@@ -78,6 +79,8 @@ def refresh(today=None):
         # Snapshots are derived data, rebuilt at will: keep the last few.
         stale = FigureSnapshot.objects.order_by("-pk").values_list("pk", flat=True)[3:]
         FigureSnapshot.objects.filter(pk__in=list(stale)).delete()
+        # Public articles show these figures: their stored pages are now out of date.
+        transaction.on_commit(page_cache.invalidate)
     return snapshot
 
 

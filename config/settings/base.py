@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "clinic.inputs.RefuseUnsafeInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.AllowedMethodsMiddleware",
+    # Public articles for anonymous readers, from the shared cache: before the session is read.
+    "education.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -140,7 +142,15 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis the cache is still shared by every process on the machine (web workers and
+    # the task worker): what one of them changes or forgets, the others see.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Authentication ---------------------------------------------------------------------------
