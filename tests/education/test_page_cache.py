@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from education import page_cache
 from tests import factories
@@ -92,7 +93,7 @@ def test_new_figures_make_the_page_render_again(
 def test_a_new_day_renders_the_page_again(client, article, monkeypatch):
     url = article.get_absolute_url()
     client.get(url)
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(page_cache.timezone, "localdate", lambda: tomorrow)
     assert get(client, url)[1] > 0
 
