@@ -7,7 +7,8 @@ navigation). Reading them with the user turns two queries per request into one.
 """
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q
 
 from clinic.models import User
 
@@ -27,3 +28,21 @@ class ModelBackendWithRoles(ModelBackend):
     def get_user(self, user_id):
         user = with_roles(User._default_manager.filter(pk=user_id)).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """The user's own and their groups' permissions in one query (Django asks two)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            permissions = Permission.objects.all()
+            if not user_obj.is_superuser:
+                permissions = permissions.filter(
+                    Q(user=user_obj) | Q(group__user=user_obj)
+                ).distinct()
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}"
+                for app_label, codename in permissions.values_list(
+                    "content_type__app_label", "codename"
+                )
+            }
+        return user_obj._perm_cache

@@ -2,6 +2,7 @@
 the staff two-factor and lockout checks read little and write nothing (issue 13)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -72,3 +73,22 @@ def test_a_role_taken_away_applies_on_the_next_request(client, specialist):
     response = client.get("/cases/patients/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_permissions_are_read_in_one_query_and_match_djangos(
+    patient_user, specialist, editor, superuser, django_assert_num_queries
+):
+    from django.contrib.auth.backends import ModelBackend
+
+    from clinic.backends import ModelBackendWithRoles
+
+    specialist.user_permissions.add(
+        Permission.objects.get(codename="view_auditevent", content_type__app_label="clinic")
+    )
+    for user in (patient_user, specialist, editor, superuser):
+        expected = ModelBackend().get_all_permissions(User.objects.get(pk=user.pk))
+        fresh = User.objects.get(pk=user.pk)
+        with django_assert_num_queries(1):
+            found = ModelBackendWithRoles().get_all_permissions(fresh)
+            assert fresh.has_perm(next(iter(expected))) if expected else True
+        assert found == expected
