@@ -6,8 +6,12 @@ every request then asks for the user's roles (the idle limit, the staff two-fact
 navigation). Reading them with the user turns two queries per request into one.
 """
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import Exists, OuterRef, Q
 
 from clinic.models import User
@@ -24,9 +28,30 @@ def with_roles(users):
     )
 
 
+# Building that query with the ORM costs more than running it (about 4 ms of Python for three
+# EXISTS subqueries, against 0.2 ms to run it): it is compiled once per database and then run
+# as raw SQL with the user's id in place of a marker.
+_MARKER = -7_301_994_257
+
+
+@functools.cache
+def _user_with_roles_sql(alias):
+    query = with_roles(User._default_manager.using(alias).filter(pk=_MARKER)).query
+    sql, params = query.get_compiler(alias).as_sql()
+    assert params.count(_MARKER) == 1, params
+    return sql, params
+
+
 class ModelBackendWithRoles(ModelBackend):
     def get_user(self, user_id):
-        user = with_roles(User._default_manager.filter(pk=user_id)).first()
+        alias = router.db_for_read(User)
+        sql, params = _user_with_roles_sql(alias)
+        try:
+            user_id = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        params = [user_id if param == _MARKER else param for param in params]
+        user = next(iter(User._default_manager.db_manager(alias).raw(sql, params)), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
