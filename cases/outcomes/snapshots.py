@@ -6,12 +6,14 @@ clinical records are newer than it.
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from cases.models import (
     AdverseEvent,
@@ -135,22 +137,50 @@ def _thresholds_of(snapshot):
 CLINICAL_MODELS = (Consult, CandidacyDecision, Procedure, AdverseEvent, FollowUp)
 
 
-def _latest_snapshot(fields):
-    """The newest snapshot's ``fields`` with the newest clinical change, in one query."""
+SNAPSHOT_COLUMNS = ("started_at", "as_of", "mic_set", "created_at", "thresholds")
+CHANGES = tuple(f"changed_{model._meta.model_name}" for model in CLINICAL_MODELS)
+
+
+@functools.cache
+def _latest_snapshot_sql(alias, fields):
+    # Every page with figures runs this query, and building it with the ORM (five subqueries)
+    # costs several times what running it does: it is compiled once per database and field list.
     changes = {
-        f"changed_{model._meta.model_name}": Subquery(
+        name: Subquery(
             model.history.model.objects.order_by("-history_date").values("history_date")[:1]
         )
-        for model in CLINICAL_MODELS
+        for name, model in zip(CHANGES, CLINICAL_MODELS, strict=True)
     }
-    return (
-        FigureSnapshot.objects.order_by("-pk")
-        .annotate(**changes)
-        .values(
-            "pk", "started_at", "as_of", "mic_set", "created_at", "thresholds", *fields, *changes
-        )
-        .first()
-    )
+    query = (
+        FigureSnapshot.objects.using(alias)
+        .order_by("-pk")
+        .only(*SNAPSHOT_COLUMNS, *fields)
+        .annotate(**changes)[:1]
+    ).query
+    return query.get_compiler(alias).as_sql()
+
+
+def _aware(value):
+    """A subquery's datetime as the database returns it (SQLite: UTC text) made aware."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _latest_snapshot(fields):
+    """The newest snapshot's ``fields`` with the newest clinical change, in one query."""
+    alias = router.db_for_read(FigureSnapshot)
+    sql, params = _latest_snapshot_sql(alias, tuple(fields))
+    found = next(iter(FigureSnapshot.objects.db_manager(alias).raw(sql, params)), None)
+    if found is None:
+        return None
+    return {
+        "pk": found.pk,
+        **{name: getattr(found, name) for name in (*SNAPSHOT_COLUMNS, *fields)},
+        **{name: _aware(getattr(found, name)) for name in CHANGES},
+    }
 
 
 def _is_current(snapshot):
