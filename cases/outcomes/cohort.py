@@ -85,13 +85,29 @@ class Row:
         return self.visits[TIMEPOINTS.index(timepoint)]
 
     def to_json(self):
-        values = dataclasses.astuple(self)
         return [
-            *values[:3],
+            self.procedure,
+            self.patient,
+            self.surgeon,
             self.day.isoformat(),
-            *values[4:16],
-            [list(visit) for visit in values[16]],
-            *values[17:],
+            self.technique,
+            self.incision,
+            self.nights,
+            self.same_day,
+            self.next_day,
+            self.ae_30,
+            self.ae_90,
+            self.ssi_30,
+            self.ssi_90,
+            self.base_back,
+            self.base_leg,
+            self.base_odi,
+            [
+                [visit.state, visit.back, visit.leg, visit.odi, visit.satisfaction]
+                for visit in self.visits
+            ],
+            self.return_daily,
+            self.return_work,
         ]
 
     @classmethod

@@ -26,7 +26,7 @@ from cases.models import (
     Procedure,
 )
 from cases.outcomes import cohort
-from cases.outcomes.cells import Results, compute
+from cases.outcomes.cells import Results, buckets, compute, compute_from
 from cases.outcomes.protection import article_years, editor_periods, protect, technique_filters
 from cases.outcomes.specs import SPECS
 from education import page_cache
@@ -53,18 +53,20 @@ def refresh(today=None):
     thresholds = active_thresholds()
     context = _context(as_of, thresholds)
     rows = cohort.build(as_of)
-    combinations = _clinical_combinations(rows, context)
+    # Each row is read once, into buckets by technique, surgeon and quarter; every filter's
+    # figures are then made by merging buckets.
+    by_bucket = buckets(rows, context, by=(_surgeon, _quarter))
+    combinations = _clinical_combinations(by_bucket)
     periods = editor_periods(rows, as_of)
-    by_quarter = {}
-    for row in rows:
-        by_quarter.setdefault(row.quarter, []).append(row)
+    rows_json = [row.to_json() for row in rows]  # for a period no combination answers
+    del rows
     editor = {}
     for period in periods:
-        period_rows = [row for quarter in period.quarters for row in by_quarter.get(quarter, [])]
+        chosen = [bucket for key, bucket in by_bucket.items() if key[2] in period.quarters]
         for technique_key, _, techniques in technique_filters():
-            editor[period.key, technique_key] = compute(period_rows, context, techniques)
+            editor[period.key, technique_key] = compute_from(chosen, techniques)
     ended = set().union(*(period.quarters for period in periods))
-    protect(editor, periods, [row for row in rows if row.quarter in ended], context)
+    protect(editor, periods, {key: b for key, b in by_bucket.items() if key[2] in ended})
     # Articles speak of MISS over their whole years: that protected column, every figure.
     article = {key: editor["articles", ""]["cells"][key]["miss"] for key in SPECS}
     first, last = article_years(as_of)
@@ -73,8 +75,8 @@ def refresh(today=None):
             started_at=started_at,
             as_of=as_of,
             mic_set=settings.OUTCOME_MIC_SET,
-            rows=[row.to_json() for row in rows],
-            clinical=compute(rows, context),
+            rows=rows_json,
+            clinical=compute_from(by_bucket.values()),
             editor={
                 "periods": [[p.key, p.label] for p in periods],
                 "results": {f"{p}|{t}": data for (p, t), data in editor.items()},
@@ -95,22 +97,31 @@ def refresh(today=None):
     return snapshot
 
 
-def _clinical_combinations(rows, context):
+def _surgeon(row):
+    return row.surgeon
+
+
+def _quarter(row):
+    return row.quarter
+
+
+def _clinical_combinations(by_bucket):
     """``{"surgeon|technique|year": figures}`` for every combination of one surgeon (or all),
     one technique filter (or all) and one calendar year (or all) that has procedures — all
-    three "all" aside, which is the snapshot's own ``clinical``."""
+    three "all" aside, which is the snapshot's own ``clinical``. ``by_bucket`` is keyed
+    ``(technique, surgeon, quarter)``."""
     groups = {}
-    for row in rows:
-        for surgeon in ("", str(row.surgeon)):
-            for year in ("", str(row.day.year)):
-                groups.setdefault((surgeon, year), []).append(row)
+    for (_, surgeon, quarter), bucket in by_bucket.items():
+        for surgeon_key in ("", str(surgeon)):
+            for year in ("", quarter[:4]):
+                groups.setdefault((surgeon_key, year), []).append(bucket)
     found = {}
-    for (surgeon, year), group in groups.items():
+    for (surgeon, year), chosen in groups.items():
         for technique_key, _, techniques in technique_filters():
             if not (surgeon or year or technique_key):
                 continue
-            if any(row.technique in techniques for row in group):
-                found[f"{surgeon}|{technique_key}|{year}"] = compute(group, context, techniques)
+            if any(bucket.technique in techniques for bucket in chosen):
+                found[f"{surgeon}|{technique_key}|{year}"] = compute_from(chosen, techniques)
     return found
 
 
