@@ -47,7 +47,15 @@ class Cell:
         return Cell(suppressed=True)
 
     def to_json(self):
-        return dataclasses.astuple(self)
+        return (
+            self.value,
+            self.low,
+            self.high,
+            self.n,
+            self.denominator,
+            self.patients,
+            self.suppressed,
+        )
 
 
 def _finish(spec, denominator, values, patients):
