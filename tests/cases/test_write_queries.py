@@ -65,10 +65,9 @@ def test_a_consult_save_costs_the_same_queries_however_many_records(
     assert patient.consults.count() == 7
 
 
-# 5; the consult with its patient and people; savepoints (4: the service's and the row lock's);
-# decisions dated before the new consult date; the stored version under lock; update, history,
-# audit (3).
-CONSULT_EDIT = 15
+# 5; the consult with its patient and people; the service's savepoint (2); decisions dated
+# before the new consult date; the stored version under lock; update, history, audit (3).
+CONSULT_EDIT = 13
 
 
 def test_a_consult_edit_costs_the_same_queries_however_many_records(
@@ -117,6 +116,37 @@ def test_a_decision_costs_the_same_queries_however_many_records(
     assert second.decisions.get().outcome == "miss"
 
 
+# 5; the amended decision with its consult and patient; the MISS article; savepoints (2); the
+# amended decision's row lock; an amendment saved meanwhile; decision and history (2); pending
+# follow-ups from a decision date; five follow-ups with their history (10); audit.
+DECISION_AMEND_TO_CONSERVATIVE = 25
+
+
+def test_the_heaviest_decision_costs_the_same_queries_however_many_records(
+    client_for, specialist, decision_data, django_assert_num_queries
+):
+    """An amendment to conservative care: it supersedes a decision and schedules the patient's
+    follow-ups from the decision date."""
+    client = client_for(specialist)
+    data = {**decision_data, "outcome": "conservative"}
+    first = factories.CandidacyDecisionFactory(
+        consult=factories.ConsultFactory(specialist=specialist)
+    )
+    url = reverse("cases:decision_amend", args=[first.pk])
+    client.get(url)
+    with django_assert_num_queries(DECISION_AMEND_TO_CONSERVATIVE):
+        assert client.post(url, data).status_code == 302
+    grow(specialist)
+    second = factories.CandidacyDecisionFactory(
+        consult=factories.ConsultFactory(specialist=specialist)
+    )
+    url = reverse("cases:decision_amend", args=[second.pk])
+    client.get(url)
+    with django_assert_num_queries(DECISION_AMEND_TO_CONSERVATIVE):
+        assert client.post(url, data).status_code == 302
+    assert second.superseded_by.follow_ups.count() == 5
+
+
 # 5; the decision with its consult, patient and any procedure; the surgeon chosen; savepoints
 # (2); the decision's row lock; its procedure, if one was saved meanwhile; procedure, history,
 # audit (3); pending follow-ups from the decision date; five follow-ups with their history (10).
@@ -146,10 +176,10 @@ def test_a_procedure_costs_the_same_queries_however_many_records(
     assert second.procedures.get().follow_ups.count() == 5
 
 
-# session, user, roles (3); the follow-up with its patient and anchor; the ODI wording;
-# savepoints (4); the stored version under lock; the recorder (not loaded with the follow-up);
-# another answer at this timepoint; update and history (2); audit.
-CHECKIN_SUBMIT = 15
+# session, user, roles (3); the follow-up with its patient and anchor; the ODI wording; the
+# service's savepoint (2); the stored version under lock; the recorder (not loaded with the
+# follow-up); another follow-up at this timepoint; update and history (2); audit.
+CHECKIN_SUBMIT = 13
 
 
 def test_a_checkin_costs_the_same_queries_however_many_records(
