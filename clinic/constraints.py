@@ -15,7 +15,7 @@ import operator
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.db.models import CheckConstraint, F, Model, Q, UniqueConstraint
 from django.db.models.constants import LOOKUP_SEP
 
 # SQL comparisons of a record's own values; a NULL on either side is unknown (None).
@@ -68,9 +68,9 @@ def _lookup(child, values):
         return lhs is None
     if lookup == "in":
         rhs = [_operand(value, values) for value in rhs]
-        if lhs is None or None in rhs:
-            raise NotInPython(path)  # NULL in a list: leave SQL's rules to SQL
-        return lhs in rhs
+        if not rhs or None in rhs:
+            raise NotInPython(path)  # an empty list, or NULL in it: SQL's rules to SQL
+        return None if lhs is None else lhs in rhs
     if lookup not in COMPARISONS:
         raise NotInPython(path)  # a transform or another lookup
     if lhs is None or rhs is None:
@@ -86,7 +86,7 @@ def _operand(value, values):
         if value.name not in values:
             raise NotInPython(value.name)
         return values[value.name]
-    if hasattr(value, "resolve_expression"):
+    if hasattr(value, "resolve_expression") or isinstance(value, Model):
         raise NotInPython(value)
     return value
 

@@ -2,10 +2,11 @@
 most 25 each). Each is posted through its page, once on a small database and again after many
 more patients and records were added: the same count.
 
-What the counts are made of: the session, the user and the role checks (5 for a specialist, 3
-for a patient), the page's record with what the save reads of it (one query, joined), the
-writes themselves with their history row and audit entry, and the test's savepoint around the
-service's transaction. Validation costs no query per rule (``clinic.constraints``).
+What the counts are made of: the session, the user with their roles and, for a specialist, the
+permissions (3 for a specialist, 2 for a patient), the page's record with what the save reads of
+it (one query, joined), the writes themselves with their history row and audit entry, and the
+test's savepoint around the service's transaction. Validation costs no query per rule
+(``clinic.constraints``).
 """
 
 import pytest
@@ -43,9 +44,9 @@ def post(client, url, data):
     return client.post(url, data)
 
 
-# session, user, 2 permission lookups, roles (5); the patient; the transaction's savepoint (2);
+# session, user with roles, permissions (3); the patient; the transaction's savepoint (2);
 # consult, its history row, the audit entry (3).
-CONSULT_CREATE = 11
+CONSULT_CREATE = 9
 
 
 def test_a_consult_save_costs_the_same_queries_however_many_records(
@@ -65,9 +66,9 @@ def test_a_consult_save_costs_the_same_queries_however_many_records(
     assert patient.consults.count() == 7
 
 
-# 5; the consult with its patient and people; the service's savepoint (2); decisions dated
+# 3; the consult with its patient and people; the service's savepoint (2); decisions dated
 # before the new consult date; the stored version under lock; update, history, audit (3).
-CONSULT_EDIT = 13
+CONSULT_EDIT = 11
 
 
 def test_a_consult_edit_costs_the_same_queries_however_many_records(
@@ -93,9 +94,9 @@ def test_a_consult_edit_costs_the_same_queries_however_many_records(
     assert (consult.version, consult.nrs_leg) == (3, 5)
 
 
-# 5; the consult with its patient; the MISS article the form offers; savepoints (2); the
+# 3; the consult with its patient; the MISS article the form offers; savepoints (2); the
 # patient's current decision; decision and history (2); pending follow-ups to cancel; audit.
-DECISION_CREATE = 14
+DECISION_CREATE = 12
 
 
 def test_a_decision_costs_the_same_queries_however_many_records(
@@ -116,10 +117,10 @@ def test_a_decision_costs_the_same_queries_however_many_records(
     assert second.decisions.get().outcome == "miss"
 
 
-# 5; the amended decision with its consult and patient; the MISS article; savepoints (2); the
+# 3; the amended decision with its consult and patient; the MISS article; savepoints (2); the
 # amended decision's row lock; an amendment saved meanwhile; decision and history (2); pending
 # follow-ups from a decision date; five follow-ups with their history (10); audit.
-DECISION_AMEND_TO_CONSERVATIVE = 25
+DECISION_AMEND_TO_CONSERVATIVE = 23
 
 
 def test_the_heaviest_decision_costs_the_same_queries_however_many_records(
@@ -147,10 +148,10 @@ def test_the_heaviest_decision_costs_the_same_queries_however_many_records(
     assert second.superseded_by.follow_ups.count() == 5
 
 
-# 5; the decision with its consult, patient and any procedure; the surgeon chosen; savepoints
+# 3; the decision with its consult, patient and any procedure; the surgeon chosen; savepoints
 # (2); the decision's row lock; its procedure, if one was saved meanwhile; procedure, history,
 # audit (3); pending follow-ups from the decision date; five follow-ups with their history (10).
-PROCEDURE_CREATE = 25
+PROCEDURE_CREATE = 23
 
 
 def test_a_procedure_costs_the_same_queries_however_many_records(
@@ -176,10 +177,10 @@ def test_a_procedure_costs_the_same_queries_however_many_records(
     assert second.procedures.get().follow_ups.count() == 5
 
 
-# session, user, roles (3); the follow-up with its patient and anchor; the ODI wording; the
+# session, user with roles (2); the follow-up with its patient and anchor; the ODI wording; the
 # service's savepoint (2); the stored version under lock; the recorder (not loaded with the
 # follow-up); another follow-up at this timepoint; update and history (2); audit.
-CHECKIN_SUBMIT = 13
+CHECKIN_SUBMIT = 12
 
 
 def test_a_checkin_costs_the_same_queries_however_many_records(
