@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 
 from django.conf import settings
@@ -120,6 +121,19 @@ class PatientQuerySet(models.QuerySet):
         raise ValidationError("Patient records are changed one at a time, through the model.")
 
 
+def atomic_unless_in_one(using=None):
+    """A transaction of its own, or, inside one already, the caller's without a savepoint.
+
+    For writes that check everything before they write (under a row lock): a refusal has
+    written nothing to roll back, and the savepoint a nested ``atomic()`` adds (two statements)
+    would only let a caller carry on after a database error inside it, which none does: they
+    let it end their transaction.
+    """
+    if transaction.get_connection(using).in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic(using=using)
+
+
 class StaleRecordError(ValidationError):
     """Someone else saved the record since this copy was loaded."""
 
@@ -158,7 +172,7 @@ class Versioned(models.Model):
         when the transaction starts) so the compare-and-save is atomic. Raises
         :class:`StaleRecordError` and writes nothing when the copy is stale.
         """
-        with transaction.atomic():
+        with atomic_unless_in_one():
             current = (
                 type(self)
                 ._base_manager.select_for_update()
