@@ -14,6 +14,7 @@ from unittest import mock
 
 import psycopg
 import pytest
+import redis.exceptions
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, connection
@@ -233,3 +234,11 @@ def test_a_database_that_refuses_connections_answers_the_503_page():
         timeout=120,
     )
     assert result.stdout.split() == ["503", "30", "True"], result.stderr[-2000:]
+
+
+def test_a_password_reset_asked_for_while_the_task_queue_is_unreachable_answers_503(client, db):
+    client.raise_request_exception = False
+    refused = redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
+    with mock.patch("clinic.services.send_password_reset.enqueue", side_effect=refused):
+        response = client.post(reverse("password_reset"), {"email": "someone@example.org"})
+    assert_unavailable_page(response)
