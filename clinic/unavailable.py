@@ -10,6 +10,7 @@ Only failures of the connection count. A query the database refused (an integrit
 cancelled statement, a deadlock) is still a server error (500), logged as one.
 """
 
+import logging
 import sqlite3
 
 import redis.exceptions
@@ -45,3 +46,15 @@ def service_unavailable_response():
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class WithoutTraceback(logging.Filter):
+    """Logs an ignored cache error as one line, "Exception ignored: Redis ConnectionError: …":
+    while Redis is out every request makes a few, and their tracebacks say nothing more."""
+
+    def filter(self, record):
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()}: {record.exc_info[1]}"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+        return True

@@ -312,6 +312,17 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "clinic.unavailable.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_traceback"],
+        },
+    },
+    "loggers": {
+        # Redis errors the cache turned into misses (DJANGO_REDIS_LOGGER above).
+        "clinic.cache": {"handlers": ["console_one_line"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }

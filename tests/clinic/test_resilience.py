@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.models import Consult
+from clinic.tasks import send_password_reset
 from clinic.unavailable import is_unavailable
 from config.settings.base import redis_cache
 from tests import factories
@@ -239,6 +240,14 @@ def test_a_database_that_refuses_connections_answers_the_503_page():
 def test_a_password_reset_asked_for_while_the_task_queue_is_unreachable_answers_503(client, db):
     client.raise_request_exception = False
     refused = redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379.")
-    with mock.patch("clinic.services.send_password_reset.enqueue", side_effect=refused):
+    backend = type(send_password_reset.get_backend())
+    with mock.patch.object(backend, "enqueue", side_effect=refused):
         response = client.post(reverse("password_reset"), {"email": "someone@example.org"})
     assert_unavailable_page(response)
+
+
+def test_a_cache_error_is_logged_as_one_line(redis_unreachable, caplog):
+    cache.get("anything")
+    (record,) = [r for r in caplog.records if r.name == "clinic.cache"]
+    assert record.exc_info is None
+    assert "Redis ConnectionError" in record.getMessage()
