@@ -137,6 +137,14 @@ def main():
             f"({(end - start).total_seconds():.1f} s): "
             f"{sum(seen.values())} responses {dict(sorted(seen.items()))}"
         )
+    answered_503 = sorted(at for entries in responses.values() for at, s in entries if s == "503")
+    for start, end in cut:
+        during = [at for at in answered_503 if _during(at, start, end, GRACE)]
+        if during:
+            print(
+                f"  503 answered from {during[0]:%H:%M:%S} to {during[-1]:%H:%M:%S} UTC "
+                f"(access logs' whole seconds); the database was back at {end:%H:%M:%S.%f}"[:-3]
+            )
     if windows:
         pages = sum(1 for entry in unavailable if entry["page"])
         print(f"503 seen by users: {len(unavailable)} ({pages} with the page and Retry-After)")
