@@ -150,8 +150,12 @@ def main():
         print(f"503 seen by users: {len(unavailable)} ({pages} with the page and Retry-After)")
     worker_log = out / "worker.log"
     if worker_log.exists():
-        restarts = worker_log.read_text().count("=== task worker exited")
-        print(f"task worker:       restarted {restarts} times")
+        text = worker_log.read_text()
+        restarts, done = text.count("=== task worker exited"), text.count("Job OK")
+        print(f"task worker:       {done} tasks done, restarted {restarts} times")
+    loadavg = out / "loadavg.txt"
+    if loadavg.exists():
+        print(f"machine load:      {loadavg.read_text().strip()} (1, 5, 15 min, at the end)")
     rss = out / "rss.txt"
     if rss.exists():
         for line in rss.read_text().splitlines():

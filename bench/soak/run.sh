@@ -47,7 +47,8 @@ now() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 
 mkdir -p "$OUT"
 rm -f "$OUT"/confirmed.jsonl "$OUT"/unavailable.jsonl "$OUT"/locust_* "$OUT"/access*.log \
-    "$OUT"/error*.log "$OUT"/drills.log "$OUT"/rss.txt "$OUT"/worker.log "$OUT"/report.txt
+    "$OUT"/error*.log "$OUT"/drills.log "$OUT"/rss.txt "$OUT"/worker.log "$OUT"/report.txt \
+    "$OUT"/loadavg.txt
 touch "$OUT/confirmed.jsonl" "$OUT/unavailable.jsonl"
 STATIC_DIR=$(mktemp -d -t soak-static-XXXXXX)
 PIDS=()
@@ -171,6 +172,7 @@ timeout 2h $BIN/locust -f bench/soak/locustfile.py --headless -u "$SOAK_USERS" -
     -t "$SOAK_TIME" --host "${HOSTS[0]}" --csv "$OUT/locust" \
     --only-summary --stop-timeout 10 --exit-code-on-error 0 2>"$OUT/locust.log" || true
 echo "$(now) load-end" >>"$OUT/drills.log"
+cut -d' ' -f1-3 /proc/loadavg >"$OUT/loadavg.txt" 2>/dev/null || true
 
 if [[ $SOAK_SCALE == 1 ]]; then
     wait "$DRILLS" || true
