@@ -1,7 +1,8 @@
 """The read replica (``DATABASE_REPLICA_URL``): the outcome pages read the figures from it.
 
-The figures' snapshot is the outcome pages' (and the articles' figures') one read that grows
-with the clinic's history; a managed PostgreSQL's read replica takes it off the primary.
+The figures' snapshot and its results per filter are what the outcome pages (and the articles'
+figures) read, and they grow with the clinic's history; a managed PostgreSQL's read replica
+takes those reads off the primary.
 Everything else, every write, and every read of anything else, stays on ``default``: a page that
 has just saved a record must see it. The snapshot carries the newest clinical change it knows
 of (``cases.outcomes.snapshots``), read in the same query, so a replica that lags shows the
@@ -10,7 +11,7 @@ previous figures marked "being updated", never wrong ones. Only configured with 
 """
 
 REPLICA = "replica"
-REPLICA_READS = {"cases.figuresnapshot"}
+REPLICA_READS = {"cases.figuresnapshot", "cases.figureresult"}
 
 
 class ReplicaRouter:

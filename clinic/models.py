@@ -48,8 +48,19 @@ class User(AbstractUser):
         )
         self.refresh_from_db(fields=["session_generation"])
 
+    # The role groups as attributes that clinic.backends annotates on the signed-in user, so a
+    # request reads the user and their roles in one query.
+    ROLE_FLAGS = {
+        roles.PATIENTS: "has_role_patients",
+        roles.SPECIALISTS: "has_role_specialists",
+        roles.CONTENT_EDITORS: "has_role_content_editors",
+    }
+
     @cached_property
     def role_names(self):
+        flags = self.ROLE_FLAGS.items()
+        if all(hasattr(self, flag) for _, flag in flags):
+            return frozenset(role for role, flag in flags if getattr(self, flag))
         return frozenset(self.groups.values_list("name", flat=True))
 
     @property

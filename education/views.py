@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic.audit import record_view
 from clinic.models import Patient
-from education import services, workflow
+from education import page_cache, services, workflow
 from education.diff import version_diff
 from education.filters import LibraryFilter, ManageArticleFilter
 from education.forms import (
@@ -50,6 +50,7 @@ def library(request):
 
 @require_safe
 @login_not_required
+@page_cache.cache_public_page
 def article_detail(request, slug, language=None):
     articles = Article.objects.published().filter(slug=slug)
     if language is None:

@@ -6,15 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cases.models import Consult, FigureSnapshot, Procedure
+from cases.models import Consult, FigureResult, FigureSnapshot, Procedure
 from cases.routers import ReplicaRouter
 from clinic.models import AuditEvent, Patient
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_figures_snapshot_is_read_from_the_replica():
+def test_the_figures_snapshot_and_its_results_are_read_from_the_replica():
     assert ReplicaRouter().db_for_read(FigureSnapshot) == "replica"
+    assert ReplicaRouter().db_for_read(FigureResult) == "replica"
 
 
 def test_everything_else_is_read_from_the_primary():

@@ -109,7 +109,7 @@ def test_sessions_are_kept_in_the_database_in_every_configuration(settings):
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 def test_the_cache_picks_redis_up_again_when_it_returns(settings, tmp_path):
     port = closed_port()
-    settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{port}/0")}
+    settings.CACHES = {**settings.CACHES, "default": redis_cache(f"redis://127.0.0.1:{port}/0")}
 
     def start_redis():
         server = subprocess.Popen(
