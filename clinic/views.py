@@ -1,4 +1,5 @@
 import base64
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,11 +10,12 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from clinic import registry, services, spreadsheet, two_factor
+from clinic import registry, services, spreadsheet, two_factor, unavailable
 from clinic.audit import client_ip, record_event, record_view
 from clinic.filters import AuditEventFilter
 from clinic.forms import TokenForm, VerifyForm
@@ -46,6 +48,15 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Any exception a view or a middleware let through: 503 when the database or the task
+    queue could not be reached (clinic/unavailable.py), 500 otherwise. Django calls it while
+    handling the exception, so ``sys.exc_info()`` is that exception."""
+    if unavailable.is_unavailable(sys.exc_info()[1]):
+        return unavailable.service_unavailable_response()
+    return defaults.server_error(request)
 
 
 @login_not_required

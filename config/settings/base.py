@@ -54,12 +54,28 @@ INSTALLED_APPS = [
 ]
 
 # --- Background tasks (django-tasks) ----------------------------------------------------------
-# The database backend by default: `python manage.py db_worker` runs them beside the web server.
+# With Redis (REDIS_URL) the RQ backend, whose worker is `python manage.py rqworker --job-class
+# django_tasks_rq.Job default`; without it the database backend and `python manage.py db_worker`.
+REDIS_URL = env.str("REDIS_URL", default="")
 TASKS = {
     "default": {
-        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str(
+            "DJANGO_TASKS_BACKEND",
+            default="django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
+        ),
     }
 }
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # The queue on the same Redis; a connection that cannot be made fails fast (503, not a hang).
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": 600,
+            "REDIS_CLIENT_KWARGS": {"socket_connect_timeout": 2},
+        }
+    }
+    RQ_SHOW_ADMIN_LINK = False  # the queue's dashboard is not a page the portal offers
 
 MIDDLEWARE = [
     # First: every audit entry written while a request is served carries the client's address.
@@ -128,19 +144,40 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+# A read replica (a managed PostgreSQL's): the outcome pages read the figures from it
+# (cases/routers.py); every write and every other read stays on default.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cases.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 # --- Cache and sessions -----------------------------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "clinic",
-        }
+# With REDIS_URL, one Redis shared by every app server. A Redis that cannot be reached is a cache
+# miss, never an error (django-redis' IGNORE_EXCEPTIONS, logged), and each command tries to
+# connect again, so the portal picks Redis up when it returns.
+def redis_cache(url):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "clinic",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,  # seconds: an unreachable host is a quick miss
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "clinic.cache"
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL), "sessions": redis_cache(REDIS_URL)}
 else:
     # Without Redis the cache is still shared by every process on the machine (web workers and
     # the task worker): what one of them changes or forgets, the others see.
@@ -149,9 +186,15 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
+        },
+        # Not the sessions, which another machine's app server may change or end: without Redis
+        # every session is read from the database.
+        "sessions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are written to the database and read through the cache: a Redis restart (or
+# `cache.clear()`) logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "clinic.User"
@@ -279,6 +322,17 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "clinic.unavailable.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_traceback"],
+        },
+    },
+    "loggers": {
+        # Redis errors the cache turned into misses (DJANGO_REDIS_LOGGER above).
+        "clinic.cache": {"handlers": ["console_one_line"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }
