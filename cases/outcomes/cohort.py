@@ -133,6 +133,13 @@ def counted_procedures():
     )
 
 
+# Read in chunks: a clinic network's hundreds of thousands of follow-ups are never all in memory
+# as query results at once, only as the compact rows built from them.
+CHUNK = 5_000
+NOT_DUE_VISIT = Visit(NOT_DUE)  # Visits are immutable: the empty ones are shared
+MISSING_VISIT = Visit(MISSING)
+
+
 def build(today):
     """Every counted procedure as a :class:`Row`, as things stand on ``today``."""
     procedures = counted_procedures()
@@ -152,7 +159,7 @@ def build(today):
         "decision__consult__nrs_back",
         "decision__consult__nrs_leg",
         "decision__consult__odi_score",
-    ):
+    ).iterator(chunk_size=CHUNK):
         pk = values[0]
         ae_30, ae_90, ssi_30, ssi_90 = events.get(pk, (False, False, False, False))
         own = visits.get(pk, {})
@@ -167,7 +174,7 @@ def build(today):
                 base_back=values[9],
                 base_leg=values[10],
                 base_odi=values[11],
-                visits=tuple(own.get(t, Visit()) for t in TIMEPOINTS),
+                visits=tuple(own.get(t, NOT_DUE_VISIT) for t in TIMEPOINTS),
                 return_daily=daily,
                 return_work=work,
             )
@@ -216,6 +223,7 @@ def _visits_and_returns(procedures, today):
             "returned_to_daily_activities_on",
             "returned_to_work_on",
         )
+        .iterator(chunk_size=CHUNK)
     ):
         procedure_id, operated, timepoint, opens, closes, completed, assessed = row[:7]
         back, leg, odi, satisfaction, daily, work = row[7:]
@@ -229,9 +237,9 @@ def _visits_and_returns(procedures, today):
                     if earliest[index] is None or days < earliest[index]:
                         earliest[index] = days
         elif closes < today:
-            visit = Visit(MISSING)
+            visit = MISSING_VISIT
         else:
-            visit = Visit(NOT_DUE)
+            visit = NOT_DUE_VISIT
         visits.setdefault(procedure_id, {})[timepoint] = visit
 
     return visits, returns
