@@ -89,5 +89,11 @@ def patient_timeline(patient):
 
 
 def reading_of(patient):
-    """The patient's assigned reading and how far they got, from the education app."""
-    return list(Assignment.objects.for_patient(patient).order_by("-assigned_at"))
+    """The patient's assigned reading and how far they got, from the education app: who assigned
+    each in the same query, and not the articles' text, which the page does not show."""
+    return list(
+        Assignment.objects.for_patient(patient)
+        .select_related("assigned_by")
+        .defer("version__body_markdown", "version__body_html", "version__toc")
+        .order_by("-assigned_at", "-id")
+    )
