@@ -369,7 +369,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["patient", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            # The trail's order, read backwards from a page's marker (clinic.paging).
+            models.Index(fields=["at", "id"], name="auditevent_order_idx"),
+        ]
         constraints = [choices_check("action", AuditAction, "auditevent_action_valid")]
 
     def __str__(self):
