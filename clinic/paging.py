@@ -35,7 +35,7 @@ def _seek(queryset, ordering, pk, *, forward):
     """``queryset`` from the row ``pk`` on, excluding it: the rows after it in ``ordering``
     (``forward``), or those before it, nearest first."""
     fields = [(name.removeprefix("-"), name.startswith("-")) for name in ordering]
-    marked = queryset.model._base_manager.filter(pk=pk)
+    marked = queryset.model._base_manager.filter(pk=pk).order_by()
     pk_name = queryset.model._meta.pk.name
     value = {
         name: pk if name in ("pk", pk_name) else Subquery(marked.values(name)[:1])
