@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from clinic.models import AuditEvent
+from clinic.models import AuditEvent, Patient
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,11 @@ PAGES = [
         "specialist",
         lambda c: _patient_list(c) + "?outcome=miss&technique=fe_transforaminal&follow_up=due",
     ),
+    (
+        "patient list, a later page",
+        "specialist",
+        lambda c: _patient_list(c) + f"?after={Patient.objects.order_by('family_name').first().pk}",
+    ),
     ("patient timeline", "specialist", lambda c: c.patient.get_absolute_url()),
     (
         "consult",
@@ -170,6 +175,11 @@ PAGES = [
     ),
     ("library", "editor", lambda c: reverse("education:library")),
     ("audit trail", "superuser", lambda c: reverse("audit_trail")),
+    (
+        "audit trail, a later page",
+        "superuser",
+        lambda c: reverse("audit_trail") + f"?after={AuditEvent.objects.order_by('at').last().pk}",
+    ),
     ("superuser dashboard", "superuser", lambda c: reverse("dashboard")),
 ]
 
@@ -197,9 +207,10 @@ EXPECTED = {
     "patient list": 9,
     "patient list search": 9,
     "patient list filtered": 9,
+    "patient list, a later page": 9,
     "patient timeline": 14,
     "consult": 8,
-    "decision": 7,
+    "decision": 8,  # the decision is current: is its procedure recorded?
     "procedure": 9,
     "follow-up form": 7,
     "patient's reading (specialist)": 8,
@@ -214,5 +225,6 @@ EXPECTED = {
     "article versions": 7,
     "library": 7,
     "audit trail": 4,
+    "audit trail, a later page": 4,
     "superuser dashboard": 12,
 }
