@@ -34,9 +34,11 @@ def dashboard(request):
         return render(request, "clinic/landing.html", registry.landing_context())
     context = {}
     if user.is_clinician:
-        context["my_patients"] = Patient.objects.filter(primary_specialist=user).order_by(
-            "family_name", "given_name"
-        )[:20]
+        context["my_patients"] = (
+            Patient.objects.filter(primary_specialist=user)
+            .only("mrn", "given_name", "family_name")
+            .order_by("family_name", "given_name", "id")[:20]
+        )
         record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
     context.update(registry.dashboard_context(user))
     return render(request, "clinic/dashboard.html", context)
