@@ -4,10 +4,11 @@ cannot serve, so without them every search reads the whole table.
 
 They exist on PostgreSQL only (SQLite has no GIN indexes, and its LIKE is served otherwise), so
 they are made here rather than declared in ``Patient.Meta``: the models' state, and every other
-database, do not know them. ``TrigramExtension`` does nothing on other databases.
+database, do not know them. Both directions do nothing on other databases (Django's own
+``TrigramExtension`` operation would still look for PostgreSQL's catalogue when reversed on
+SQLite). Reversing keeps the extension, which something else may use.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 # The index's expression is the search's, UPPER(column): PostgreSQL matches them.
@@ -20,6 +21,7 @@ INDEXES = {
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, column in INDEXES.items():
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON clinic_patient "
@@ -37,4 +39,4 @@ def backward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("clinic", "0010_patient_mrn_upper_index")]
 
-    operations = [TrigramExtension(), migrations.RunPython(forward, backward)]
+    operations = [migrations.RunPython(forward, backward)]
