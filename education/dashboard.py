@@ -7,8 +7,6 @@ from education.models import Article, ArticleVersion, Assignment
 
 # The dashboard lists the questions that have waited longest; the reading list has the rest.
 QUESTIONS_SHOWN = 20
-# The dashboard names an assignment's version by its title: not its text.
-UNSHOWN_VERSION_FIELDS = ("version__body_markdown", "version__body_html", "version__toc")
 
 
 def public_context():
@@ -25,7 +23,7 @@ def context_for(user):
         context["reading_list"] = (
             Assignment.objects.for_patient(user.patient)
             .select_related("assigned_by")
-            .defer(*UNSHOWN_VERSION_FIELDS)
+            .without_text()
         )
     if user.is_editor or user.is_superuser:
         versions = ArticleVersion.objects.defer("body_markdown", "body_html").order_by("-number")
@@ -40,13 +38,13 @@ def context_for(user):
         context["open_questions"] = (
             followed.with_open_question()
             .select_related(*related)
-            .defer(*UNSHOWN_VERSION_FIELDS)
+            .without_text()
             .order_by("asked_at", "id")[:QUESTIONS_SHOWN]
         )
         context["recent_reading"] = (
             followed.filter(first_opened_at__isnull=False)
             .select_related(*related)
-            .defer(*UNSHOWN_VERSION_FIELDS)
+            .without_text()
             .order_by(F("understood_at").desc(nulls_last=True), "-first_opened_at")[:5]
         )
         context["versions_to_review"] = ArticleVersion.objects.awaiting_review()

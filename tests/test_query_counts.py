@@ -228,3 +228,14 @@ EXPECTED = {
     "audit trail, a later page": 4,
     "superuser dashboard": 11,
 }
+
+
+def test_reading_lists_leave_the_articles_text_out(specialist, patient):
+    """The timeline and the dashboards name an assigned version by its title: its text, the
+    largest column in the portal, stays in the database."""
+    from cases.models.patient import reading_of
+
+    _reading(patient, specialist, question="open")
+    (assignment,) = reading_of(patient)
+    assert {"body_markdown", "body_html", "toc"} <= assignment.version.get_deferred_fields()
+    assert assignment.version.title

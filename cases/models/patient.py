@@ -109,6 +109,6 @@ def reading_of(patient):
     return list(
         Assignment.objects.for_patient(patient)
         .select_related("assigned_by")
-        .defer("version__body_markdown", "version__body_html", "version__toc")
+        .without_text()
         .order_by("-assigned_at", "-id")
     )
