@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,10 +32,13 @@ from cases.outcomes import active_thresholds
 from clinic import spreadsheet
 from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, Patient
+from clinic.paging import keyset_page
 
 Action = AuditEvent.Action
 READ = ["clinic.view_patient", "cases.view_consult"]
 PAGE_SIZE = 25
+# Served by the index patient_name_order_idx; the id orders namesakes.
+PATIENT_LIST_ORDER = ["family_name", "given_name", "id"]
 
 
 def _patient_or_404(request, pk):
@@ -59,13 +61,15 @@ def _form_error(form, error):
 @require_safe
 @permission_required(READ, raise_exception=True)
 def patient_list(request):
-    patients = Patient.objects.visible_to(request.user).order_by("family_name", "given_name", "id")
+    patients = Patient.objects.visible_to(request.user)
     filterset = PatientFilter(request.GET or None, queryset=patients)
     if filterset.is_valid():  # a filter with errors shows them over the whole list
         patients = filterset.qs
-    page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        patients.only("pk"), request.GET, ordering=PATIENT_LIST_ORDER, size=PAGE_SIZE
+    )
     page.object_list = with_columns(page.object_list)
-    record_view(request, detail=f"patient list page {page.number}")
+    record_view(request, detail=f"patient list, {page.position}")
     return render(request, "cases/patient_list.html", {"form": filterset.form, "page": page})
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -290,6 +290,9 @@ class Patient(Versioned):
             models.Index(Lower("family_name"), Lower("given_name"), name="patient_name_idx"),
             # Serves the patient list's ORDER BY, so a late page does not sort the whole table.
             models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
+            # The search's MRN, whatever its case (``mrn__iexact`` is ``UPPER(mrn) = UPPER(…)``
+            # on PostgreSQL). Its names have trigram indexes there, made by migration 0011.
+            models.Index(Upper("mrn"), name="patient_mrn_upper_idx"),
         ]
         constraints = [
             choices_check("sex", Sex, "patient_sex_valid"),
@@ -369,7 +372,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["patient", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            # The trail's order, read backwards from a page's marker (clinic.paging).
+            models.Index(fields=["at", "id"], name="auditevent_order_idx"),
+        ]
         constraints = [choices_check("action", AuditAction, "auditevent_action_valid")]
 
     def __str__(self):

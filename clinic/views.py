@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from clinic.audit import client_ip, record_event, record_view
 from clinic.filters import AuditEventFilter
 from clinic.forms import TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
+from clinic.paging import MARKERS, keyset_page
 
 
 @require_safe
@@ -34,9 +34,11 @@ def dashboard(request):
         return render(request, "clinic/landing.html", registry.landing_context())
     context = {}
     if user.is_clinician:
-        context["my_patients"] = Patient.objects.filter(primary_specialist=user).order_by(
-            "family_name", "given_name"
-        )[:20]
+        context["my_patients"] = (
+            Patient.objects.filter(primary_specialist=user)
+            .only("mrn", "given_name", "family_name")
+            .order_by("family_name", "given_name", "id")[:20]
+        )
         record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
     context.update(registry.dashboard_context(user))
     return render(request, "clinic/dashboard.html", context)
@@ -139,6 +141,8 @@ def two_factor_verify(request):
     )
 
 
+# The trail only grows: its page counts at most this many events ("10000+ events").
+AUDIT_COUNT_LIMIT = 10_000
 AUDIT_CSV_HEADER = ["at_utc", "user", "username", "action", "object", "id", "mrn", "ip", "detail"]
 
 
@@ -176,9 +180,12 @@ def audit_trail(request):
     if request.GET.get("format") == "csv":
         record_event(AuditEvent.Action.EXPORT, user=request.user, detail="audit trail CSV")
         return spreadsheet.csv_download("audit-trail.csv", _audit_rows(events))
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = keyset_page(
+        events, request.GET, ordering=["-at", "-id"], size=50, count_limit=AUDIT_COUNT_LIMIT
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in MARKERS:
+        query.pop(name, None)
     return render(
         request,
         "clinic/auditevent_list.html",

@@ -297,6 +297,7 @@ def patient_assignments(request, patient_pk):
         Assignment.objects.visible_to(request.user)
         .for_patient(patient)
         .select_related("assigned_by")
+        .without_text()
     )
     record_view(request, patient, detail="viewed assigned reading")
     return render(
@@ -314,6 +315,7 @@ def assignment_list(request):
         Assignment.objects.visible_to(request.user)
         .for_specialist(request.user)
         .select_related("patient", "version", "assigned_by")
+        .without_text()
     )
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
     record_view(request, detail=f"reading list page {page.number}")
