@@ -146,20 +146,24 @@ def build(today):
     events = _adverse_event_flags(procedures)
     visits, returns = _visits_and_returns(procedures, today)
     rows = []
-    for values in procedures.order_by("pk").values_list(
-        "pk",
-        "patient_id",
-        "surgeon_id",
-        "procedure_date",
-        "technique",
-        "incision_length_mm",
-        "length_of_stay_nights",
-        "same_day_discharge",
-        "next_day_discharge",
-        "decision__consult__nrs_back",
-        "decision__consult__nrs_leg",
-        "decision__consult__odi_score",
-    ).iterator(chunk_size=CHUNK):
+    for values in (
+        procedures.order_by("pk")
+        .values_list(
+            "pk",
+            "patient_id",
+            "surgeon_id",
+            "procedure_date",
+            "technique",
+            "incision_length_mm",
+            "length_of_stay_nights",
+            "same_day_discharge",
+            "next_day_discharge",
+            "decision__consult__nrs_back",
+            "decision__consult__nrs_leg",
+            "decision__consult__odi_score",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
         pk = values[0]
         ae_30, ae_90, ssi_30, ssi_90 = events.get(pk, (False, False, False, False))
         own = visits.get(pk, {})

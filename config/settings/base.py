@@ -179,17 +179,18 @@ DJANGO_REDIS_LOGGER = "clinic.cache"
 if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL), "sessions": redis_cache(REDIS_URL)}
 else:
-    # Without Redis the cache is still shared by every process on the machine (web workers and
-    # the task worker): what one of them changes or forgets, the others see.
+    # Without Redis (one machine: several app servers need REDIS_URL) the cache is a directory
+    # shared by every process on the machine — web workers and the task worker — so what one of
+    # them changes or forgets, the others see. Sessions are read through it too: a file read
+    # costs a fraction of the database query, and a logout removes both copies.
+    cache_dir = Path(env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            "LOCATION": str(cache_dir / alias),
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        },
-        # Not the sessions, which another machine's app server may change or end: without Redis
-        # every session is read from the database.
-        "sessions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        }
+        for alias in ("default", "sessions")
     }
 # Sessions are written to the database and read through the cache: a Redis restart (or
 # `cache.clear()`) logs nobody out.

@@ -120,13 +120,14 @@ def test_redis_url_moves_the_cache_the_sessions_cache_and_the_tasks_to_redis():
     )
 
 
-def test_without_redis_sessions_are_read_from_the_database_and_tasks_queued_there():
+def test_without_redis_sessions_go_through_the_file_cache_and_tasks_to_the_database():
     value = print_setting(
         {"DJANGO_DEBUG": "true"},
         "settings.CACHES['sessions']['BACKEND'], settings.SESSION_ENGINE,"
         "settings.TASKS['default']['BACKEND']",
     )
     assert value == (
-        "django.core.cache.backends.dummy.DummyCache django.contrib.sessions.backends.cached_db "
+        "django.core.cache.backends.filebased.FileBasedCache "
+        "django.contrib.sessions.backends.cached_db "
         "django_tasks_db.DatabaseBackend"
     )
