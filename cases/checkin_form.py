@@ -28,13 +28,13 @@ class CheckinForm(forms.Form):
     """The patient's questionnaire. ``draft=True`` makes every answer optional (Save draft)."""
 
     nrs_back = forms.TypedChoiceField(
-        label="Back pain now (0 = no pain, 10 = worst imaginable)",
+        label="Back pain now",
         choices=NRS_CHOICES,
         coerce=int,
         widget=SCALE,
     )
     nrs_leg = forms.TypedChoiceField(
-        label="Leg pain now (0 = no pain, 10 = worst imaginable)",
+        label="Leg pain now",
         choices=NRS_CHOICES,
         coerce=int,
         widget=SCALE,
