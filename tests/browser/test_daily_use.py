@@ -94,6 +94,7 @@ def test_i_understood_is_in_the_first_screen_of_a_long_article_on_a_phone(login,
     # "I have a question" at the top unfolds the form at the end and puts the cursor in it.
     page.get_by_role("link", name="I have a question").click()
     expect(page.get_by_label("Your question")).to_be_focused()
+    assert axe_violations(page) == []
     screenshot(page, "patient-article-question-390")
 
 
