@@ -93,7 +93,7 @@ def test_the_review_page_shows_the_rendered_body_and_the_change_against_the_publ
     html = response.content.decode()
     assert response.context["published"] == published
     assert "The text as patients will see it" in html
-    assert '<h2 id="rest">Rest</h2>' in html or "Rest</h2>" in html
+    assert "Rest</h2>" in html
     assert "<strong>two</strong>" in html
     assert f"Compared with version {published.number}" in html
     assert "<ins>" in html and "<del>" in html
@@ -155,10 +155,9 @@ def test_a_taken_slug_typed_by_the_editor_is_still_refused(client_for, editor):
     _create(client, slug="sleep")
     response = _create(client, slug="sleep")
     assert response.status_code == 200
-    assert (
-        "slug" in response.context["article_form"].errors
-        or response.context["article_form"].non_field_errors()
-    )
+    assert response.context["article_form"].non_field_errors() == [
+        "Article with this Slug and Language already exists."
+    ]
     assert Article.objects.count() == 1
 
 
