@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PROD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
 	DJANGO_ALLOWED_HOSTS=portal.clinic.example DJANGO_REQUIRE_2FA=true
 
-.PHONY: run test test-browser lint format check install migrate seed clean soak
+.PHONY: run test test-browser lint format check install migrate seed clean soak bench bench-pg
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -65,3 +65,13 @@ SOAK_TIME ?= 5m
 SOAK_USERS ?= 50
 soak: install
 	SOAK_TIME=$(SOAK_TIME) SOAK_USERS=$(SOAK_USERS) bench/soak/run.sh
+
+# Every page of issue 13 against a hello-world view, through gunicorn (2 workers) and wrk; not
+# part of `make test`. SQLite in a scratch file, or PostgreSQL in the scratch database BENCH_DB.
+# `make bench BENCH_ARGS="--procedures 100000 --reuse"`; tables in test-artifacts/bench/.
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python bench/pages.py --database sqlite $(BENCH_ARGS)
+
+bench-pg: install
+	$(BIN)/python bench/pages.py --database postgresql $(BENCH_ARGS)

@@ -40,6 +40,7 @@ SURGEONS = 4  # the bench specialist and three colleagues; patients and operatio
 ARTICLE_SLUG = "miss-spinal-herniations"
 UNOPERATED_PER_OPERATED = 0.3
 YEARS = 5  # of clinical history
+FLUSH_ROWS = 50_000  # follow-ups held in memory before the rows are inserted
 FAMILY_NAMES = (
     "Garcia Smith Muller Rossi Dubois Kowalski Nielsen Silva Jensen Novak Horvat Ivanov Popescu "
     "Papadopoulos Yilmaz Murphy Kelly Walsh Brown Taylor Wilson Johnson Martin Bernard Moreau "
@@ -137,6 +138,8 @@ def describe():
         "article_slug": ARTICLE_SLUG,
         "assignment": patient.assignments.get().pk,
         "patient": patient.pk,
+        # Another patient, who gets the consults the benchmark posts.
+        "consult_patient": Patient.objects.get(mrn="BN0000001").pk,
         "procedures": Procedure.objects.count(),
         "patients": Patient.objects.count(),
         "article": Article.objects.get(slug=ARTICLE_SLUG, language="en").pk,
@@ -176,14 +179,21 @@ class _Builder:
         article = Article.objects.get(slug=ARTICLE_SLUG, language="en")
         self.article, self.version = article.pk, article.published_version_id
         unoperated = round(self.n * UNOPERATED_PER_OPERATED)
+        counts = dict.fromkeys(ROW_MODELS, 0)
         for i in range(self.n + unoperated):
             self.patient(i, operated=i < self.n)
-        counts = {}
-        for name, rows in self.rows.items():
-            _insert(name, rows)
-            counts[name] = len(rows)
+            if len(self.rows["followup"]) >= FLUSH_ROWS:
+                self.flush(counts)
+        self.flush(counts)
         _reset_sequences()
         return counts
+
+    def flush(self, counts):
+        """Insert the rows made so far (foreign keys are checked at commit, on both databases)."""
+        for name, rows in self.rows.items():
+            _insert(name, rows)
+            counts[name] += len(rows)
+            rows.clear()
 
     def patient(self, i, *, operated):
         rng = self.rng
@@ -195,6 +205,8 @@ class _Builder:
         consulted = operated_on - datetime.timedelta(days=rng.randint(14, 90))
         born = datetime.date(consulted.year - rng.randint(22, 82), rng.randint(1, 12), 15)
         patient = self.new_id("patient")
+        if i == 0:
+            self.bench_patient = patient
         self.rows["patient"].append(
             {
                 "id": patient,
@@ -320,7 +332,7 @@ class _Builder:
             "recorded_at": _aware(day, 20),
         }
         self.rows["followup"].append(row)
-        is_bench_patient = consult["patient_id"] == self.rows["patient"][0]["id"]
+        is_bench_patient = consult["patient_id"] == self.bench_patient
         if closes < today:
             answered = rng.random() < (1 if is_bench_patient else 0.82)
         elif opens <= today:
