@@ -29,6 +29,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -458,6 +459,19 @@ def _profiles():
     return [_Profile(**variant) for variant in variants], [30, 20, 10, 8, 8, 6, 6, 5, 2, 5]
 
 
+def consult_form(day):
+    """The consult form's POST data for the commonest findings (what bench/pages.py posts)."""
+    data = {"consult_date": day.isoformat(), "nrs_back": "3", "nrs_leg": "7"}
+    for name, value in _profiles()[0][0].fields.items():
+        if name == "imaging_concordant":  # a yes/no/unknown choice, not a checkbox
+            data[name] = {True: "true", False: "false", None: "unknown"}[value]
+        elif value is True:
+            data[name] = "on"
+        elif value is not False and value is not None:
+            data[name] = str(value)
+    return data
+
+
 @functools.cache
 def _schedule(kind, day, timepoint):
     """The follow-up's schedule from FollowUp.schedule(), for an anchor on ``day``."""
@@ -625,11 +639,9 @@ def _reset_sequences():
             cursor.execute(statement)
 
 
-def setup(database_url=None):
-    """Configure Django for a bench script: ``DATABASE_URL`` (or ``database_url``)."""
+def setup():
+    """Configure Django for a bench script, on ``DATABASE_URL``."""
     sys.path.insert(0, str(ROOT))
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DJANGO_DEBUG", "true")
     # No background worker here: saving a record must not need one.
@@ -637,6 +649,19 @@ def setup(database_url=None):
     import django
 
     django.setup()
+
+
+def scratch(prefix):
+    """Django on a throwaway, migrated SQLite database (or on ``DATABASE_URL``, used as is: a
+    scratch one), with the developer's settings: for the scripts that time code in-process."""
+    from django.core.management import call_command
+
+    directory = tempfile.mkdtemp(prefix=prefix)
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{directory}/bench.sqlite3")
+    os.environ["DJANGO_DEBUG"] = "true"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    setup()
+    call_command("migrate", verbosity=0)
 
 
 def main():

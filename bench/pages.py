@@ -461,29 +461,13 @@ def latency(output, percentile):
 
 # --- In-process measurement: a separate process, Django's test client -------------------------
 
-CONSULT_FORM = {
-    "dominant_pain": "leg",
-    "side": "left",
-    "symptom_duration_weeks": "10",
-    "level": "L4-L5",
-    "morphology": "extrusion",
-    "zone": "subarticular",
-    "imaging_concordant": "true",
-    "physiotherapy": "on",
-    "conservative_care_weeks": "8",
-    "asa_class": "1",
-    "smoking": "never",
-    "work_status": "working",
-    "nrs_back": "3",
-    "nrs_leg": "7",
-}
-
 
 def in_process(args):
     """Query count and median time of one request per page; writes JSON to args.inprocess."""
     import django
 
     django.setup()
+    import dataset
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -542,7 +526,7 @@ def in_process(args):
         specialist = clients["specialist"]
         specialist.post("/bench/hello-user/", {})
         hello = measure(specialist, "post", "/bench/hello-user/", {"x": "1"})
-        form = {**CONSULT_FORM, "consult_date": timezone.localdate().isoformat()}
+        form = dataset.consult_form(timezone.localdate())
         path = PAGES["consult-post"][2].format(**targets)
         post = measure(specialist, "post", path, form, expect=302)
         if post and hello:
