@@ -7,9 +7,9 @@ Builds, in a migrated scratch database: N operated patients (a consult, a decisi
 the procedure, its five follow-ups — completed, overdue, due or scheduled as their windows fall
 — some adverse events and assigned reading), three in ten as many patients who were not operated
 (a consult and a conservative, work-up or referral decision; conservative care is followed too),
-a few patient check-ins, and the accounts the benchmarks sign in as (``ACCOUNTS``, password
-``PASSWORD``; the staff ones with a TOTP device of known key). The published articles are
-imported first (``education/content/``), as assignments need one.
+a few patient check-ins, and the accounts the benchmarks sign in as (``SPECIALIST``,
+``PATIENT``, ``EDITOR``; password ``PASSWORD``; the staff ones with a TOTP device of known key).
+The published articles are imported first (``education/content/``), as assignments need one.
 
 Rows are inserted in bulk with explicit ids (COPY on PostgreSQL), because the database is thrown
 away; every derived value (follow-up schedule, length of stay, adverse-event timing, the
