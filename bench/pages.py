@@ -274,8 +274,9 @@ class Bench:
             lines.append(self.row(key, loaded.get(key), inprocess.get(key, {}), hello))
         lines += [
             "",
-            f"Anonymous hello: {hello:,.0f} requests/s (median of {a.pairs} runs). Outcome "
-            f"figures refreshed in {self.refresh_seconds:.1f} s before the run.",
+            f"Anonymous hello: {hello or 0:,.0f} requests/s (median of {a.pairs} runs). Outcome "
+            f"figures refreshed in {self.refresh_seconds:.1f} s before the run; the whole run "
+            f"took {seconds / 60:.0f} min.",
             "Worker memory after the run (VmRSS): "
             + ", ".join(f"{mb:.0f} MB" for mb in rss)
             + f" (target < {RSS_TARGET_MB} MB).",
