@@ -323,9 +323,7 @@ def median(values):
 
 
 def fmt_ratio(value):
-    if value is None:
-        return "–"
-    return f"{value:.2f}" if value >= 0.1 else f"{value:.3f}" if value >= 0.01 else f"{value:.4f}"
+    return "–" if value is None else f"{value:.2g}"
 
 
 def fmt_ms(value):
