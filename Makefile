@@ -67,11 +67,13 @@ soak: install
 	SOAK_TIME=$(SOAK_TIME) SOAK_USERS=$(SOAK_USERS) bench/soak/run.sh
 
 # Every page of issue 13 against a hello-world view, through gunicorn (2 workers) and wrk; not
-# part of `make test`. SQLite in a scratch file, or PostgreSQL in the scratch database BENCH_DB.
+# part of `make test`. SQLite in a scratch file, or PostgreSQL in the scratch database BENCH_DB
+# (default clinic_bench_<procedures>).
 # `make bench BENCH_ARGS="--procedures 100000 --reuse"`; tables in test-artifacts/bench/.
 BENCH_ARGS ?=
+BENCH_DB ?=
 bench: install
 	$(BIN)/python bench/pages.py --database sqlite $(BENCH_ARGS)
 
 bench-pg: install
-	$(BIN)/python bench/pages.py --database postgresql $(BENCH_ARGS)
+	BENCH_DB=$(BENCH_DB) $(BIN)/python bench/pages.py --database postgresql $(BENCH_ARGS)

@@ -173,7 +173,9 @@ class Bench:
         else:
             dataset += ["--procedures", str(self.n)]
             self.log(f"building the dataset of {self.n} procedures")
-        subprocess.run(dataset, cwd=ROOT, env=self.env, check=True)
+        if subprocess.run(dataset, cwd=ROOT, env=self.env).returncode:
+            hint = " (nothing to reuse? run without --reuse)" if self.args.reuse else ""
+            raise SystemExit(f"bench/dataset.py failed{hint}")
         self.targets = json.loads(self.targets_file.read_text())
         if self.targets["procedures"] < self.n:
             self.notes.append(
