@@ -570,14 +570,19 @@ def _converter(field):
 
     if field.get_internal_type() in AS_IS:
         return None
-    memo = {}
+    memo, shared = {}, {}
 
     def convert(value):
-        # Lists and dicts (the JSON columns) are shared objects here: keyed by identity.
-        key = id(value) if isinstance(value, (dict, list)) else value
-        if key not in memo:
-            memo[key] = (value, field.get_db_prep_save(value, connection))
-        return memo[key][1]
+        try:
+            return memo[value]
+        except KeyError:
+            memo[value] = field.get_db_prep_save(value, connection)
+            return memo[value]
+        except TypeError:
+            # Lists and dicts (the JSON columns) are shared objects here: kept by identity.
+            if id(value) not in shared:
+                shared[id(value)] = (value, field.get_db_prep_save(value, connection))
+            return shared[id(value)][1]
 
     return convert
 
@@ -590,27 +595,28 @@ def _insert(name, rows):
     fields = model._meta.concrete_fields
     defaults = [field.get_default() if field.has_default() else _blank(field) for field in fields]
     converters = [_converter(field) for field in fields]
-    names = [field.attname for field in fields]
+    columns = list(zip([field.attname for field in fields], defaults, strict=True))
+    converted = [(i, convert) for i, convert in enumerate(converters) if convert is not None]
 
     def values(row):
-        out = []
-        for attname, default, convert in zip(names, defaults, converters, strict=True):
-            value = row.get(attname, default)
-            if value is REQUIRED:
-                raise ValueError(f"{model.__name__}.{attname} needs a value")
-            out.append(value if convert is None else convert(value))
+        out = [row.get(attname, default) for attname, default in columns]
+        if REQUIRED in out:
+            missing = [attname for attname, default in columns if attname not in row]
+            raise ValueError(f"{model.__name__} needs a value for {', '.join(missing)}")
+        for i, convert in converted:
+            out[i] = convert(out[i])
         return out
 
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(values(row))
             return
         marks = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, [values(row) for row in rows[start : start + 5000]])
 
