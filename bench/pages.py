@@ -23,6 +23,7 @@ test-artifacts/bench/pages-<database>-<N>.md.
 """
 
 import argparse
+import concurrent.futures
 import datetime
 import http.client
 import json
@@ -440,6 +441,7 @@ def wrk(args, path, cookies):
         command += ["-H", "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
     command.append(f"http://{HOST}:{args.port}{path}")
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    drain(args.port)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
     socket = re.search(
@@ -453,6 +455,18 @@ def wrk(args, path, cookies):
         "p99_ms": latency(output, "99%"),
         "errors": errors,
     }
+
+
+def drain(port, timeout=180):
+    """Wait until both workers are free again: when wrk stops, the requests it left queued are
+    still served (a slow page leaves seconds of them), and would slow the next run down."""
+    deadline = time.monotonic() + timeout
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            list(pool.map(lambda _: Browser(port).get("/bench/hello/"), range(WORKERS)))
+            if time.monotonic() - started < 0.2:
+                return
 
 
 def latency(output, percentile):
