@@ -25,6 +25,7 @@ test-artifacts/bench/pages-<database>-<N>.md.
 import argparse
 import concurrent.futures
 import datetime
+import html
 import http.client
 import json
 import os
@@ -48,7 +49,7 @@ WORKERS = 2
 RSS_TARGET_MB = 150
 
 # key: (label, who, path). ``who``: None (anonymous), "specialist" or "patient"; the path may
-# name the dataset's ids ({patient}, {assignment}, {article_slug}).
+# name the dataset's ids ({patient}, {assignment}, {article_slug}) or the list's {deep_page}.
 PAGES = {
     "hello": ("hello, anonymous", None, "/bench/hello/"),
     "hello-specialist": ("hello, logged in as a specialist", "specialist", "/bench/hello-user/"),
@@ -61,7 +62,7 @@ PAGES = {
     ),
     "patient-dashboard": ("patient dashboard", "patient", "/"),
     "list-1": ("patient list, page 1", "specialist", "/cases/patients/"),
-    "list-300": ("patient list, page 300", "specialist", "/cases/patients/?page=300"),
+    "list-300": ("patient list, page 300", "specialist", "{deep_page}"),
     "search": ("patient list, name search", "specialist", "/cases/patients/?q=Garcia"),
     "timeline": ("patient timeline", "specialist", "/cases/patients/{patient}/"),
     "outcomes": ("outcome dashboard", "specialist", "/cases/outcomes/"),
@@ -74,6 +75,8 @@ PAGES = {
     ),
 }
 POSTS = {"consult-post"}
+DEEP_PAGE = 300
+NEXT_LINK = re.compile(r'<a [^>]*href="([^"]+)"[^>]*>\s*Next\s*</a>')
 USER_HELLOS = {"hello-specialist", "hello-patient"}
 
 
@@ -145,6 +148,7 @@ class Bench:
             try:
                 server.start()
                 sessions = self.sign_in()
+                self.find_deep_page(sessions["specialist"])
                 loaded = self.under_load(sessions)
                 rss = server.worker_rss()
             finally:
@@ -200,6 +204,19 @@ class Bench:
         name = url.path.lstrip("/")
         subprocess.run(["dropdb", *options, "--if-exists", name], check=True)
         subprocess.run(["createdb", *options, name], check=True)
+
+    def find_deep_page(self, browser, page=DEEP_PAGE):
+        """The patient list's page ``page``, reached by its "Next" links as a reader would (the
+        list pages by offset or by keyset; either way the link says where the next page is)."""
+        path = "/cases/patients/"
+        for _ in range(page - 1):
+            found = NEXT_LINK.search(browser.get(path).text)
+            if found is None:
+                self.notes.append(f"The patient list has fewer than {page} pages.")
+                break
+            path = "/cases/patients/" + html.unescape(found.group(1))
+        self.targets["deep_page"] = path
+        self.targets_file.write_text(json.dumps(self.targets, indent=1))
 
     def sign_in(self):
         """A session cookie per user, through the login form (and the TOTP step for staff)."""
