@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PROD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
 	DJANGO_ALLOWED_HOSTS=portal.clinic.example DJANGO_REQUIRE_2FA=true
 
-.PHONY: run test test-browser lint format check install migrate seed clean soak bench bench-pg
+.PHONY: run test test-browser lint format check install migrate seed clean soak soak-scale bench bench-pg
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -65,6 +65,15 @@ SOAK_TIME ?= 5m
 SOAK_USERS ?= 50
 soak: install
 	SOAK_TIME=$(SOAK_TIME) SOAK_USERS=$(SOAK_USERS) bench/soak/run.sh
+
+# Scale-out and faults: a Redis of its own (port 6391), two gunicorn instances sharing it, an RQ
+# worker, PostgreSQL behind a proxy; Redis stopped and the database cut mid-run (README, Soak).
+# `make soak-scale SOAK_TIME=2m SOAK_SCALE_USERS=40`.
+SOAK_SCALE_USERS ?= 100
+SOAK_SCALE_DB ?= clinic_soak2
+soak-scale: install
+	SOAK_SCALE=1 SOAK_DB=$(SOAK_SCALE_DB) SOAK_PORT=8781 SOAK_TIME=$(SOAK_TIME) \
+	SOAK_USERS=$(SOAK_SCALE_USERS) SOAK_OUT=test-artifacts/soak/scale bench/soak/run.sh
 
 # Every page of issue 13 against a hello-world view, through gunicorn (2 workers) and wrk; not
 # part of `make test`. SQLite in a scratch file, or PostgreSQL in the scratch database BENCH_DB

@@ -51,10 +51,12 @@ def save_checkin_draft(*, follow_up: FollowUp, form: CheckinForm, by) -> FollowU
     return follow_up
 
 
-@transaction.atomic
 def submit_checkin(*, follow_up: FollowUp, form: CheckinForm, by) -> FollowUp:
     """Complete the follow-up from the patient's answers: source patient, completed now, and
-    assessed today, inside the window (the same day the window was checked on)."""
+    assessed today, inside the window (the same day the window was checked on).
+
+    One transaction: ``services.complete_follow_up``'s (everything before it only reads).
+    """
     today = timezone.localdate()
     _refuse_unless_answerable(follow_up, today)
     data = form.cleaned_data

@@ -31,7 +31,11 @@ def patient_required(view):
 @patient_required
 def checkin(request, pk):
     follow_up = get_object_or_404(
-        FollowUp.objects.checkins_of(request.user).select_related("patient"), pk=pk
+        # The anchor comes with it: the save validates the answers against its dates.
+        FollowUp.objects.checkins_of(request.user).select_related(
+            "patient", "procedure", "decision"
+        ),
+        pk=pk,
     )
     instrument = checkin_form.active_odi(follow_up.patient)
     status = follow_up.status()

@@ -213,19 +213,30 @@ def mark_entered_in_error(*, record, by: User, reason: str):
     return record
 
 
-def schedule_follow_ups(*, anchor, by: User) -> list[FollowUp]:
-    """Create the missing follow-up timepoints for a procedure or a non-operative decision."""
+def schedule_follow_ups(*, anchor, by: User, existing=None) -> list[FollowUp]:
+    """Create the missing follow-up timepoints for a procedure or a non-operative decision.
+
+    ``existing``: the anchor's timepoints already scheduled, when the caller knows them (an
+    anchor saved in this transaction has none); otherwise they are read.
+    """
     key = "procedure" if isinstance(anchor, Procedure) else "decision"
-    existing = set(
-        FollowUp.objects.valid().filter(**{key: anchor}).values_list("timepoint", flat=True)
-    )
+    if existing is None:
+        existing = set(
+            FollowUp.objects.valid().filter(**{key: anchor}).values_list("timepoint", flat=True)
+        )
     created = []
     for timepoint in TIMEPOINT_WINDOWS:
         if timepoint in existing:
             continue
-        follow_up = FollowUp(timepoint=timepoint, recorded_by=by, **{key: anchor})
+        follow_up = FollowUp(
+            timepoint=timepoint, recorded_by=by, patient=anchor.patient, **{key: anchor}
+        )
         follow_up.compute_schedule()
-        follow_up.full_clean()
+        # One follow-up per anchor and timepoint: settled by ``existing``, read in this
+        # transaction (under the anchor's lock for a procedure), so the unique constraints are
+        # not looked up again for each timepoint; the CHECK constraints are (in Python).
+        follow_up.full_clean(validate_constraints=False)
+        follow_up.validate_check_constraints()
         follow_up.save()
         created.append(follow_up)
     return created
@@ -282,7 +293,7 @@ def record_decision(
             patient_id=decision.patient_id, decision__isnull=False
         )
         if not already_followed.exists():
-            schedule_follow_ups(anchor=decision, by=by)
+            schedule_follow_ups(anchor=decision, by=by, existing=set())
     else:
         _cancel_decision_follow_ups(decision.patient, "the plan changed")
     record_event(Action.CREATE, user=by, obj=decision, detail=detail)
@@ -302,7 +313,7 @@ def record_procedure(*, procedure: Procedure, by: User) -> Procedure:
     procedure.recorded_by = by
     _save_new(procedure, by=by, detail="procedure recorded")
     _cancel_decision_follow_ups(procedure.patient, "the patient was operated")
-    schedule_follow_ups(anchor=procedure, by=by)
+    schedule_follow_ups(anchor=procedure, by=by, existing=set())
     return procedure
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,10 +32,13 @@ from cases.outcomes import active_thresholds
 from clinic import spreadsheet
 from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, Patient
+from clinic.paging import keyset_page
 
 Action = AuditEvent.Action
 READ = ["clinic.view_patient", "cases.view_consult"]
 PAGE_SIZE = 25
+# Served by the index patient_name_order_idx; the id orders namesakes.
+PATIENT_LIST_ORDER = ["family_name", "given_name", "id"]
 
 
 def _patient_or_404(request, pk):
@@ -58,13 +61,15 @@ def _form_error(form, error):
 @require_safe
 @permission_required(READ, raise_exception=True)
 def patient_list(request):
-    patients = Patient.objects.visible_to(request.user).order_by("family_name", "given_name", "id")
+    patients = Patient.objects.visible_to(request.user)
     filterset = PatientFilter(request.GET or None, queryset=patients)
     if filterset.is_valid():  # a filter with errors shows them over the whole list
         patients = filterset.qs
-    page = Paginator(patients.only("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        patients.only("pk"), request.GET, ordering=PATIENT_LIST_ORDER, size=PAGE_SIZE
+    )
     page.object_list = with_columns(page.object_list)
-    record_view(request, detail=f"patient list page {page.number}")
+    record_view(request, detail=f"patient list, {page.position}")
     return render(request, "cases/patient_list.html", {"form": filterset.form, "page": page})
 
 
@@ -188,7 +193,13 @@ def _edit(request, record, form_class, template, context, success):
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.change_consult", raise_exception=True)
 def consult_edit(request, pk):
-    consult = get_object_or_404(Consult.objects.valid().visible_to(request.user), pk=pk)
+    # The people it names are loaded with it: validating the save then needs no lookup of them.
+    consult = get_object_or_404(
+        Consult.objects.valid()
+        .visible_to(request.user)
+        .select_related("patient", "specialist", "recorded_by"),
+        pk=pk,
+    )
     return _edit(
         request,
         consult,
@@ -245,7 +256,9 @@ def _decide(request, consult, supersedes=None):
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.decide_candidacy", raise_exception=True)
 def decision_create(request, consult_pk):
-    consult = get_object_or_404(Consult.objects.valid().visible_to(request.user), pk=consult_pk)
+    consult = get_object_or_404(
+        Consult.objects.valid().visible_to(request.user).select_related("patient"), pk=consult_pk
+    )
     return _decide(request, consult)
 
 
@@ -254,7 +267,9 @@ def decision_create(request, consult_pk):
 def decision_amend(request, pk):
     """Amend a decision. If someone amended it first, saving is refused with a message."""
     decision = get_object_or_404(
-        CandidacyDecision.objects.valid().visible_to(request.user),
+        CandidacyDecision.objects.valid()
+        .visible_to(request.user)
+        .select_related("consult__patient", "patient"),
         pk=pk,
     )
     return _decide(request, decision.consult, supersedes=decision)
@@ -287,20 +302,25 @@ def decision_detail(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.add_procedure", raise_exception=True)
 def procedure_create(request, decision_pk):
+    # One query: the decision, what the form and the save read of it, and its procedure if one
+    # is recorded already.
+    recorded_procedure = Procedure.objects.valid().filter(decision=OuterRef("pk"))
     decision = get_object_or_404(
-        CandidacyDecision.objects.current().visible_to(request.user),
+        CandidacyDecision.objects.current()
+        .visible_to(request.user)
+        .select_related("consult", "patient")
+        .annotate(recorded_id=Subquery(recorded_procedure.values("pk")[:1])),
         pk=decision_pk,
     )
     if not decision.is_surgical:
         raise Http404("A procedure needs a decision for surgery.")
-    recorded = decision.procedures.valid().first()
-    if recorded is not None:
+    if decision.recorded_id is not None:
         messages.info(
             request,
             "This decision already has its procedure. A reoperation is recorded under a new "
             "decision.",
         )
-        return redirect(recorded)
+        return redirect("cases:procedure_detail", decision.recorded_id)
     consult = decision.consult
     form = ProcedureForm(
         request.POST or None,

@@ -1,10 +1,11 @@
+import contextlib
 import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
@@ -48,8 +49,19 @@ class User(AbstractUser):
         )
         self.refresh_from_db(fields=["session_generation"])
 
+    # The role groups as attributes that clinic.backends annotates on the signed-in user, so a
+    # request reads the user and their roles in one query.
+    ROLE_FLAGS = {
+        roles.PATIENTS: "has_role_patients",
+        roles.SPECIALISTS: "has_role_specialists",
+        roles.CONTENT_EDITORS: "has_role_content_editors",
+    }
+
     @cached_property
     def role_names(self):
+        flags = self.ROLE_FLAGS.items()
+        if all(hasattr(self, flag) for _, flag in flags):
+            return frozenset(role for role, flag in flags if getattr(self, flag))
         return frozenset(self.groups.values_list("name", flat=True))
 
     @property
@@ -109,6 +121,19 @@ class PatientQuerySet(models.QuerySet):
         raise ValidationError("Patient records are changed one at a time, through the model.")
 
 
+def atomic_unless_in_one(using=None):
+    """A transaction of its own, or, inside one already, the caller's without a savepoint.
+
+    For writes that check everything before they write (under a row lock): a refusal has
+    written nothing to roll back, and the savepoint a nested ``atomic()`` adds (two statements)
+    would only let a caller carry on after a database error inside it, which none does: they
+    let it end their transaction.
+    """
+    if transaction.get_connection(using).in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic(using=using)
+
+
 class StaleRecordError(ValidationError):
     """Someone else saved the record since this copy was loaded."""
 
@@ -147,7 +172,7 @@ class Versioned(models.Model):
         when the transaction starts) so the compare-and-save is atomic. Raises
         :class:`StaleRecordError` and writes nothing when the copy is stale.
         """
-        with transaction.atomic():
+        with atomic_unless_in_one():
             current = (
                 type(self)
                 ._base_manager.select_for_update()
@@ -265,6 +290,9 @@ class Patient(Versioned):
             models.Index(Lower("family_name"), Lower("given_name"), name="patient_name_idx"),
             # Serves the patient list's ORDER BY, so a late page does not sort the whole table.
             models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
+            # The search's MRN, whatever its case (``mrn__iexact`` is ``UPPER(mrn) = UPPER(…)``
+            # on PostgreSQL). Its names have trigram indexes there, made by migration 0011.
+            models.Index(Upper("mrn"), name="patient_mrn_upper_idx"),
         ]
         constraints = [
             choices_check("sex", Sex, "patient_sex_valid"),
@@ -344,7 +372,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["patient", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["patient", "-at"]),
+            models.Index(fields=["user", "-at"]),
+            # The trail's order, read backwards from a page's marker (clinic.paging).
+            models.Index(fields=["at", "id"], name="auditevent_order_idx"),
+        ]
         constraints = [choices_check("action", AuditAction, "auditevent_action_valid")]
 
     def __str__(self):

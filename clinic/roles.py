@@ -42,7 +42,9 @@ def sync_role_permissions(sender=None, using="default", **kwargs):
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
-    app_configs = list(apps.get_app_configs())
+    # migrate signals the apps that have models only (with REDIS_URL the last, django_tasks_rq,
+    # has none).
+    app_configs = [config for config in apps.get_app_configs() if config.models_module]
     if sender is not None and sender != app_configs[-1]:
         return
     for app_config in app_configs:

@@ -20,10 +20,14 @@ def _count(key):
     """One more request under ``key`` within the window; the number so far."""
     cache.add(key, 0, PASSWORD_RESET_WINDOW_SECONDS)
     try:
-        return cache.incr(key)
+        count = cache.incr(key)
     except ValueError:  # the window ended between the two calls
         cache.set(key, 1, PASSWORD_RESET_WINDOW_SECONDS)
         return 1
+    # None: the cache could not be reached (a miss, config/settings/base.py). The limits do not
+    # hold while it is out; the queue that sends the email is on the same Redis, and its failure
+    # answers 503 (clinic/unavailable.py).
+    return count or 0
 
 
 def request_password_reset(*, email: str, ip: str | None) -> bool:

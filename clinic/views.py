@@ -1,23 +1,25 @@
 import base64
+import sys
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from clinic import registry, services, spreadsheet, two_factor
+from clinic import registry, services, spreadsheet, two_factor, unavailable
 from clinic.audit import client_ip, record_event, record_view
 from clinic.filters import AuditEventFilter
 from clinic.forms import TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
+from clinic.paging import MARKERS, keyset_page
 
 
 @require_safe
@@ -32,9 +34,11 @@ def dashboard(request):
         return render(request, "clinic/landing.html", registry.landing_context())
     context = {}
     if user.is_clinician:
-        context["my_patients"] = Patient.objects.filter(primary_specialist=user).order_by(
-            "family_name", "given_name"
-        )[:20]
+        context["my_patients"] = (
+            Patient.objects.filter(primary_specialist=user)
+            .only("mrn", "given_name", "family_name")
+            .order_by("family_name", "given_name", "id")[:20]
+        )
         record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
     context.update(registry.dashboard_context(user))
     return render(request, "clinic/dashboard.html", context)
@@ -46,6 +50,15 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """Any exception a view or a middleware let through: 503 when the database or the task
+    queue could not be reached (clinic/unavailable.py), 500 otherwise. Django calls it while
+    handling the exception, so ``sys.exc_info()`` is that exception."""
+    if unavailable.is_unavailable(sys.exc_info()[1]):
+        return unavailable.service_unavailable_response()
+    return defaults.server_error(request)
 
 
 @login_not_required
@@ -128,6 +141,8 @@ def two_factor_verify(request):
     )
 
 
+# The trail only grows: its page counts at most this many events ("10000+ events").
+AUDIT_COUNT_LIMIT = 10_000
 AUDIT_CSV_HEADER = ["at_utc", "user", "username", "action", "object", "id", "mrn", "ip", "detail"]
 
 
@@ -165,9 +180,12 @@ def audit_trail(request):
     if request.GET.get("format") == "csv":
         record_event(AuditEvent.Action.EXPORT, user=request.user, detail="audit trail CSV")
         return spreadsheet.csv_download("audit-trail.csv", _audit_rows(events))
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = keyset_page(
+        events, request.GET, ordering=["-at", "-id"], size=50, count_limit=AUDIT_COUNT_LIMIT
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in MARKERS:
+        query.pop(name, None)
     return render(
         request,
         "clinic/auditevent_list.html",

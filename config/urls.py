@@ -20,3 +20,4 @@ urlpatterns = [
 
 handler403 = "clinic.views.permission_denied"
 handler404 = "clinic.views.page_not_found"
+handler500 = "clinic.views.server_error"

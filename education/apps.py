@@ -38,3 +38,19 @@ class EducationConfig(AppConfig):
         registry.register_landing_panel(dashboard.public_context)
         registry.register_dashboard_panel(dashboard.context_for)
         registry.register_demo_seeder(demo.seed)
+        self.connect_page_cache()
+
+    def connect_page_cache(self):
+        """Any change to an article or a version forgets the stored public pages."""
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
+        from education import page_cache
+        from education.models import Article, ArticleVersion
+
+        def changed(**kwargs):
+            transaction.on_commit(page_cache.invalidate)
+
+        for model in (Article, ArticleVersion):
+            for signal in (post_save, post_delete):
+                signal.connect(changed, sender=model, weak=False, dispatch_uid=f"page-{model}")

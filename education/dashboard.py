@@ -5,6 +5,9 @@ from django.utils import timezone
 
 from education.models import Article, ArticleVersion, Assignment
 
+# The dashboard lists the questions that have waited longest; the reading list has the rest.
+QUESTIONS_SHOWN = 20
+
 
 def public_context():
     """Context for the public landing page: the public article library."""
@@ -17,8 +20,10 @@ def context_for(user):
     reviews (specialists)."""
     context = {}
     if user.is_patient and hasattr(user, "patient"):
-        context["reading_list"] = Assignment.objects.for_patient(user.patient).select_related(
-            "assigned_by"
+        context["reading_list"] = (
+            Assignment.objects.for_patient(user.patient)
+            .select_related("assigned_by")
+            .without_text()
         )
     if user.is_editor or user.is_superuser:
         versions = ArticleVersion.objects.defer("body_markdown", "body_html").order_by("-number")
@@ -30,10 +35,16 @@ def context_for(user):
     if user.is_clinician:
         followed = Assignment.objects.visible_to(user).for_specialist(user)
         related = ("patient", "version")
-        context["open_questions"] = followed.with_open_question().select_related(*related)
+        context["open_questions"] = (
+            followed.with_open_question()
+            .select_related(*related)
+            .without_text()
+            .order_by("asked_at", "id")[:QUESTIONS_SHOWN]
+        )
         context["recent_reading"] = (
             followed.filter(first_opened_at__isnull=False)
             .select_related(*related)
+            .without_text()
             .order_by(F("understood_at").desc(nulls_last=True), "-first_opened_at")[:5]
         )
         context["versions_to_review"] = ArticleVersion.objects.awaiting_review()

@@ -408,6 +408,11 @@ class AssignmentQuerySet(models.QuerySet):
             return self.filter(patient__user=user)
         return self.none()
 
+    def without_text(self):
+        """Without the text of the versions they give (with ``version`` selected): for lists,
+        which name a version by its title."""
+        return self.defer("version__body_markdown", "version__body_html", "version__toc")
+
     def with_open_question(self):
         return self.filter(asked_at__isnull=False, answered_at__isnull=True)
 

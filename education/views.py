@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from clinic.audit import record_view
 from clinic.models import Patient
-from education import services, workflow
+from education import page_cache, services, workflow
 from education.diff import version_diff
 from education.filters import LibraryFilter, ManageArticleFilter
 from education.forms import (
@@ -50,6 +50,7 @@ def library(request):
 
 @require_safe
 @login_not_required
+@page_cache.cache_public_page
 def article_detail(request, slug, language=None):
     articles = Article.objects.published().filter(slug=slug)
     if language is None:
@@ -296,6 +297,7 @@ def patient_assignments(request, patient_pk):
         Assignment.objects.visible_to(request.user)
         .for_patient(patient)
         .select_related("assigned_by")
+        .without_text()
     )
     record_view(request, patient, detail="viewed assigned reading")
     return render(
@@ -313,6 +315,7 @@ def assignment_list(request):
         Assignment.objects.visible_to(request.user)
         .for_specialist(request.user)
         .select_related("patient", "version", "assigned_by")
+        .without_text()
     )
     page = Paginator(assignments, 50).get_page(request.GET.get("page"))
     record_view(request, detail=f"reading list page {page.number}")

@@ -5,6 +5,14 @@ simulated user logs in through the login form (GET for the CSRF token, POST the 
 an account of its own, then mixes reads and writes. Every write the portal confirmed is appended
 to $SOAK_RESULTS (JSON lines) so that bench/soak/check.py can prove it is in the database.
 
+With several app servers (``SOAK_HOSTS``, comma-separated base URLs, as ``make soak-scale``
+sets), every request goes to one of them picked at random: one user's session, cache and queued
+tasks must hold whichever server answers.
+
+A 503 is the portal saying the database cannot be reached (clinic/unavailable.py): during a
+fault drill it is expected, so it is not a failure here but appended to $SOAK_UNAVAILABLE, and
+bench/soak/check.py fails the run for any 503 outside a database cut.
+
 Writes, and what counts as confirmed:
 * a specialist records a consult: 302 to the new consult's page (its id is in the address);
 * a patient asks a question about their reading: 302 back, and the page then shows the
@@ -19,6 +27,7 @@ import os
 import random
 import re
 import threading
+import time
 import uuid
 
 from locust import HttpUser, between, task
@@ -26,6 +35,8 @@ from locust import HttpUser, between, task
 DATA = json.loads(open(os.environ["SOAK_DATA"]).read())
 PASSWORD = os.environ["SOAK_PASSWORD"]
 RESULTS = os.environ["SOAK_RESULTS"]
+UNAVAILABLE = os.environ.get("SOAK_UNAVAILABLE", os.devnull)
+HOSTS = [host.rstrip("/") for host in os.environ.get("SOAK_HOSTS", "").split(",") if host]
 _patients = itertools.cycle(DATA["patients"])
 _specialists = itertools.cycle(DATA["specialists"])
 _lock = threading.Lock()
@@ -43,6 +54,22 @@ def confirmed(kind, **fields):
         out.write(json.dumps({"kind": kind, **fields}) + "\n")
 
 
+def on_some_server(path):
+    """``path`` on one of the app servers picked at random (several: ``SOAK_HOSTS``)."""
+    return random.choice(HOSTS) + path if HOSTS else path
+
+
+def unavailable(response, name):
+    """A 503 with the portal's page and Retry-After: recorded, not a failure (see above)."""
+    if response.status_code != 503:
+        return False
+    with _lock, open(UNAVAILABLE, "a") as out:
+        page = "back in a moment" in response.text and "Retry-After" in response.headers
+        out.write(json.dumps({"at": time.time(), "name": name, "page": page}) + "\n")
+    response.success()
+    return True
+
+
 class PortalUser(HttpUser):
     abstract = True
     wait_time = between(0.5, 2.0)
@@ -52,9 +79,9 @@ class PortalUser(HttpUser):
 
     def on_start(self):
         self.account = self.username()
-        self.client.get("/accounts/login/", name="login page")
+        self.client.get(on_some_server("/accounts/login/"), name="login page")
         with self.client.post(
-            "/accounts/login/",
+            on_some_server("/accounts/login/"),
             data={
                 "username": self.account,
                 "password": PASSWORD,
@@ -69,7 +96,9 @@ class PortalUser(HttpUser):
 
     def read(self, url, name):
         """GET a page; being sent to the login page (a lost session) is a failure."""
-        with self.client.get(url, name=name, catch_response=True) as response:
+        with self.client.get(on_some_server(url), name=name, catch_response=True) as response:
+            if unavailable(response, name):
+                return response
             if response.status_code != 200 or "/accounts/login/" in response.url:
                 response.failure(f"{name}: {response.status_code} {response.url}")
             return response
@@ -81,8 +110,10 @@ class PortalUser(HttpUser):
         """POST a form without following the redirect; returns the response."""
         data = {**data, "csrfmiddlewaretoken": self.csrf()}
         with self.client.post(
-            url, data=data, allow_redirects=False, name=name, catch_response=True
+            on_some_server(url), data=data, allow_redirects=False, name=name, catch_response=True
         ) as response:
+            if unavailable(response, name):
+                return response
             if response.status_code != 302:
                 response.failure(f"{name}: {response.status_code}")
             return response

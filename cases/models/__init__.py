@@ -62,6 +62,7 @@ from cases.models.followup import (
 )
 from cases.models.instruments import CheckinReminder, Instrument, InstrumentQuerySet
 from cases.models.outcomes import (
+    FigureResult,
     FigureSnapshot,
     MinimalImportantChange,
     MinimalImportantChangeQuerySet,
@@ -126,6 +127,7 @@ __all__ = [
     "FollowUp",
     "MinimalImportantChangeQuerySet",
     "MinimalImportantChange",
+    "FigureResult",
     "FigureSnapshot",
     "not_before_1900",
     "not_in_future",

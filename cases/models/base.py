@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.constraints import ChecksInPython
 from clinic.models import Patient, Versioned, not_before_1900, not_in_future
 
 CLINICAL_DATE = [not_before_1900, not_in_future]
@@ -77,8 +78,13 @@ class ClinicalQuerySet(models.QuerySet):
         raise ValidationError("Clinical records are changed one at a time, through the model.")
 
 
-class ClinicalRecord(Versioned):
-    """What every clinical record shares: who recorded it, entered-in-error, a version."""
+class ClinicalRecord(ChecksInPython, Versioned):
+    """What every clinical record shares: who recorded it, entered-in-error, a version.
+
+    Validation (``full_clean``) costs no query per rule: the CHECK constraints are evaluated in
+    Python (``clinic.constraints``), and a related row the record already holds is not looked
+    up again (:meth:`clean_fields`).
+    """
 
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -103,6 +109,30 @@ class ClinicalRecord(Versioned):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Clinical records are never deleted; mark them entered in error.")
+
+    def clean_fields(self, exclude=None):
+        # Django checks that each foreign key's row exists with a query per key. A related row
+        # this record holds, read from the database (the patient a view loaded, the signed-in
+        # user, the consult of a decision), needs no second look: patients and clinical records
+        # are never deleted, users only deactivated, and the database's foreign key remains the
+        # last word.
+        super().clean_fields(exclude={*(exclude or ()), *self._held_relations()})
+
+    def _held_relations(self):
+        held = set()
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or field.get_limit_choices_to():
+                continue
+            related = field.get_cached_value(self, default=None)
+            value = getattr(self, field.attname)
+            if (
+                value is not None
+                and related is not None
+                and not related._state.adding
+                and getattr(related, field.target_field.attname) == value
+            ):
+                held.add(field.name)
+        return held
 
     @property
     def kind(self):

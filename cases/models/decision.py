@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,13 @@ from cases.models.base import (
 )
 from cases.models.choices import Factor, Outcome
 from cases.models.consult import Consult
-from clinic.models import Patient, choices_check, from_1900_check, not_in_future
+from clinic.models import (
+    Patient,
+    atomic_unless_in_one,
+    choices_check,
+    from_1900_check,
+    not_in_future,
+)
 
 
 class CandidacyDecisionQuerySet(ClinicalQuerySet):
@@ -120,8 +126,11 @@ class CandidacyDecision(ClinicalRecord):
         if self.pk is not None and not set(update_fields or ["all"]) <= MARKING_FIELDS:
             raise ValidationError("Decisions are not edited; record an amendment instead.")
         if self.pk is None:
-            self.patient_id = self.consult.patient_id
-            self.criteria = self.consult.candidacy_criteria()
+            consult = self.consult
+            self.patient_id = consult.patient_id
+            if Consult.patient.is_cached(consult):
+                self.patient = consult.patient  # the audit entry and the follow-ups read it next
+            self.criteria = consult.candidacy_criteria()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -194,7 +203,7 @@ class CandidacyDecision(ClinicalRecord):
 
         ``fields`` are the amended decision's form fields. Returns the new decision.
         """
-        with transaction.atomic():
+        with atomic_unless_in_one():
             locked = CandidacyDecision._base_manager.select_for_update().get(pk=self.pk)
             if locked.entered_in_error:
                 raise ValidationError("A decision entered in error cannot be amended.")
@@ -203,7 +212,8 @@ class CandidacyDecision(ClinicalRecord):
                     "This decision has already been amended; amend the current one.",
                     code="stale",
                 )
-            fields.setdefault("consult", self.consult)
+            if "consult" not in fields:
+                fields["consult"] = self.consult
             new = CandidacyDecision(supersedes=self, decided_by=by, recorded_by=by, **fields)
             if new.decided_on and new.decided_on < self.decided_on:
                 raise ValidationError(
@@ -212,6 +222,7 @@ class CandidacyDecision(ClinicalRecord):
                         f"or replaces ({long_date(self.decided_on)})."
                     }
                 )
-            new.full_clean()
+            # Unique fields: only ``supersedes``, looked up just above under the lock.
+            new.full_clean(validate_unique=False)
             new.save()
             return new

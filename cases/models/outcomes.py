@@ -112,9 +112,33 @@ class FigureSnapshot(models.Model):
     clinical = models.JSONField(default=dict)
     editor = models.JSONField(default=dict)
     article = models.JSONField(default=dict)
+    thresholds = models.JSONField(
+        default=list, help_text="The minimal-important-change set the figures were computed with."
+    )
 
     class Meta:
         get_latest_by = "pk"
 
     def __str__(self):
         return f"Outcome figures as of {self.as_of} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class FigureResult(models.Model):
+    """The clinical team's figures for one filter of a :class:`FigureSnapshot`, computed with it.
+
+    Every combination of surgeon, technique and calendar year that has procedures is computed in
+    the background, so the dashboard reads one row for any of them instead of computing over the
+    cohort (``cases.outcomes.snapshots``).
+    """
+
+    snapshot = models.ForeignKey(FigureSnapshot, on_delete=models.CASCADE, related_name="results")
+    key = models.CharField(max_length=60, help_text="surgeon|technique|year; empty parts: all.")
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "key"], name="figure_result_one_per_key")
+        ]
+
+    def __str__(self):
+        return f"Figures {self.key} of snapshot {self.snapshot_id}"

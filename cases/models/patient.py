@@ -41,6 +41,18 @@ def with_columns(page_of_patients):
     return [by_id[pk] for pk in ids]
 
 
+# The text of each follow-up's anchor and baseline consult, which the timeline shows from its
+# own queries (consults, decisions) or not at all (a check-in's unsent draft).
+UNSHOWN_ON_FOLLOW_UPS = [
+    "checkin_draft",
+    *(
+        f"{path}__{field}"
+        for path in ("procedure__decision", "decision")
+        for field in ("rationale", "criteria", "consult__notes")
+    ),
+]
+
+
 def patient_timeline(patient):
     """Everything on the patient page, newest first, in five queries (plus reading, if any)."""
     consults = list(
@@ -62,12 +74,15 @@ def patient_timeline(patient):
         )
     )
     follow_ups = list(
-        FollowUp.objects.filter(patient=patient).select_related(
+        FollowUp.objects.filter(patient=patient)
+        .select_related(
             # The decision's consult holds the baseline for the MIC flags.
             "procedure__decision__consult",
             "decision__consult",
             "entered_in_error_by",
         )
+        # Each follow-up brings its anchor along: not the free text the page does not show.
+        .defer(*UNSHOWN_ON_FOLLOW_UPS)
     )
     events = (
         [(c.consult_date, 0, "consult", c) for c in consults]
@@ -89,5 +104,11 @@ def patient_timeline(patient):
 
 
 def reading_of(patient):
-    """The patient's assigned reading and how far they got, from the education app."""
-    return list(Assignment.objects.for_patient(patient).order_by("-assigned_at"))
+    """The patient's assigned reading and how far they got, from the education app: who assigned
+    each in the same query, and not the articles' text, which the page does not show."""
+    return list(
+        Assignment.objects.for_patient(patient)
+        .select_related("assigned_by")
+        .without_text()
+        .order_by("-assigned_at", "-id")
+    )

@@ -10,6 +10,7 @@ from cases.models import Technique
 from cases.outcomes import stats
 from cases.outcomes.specs import (
     ALL_TECHNIQUES,
+    GROUP_TECHNIQUES,
     GROUPS,
     MIN_CELL_SIZE,
     PROPORTION,
@@ -46,66 +47,146 @@ class Cell:
         return Cell(suppressed=True)
 
     def to_json(self):
-        return dataclasses.astuple(self)
+        return (
+            self.value,
+            self.low,
+            self.high,
+            self.n,
+            self.denominator,
+            self.patients,
+            self.suppressed,
+        )
+
+
+def _finish(spec, denominator, values, patients):
+    """The :class:`Cell` of ``spec`` from its denominator, the values of n and their patients."""
+    n = len(values)
+    if not n:
+        return Cell(n=0, denominator=denominator)
+    people = len(set(patients))
+    if spec.kind == PROPORTION:
+        successes = sum(1 for value in values if value)
+        low, high = stats.wilson_interval(successes, n)
+        return Cell(100 * successes / n, 100 * low, 100 * high, n, denominator, people)
+    interval = stats.median_interval(values) or (None, None)
+    return Cell(stats.median(values), *interval, n, denominator, people)
 
 
 def compute_cell(spec, rows, context):
     """The :class:`Cell` of ``spec`` over ``rows`` (one group's rows)."""
-    denominator, values, patients = 0, [], set()
+    bucket = Bucket.of(rows, context, specs=(spec,))
+    return _finish(spec, *bucket.figures[spec.key])
+
+
+@dataclasses.dataclass
+class Bucket:
+    """What some rows of one technique give every figure, before figures are made of it.
+
+    Buckets merge: the figures of a union of buckets are those of the union of their rows. The
+    background refresh reads each row once into buckets (by technique, surgeon and quarter) and
+    makes every filter's figures by merging buckets, instead of going over the rows again for
+    each of the hundreds of filters it computes.
+    """
+
+    technique: str
+    figures: dict  # spec key → [denominator, values of n, their patients]
+    stay: list  # rows per STAY_BINS: 0, 1, 2, 3+ nights
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+
+    @classmethod
+    def of(cls, rows, context, specs=None):
+        """One bucket of ``rows`` (all of one technique, or one figure's group)."""
+        specs = tuple(SPECS.values()) if specs is None else specs
+        bucket = cls("", {spec.key: [0, [], []] for spec in specs}, [0, 0, 0, 0])
+        for row in rows:
+            bucket.add(row, context, specs)
+        return bucket
+
+    def add(self, row, context, specs):
+        self.technique = row.technique
+        for spec in specs:
+            if spec.eligible(row, context):
+                figure = self.figures[spec.key]
+                figure[0] += 1
+                value = spec.value(row, context)
+                if value is not None:
+                    figure[1].append(value)
+                    figure[2].append(row.patient)
+        if row.nights is not None:
+            self.stay[min(row.nights, 3)] += 1
+        if self.first is None or row.day < self.first:
+            self.first = row.day
+        if self.last is None or row.day > self.last:
+            self.last = row.day
+
+    def counts(self, key):
+        """Whether at least one row of this bucket is in ``key``'s n."""
+        return bool(self.figures[key][1])
+
+
+def buckets(rows, context, by=()):
+    """``{(technique, *by(row)): Bucket}``: each row read once, whatever it is later merged
+    into. ``by`` are functions of a row (``lambda row: row.quarter``)."""
+    specs = tuple(SPECS.values())
+    found = {}
     for row in rows:
-        if not spec.eligible(row, context):
-            continue
-        denominator += 1
-        value = spec.value(row, context)
-        if value is not None:
-            values.append(value)
-            patients.add(row.patient)
-    n = len(values)
-    if not n:
-        return Cell(n=0, denominator=denominator)
-    if spec.kind == PROPORTION:
-        successes = sum(1 for value in values if value)
-        low, high = stats.wilson_interval(successes, n)
-        return Cell(100 * successes / n, 100 * low, 100 * high, n, denominator, len(patients))
-    interval = stats.median_interval(values) or (None, None)
-    return Cell(stats.median(values), *interval, n, denominator, len(patients))
+        key = (row.technique, *(part(row) for part in by))
+        bucket = found.get(key)
+        if bucket is None:
+            bucket = found[key] = Bucket("", {spec.key: [0, [], []] for spec in specs}, [0] * 4)
+        bucket.add(row, context, specs)
+    return found
 
 
-def _stay_counts(rows):
-    nights = [row.nights for row in rows if row.nights is not None]
-    return [
-        sum(1 for n in nights if n == 0),
-        sum(1 for n in nights if n == 1),
-        sum(1 for n in nights if n == 2),
-        sum(1 for n in nights if n >= 3),
-    ]
+def _merged(spec_key, spec, chosen):
+    denominator, values, patients = 0, [], []
+    for bucket in chosen:
+        figure = bucket.figures[spec_key]
+        denominator += figure[0]
+        values.extend(figure[1])
+        patients.extend(figure[2])
+    return _finish(spec, denominator, values, patients)
 
 
-def compute(rows, context, techniques=ALL_TECHNIQUES):
-    """Every figure for ``rows`` as a JSON-ready dict: ``{"cells": {key: {group: cell}}, …}``."""
+def _group_of(technique):
+    return next(group for group in GROUPS if technique in GROUP_TECHNIQUES[group])
+
+
+def compute_from(chosen, techniques=ALL_TECHNIQUES):
+    """Every figure for the rows of the buckets ``chosen`` whose technique is in
+    ``techniques``, as a JSON-ready dict: ``{"cells": {key: {group: cell}}, …}``."""
+    chosen = [bucket for bucket in chosen if bucket.technique in techniques]
     by_group = {group: [] for group in GROUPS}
-    for row in rows:
-        if row.technique in techniques:
-            by_group[row.group].append(row)
+    for bucket in chosen:
+        by_group[_group_of(bucket.technique)].append(bucket)
     cells = {
-        key: {group: compute_cell(spec, by_group[group], context).to_json() for group in GROUPS}
+        key: {group: _merged(key, spec, by_group[group]).to_json() for group in GROUPS}
         for key, spec in SPECS.items()
     }
-    days = [row.day for row in rows if row.technique in techniques]
+    firsts = [bucket.first for bucket in chosen if bucket.first is not None]
+    lasts = [bucket.last for bucket in chosen if bucket.last is not None]
+    incision = SPECS["incision_length"]
     return {
         "cells": cells,
-        "stay": {group: _stay_counts(by_group[group]) for group in GROUPS},
+        "stay": {
+            group: [sum(bucket.stay[i] for bucket in by_group[group]) for i in range(4)]
+            for group in GROUPS
+        },
         "incision_by_technique": {
-            technique: compute_cell(
-                SPECS["incision_length"],
-                [row for row in rows if row.technique == technique],
-                context,
+            technique: _merged(
+                incision.key, incision, [b for b in chosen if b.technique == technique]
             ).to_json()
             for technique in Technique.values
             if technique in techniques
         },
-        "period": [min(days).isoformat(), max(days).isoformat()] if days else [None, None],
+        "period": [min(firsts).isoformat(), max(lasts).isoformat()] if firsts else [None, None],
     }
+
+
+def compute(rows, context, techniques=ALL_TECHNIQUES):
+    """Every figure for ``rows`` as a JSON-ready dict: ``{"cells": {key: {group: cell}}, …}``."""
+    return compute_from(buckets(rows, context).values(), techniques)
 
 
 @dataclasses.dataclass

@@ -85,13 +85,29 @@ class Row:
         return self.visits[TIMEPOINTS.index(timepoint)]
 
     def to_json(self):
-        values = dataclasses.astuple(self)
         return [
-            *values[:3],
+            self.procedure,
+            self.patient,
+            self.surgeon,
             self.day.isoformat(),
-            *values[4:16],
-            [list(visit) for visit in values[16]],
-            *values[17:],
+            self.technique,
+            self.incision,
+            self.nights,
+            self.same_day,
+            self.next_day,
+            self.ae_30,
+            self.ae_90,
+            self.ssi_30,
+            self.ssi_90,
+            self.base_back,
+            self.base_leg,
+            self.base_odi,
+            [
+                [visit.state, visit.back, visit.leg, visit.odi, visit.satisfaction]
+                for visit in self.visits
+            ],
+            self.return_daily,
+            self.return_work,
         ]
 
     @classmethod
@@ -117,25 +133,36 @@ def counted_procedures():
     )
 
 
+# Read in chunks: a clinic network's hundreds of thousands of follow-ups are never all in memory
+# as query results at once, only as the compact rows built from them.
+CHUNK = 5_000
+NOT_DUE_VISIT = Visit(NOT_DUE)  # Visits are immutable: the empty ones are shared
+MISSING_VISIT = Visit(MISSING)
+
+
 def build(today):
     """Every counted procedure as a :class:`Row`, as things stand on ``today``."""
     procedures = counted_procedures()
     events = _adverse_event_flags(procedures)
     visits, returns = _visits_and_returns(procedures, today)
     rows = []
-    for values in procedures.order_by("pk").values_list(
-        "pk",
-        "patient_id",
-        "surgeon_id",
-        "procedure_date",
-        "technique",
-        "incision_length_mm",
-        "length_of_stay_nights",
-        "same_day_discharge",
-        "next_day_discharge",
-        "decision__consult__nrs_back",
-        "decision__consult__nrs_leg",
-        "decision__consult__odi_score",
+    for values in (
+        procedures.order_by("pk")
+        .values_list(
+            "pk",
+            "patient_id",
+            "surgeon_id",
+            "procedure_date",
+            "technique",
+            "incision_length_mm",
+            "length_of_stay_nights",
+            "same_day_discharge",
+            "next_day_discharge",
+            "decision__consult__nrs_back",
+            "decision__consult__nrs_leg",
+            "decision__consult__odi_score",
+        )
+        .iterator(chunk_size=CHUNK)
     ):
         pk = values[0]
         ae_30, ae_90, ssi_30, ssi_90 = events.get(pk, (False, False, False, False))
@@ -151,7 +178,7 @@ def build(today):
                 base_back=values[9],
                 base_leg=values[10],
                 base_odi=values[11],
-                visits=tuple(own.get(t, Visit()) for t in TIMEPOINTS),
+                visits=tuple(own.get(t, NOT_DUE_VISIT) for t in TIMEPOINTS),
                 return_daily=daily,
                 return_work=work,
             )
@@ -200,6 +227,7 @@ def _visits_and_returns(procedures, today):
             "returned_to_daily_activities_on",
             "returned_to_work_on",
         )
+        .iterator(chunk_size=CHUNK)
     ):
         procedure_id, operated, timepoint, opens, closes, completed, assessed = row[:7]
         back, leg, odi, satisfaction, daily, work = row[7:]
@@ -213,9 +241,9 @@ def _visits_and_returns(procedures, today):
                     if earliest[index] is None or days < earliest[index]:
                         earliest[index] = days
         elif closes < today:
-            visit = Visit(MISSING)
+            visit = MISSING_VISIT
         else:
-            visit = Visit(NOT_DUE)
+            visit = NOT_DUE_VISIT
         visits.setdefault(procedure_id, {})[timepoint] = visit
 
     return visits, returns

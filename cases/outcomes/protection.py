@@ -71,7 +71,7 @@ def technique_filters():
     ]
 
 
-def protect(computed, periods, rows, context):
+def protect(computed, periods, buckets):
     """Suppress, in place, every cell an editor could difference down to 1–9 patients.
 
     ``computed`` maps ``(period key, technique key)`` to :func:`compute`'s dict. A cell is
@@ -84,7 +84,7 @@ def protect(computed, periods, rows, context):
     """
     techniques = {key: set_ for key, _, set_ in technique_filters()}
     quarters = {period.key: period.quarters for period in periods}
-    bit, counted = _counted_buckets(rows, context)
+    bit, counted = _counted_buckets(buckets)
     blank = Cell().blanked().to_json()
     combo_bits = {
         (combo, group): sum(
@@ -128,21 +128,16 @@ def protect(computed, periods, rows, context):
     return computed
 
 
-def _counted_buckets(rows, context):
+def _counted_buckets(buckets):
     """A bit per bucket (ended quarter × technique), and per figure and group the buckets with
-    at least one patient counted in its n."""
-    buckets = {}
-    for row in rows:
-        buckets.setdefault((row.quarter, row.technique), []).append(row)
-    bit = {bucket: 1 << index for index, bucket in enumerate(sorted(buckets))}
-    # Per figure and group, the buckets with at least one patient counted in n.
+    at least one patient counted in its n. ``buckets`` are :func:`cases.outcomes.cells.buckets`
+    keyed ``(technique, surgeon, quarter)``, of the ended quarters."""
+    keys = sorted({(quarter, technique) for technique, _, quarter in buckets})
+    bit = {key: 1 << index for index, key in enumerate(keys)}
     counted = {}
-    for bucket, bucket_rows in buckets.items():
-        group = "miss" if bucket[1] in GROUP_TECHNIQUES["miss"] else "open"
-        for key, spec in SPECS.items():
-            if any(
-                spec.eligible(row, context) and spec.value(row, context) is not None
-                for row in bucket_rows
-            ):
-                counted[key, group] = counted.get((key, group), 0) | bit[bucket]
+    for (technique, _, quarter), bucket in buckets.items():
+        group = "miss" if technique in GROUP_TECHNIQUES["miss"] else "open"
+        for key in SPECS:
+            if bucket.counts(key):
+                counted[key, group] = counted.get((key, group), 0) | bit[quarter, technique]
     return bit, counted

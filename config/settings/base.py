@@ -54,12 +54,28 @@ INSTALLED_APPS = [
 ]
 
 # --- Background tasks (django-tasks) ----------------------------------------------------------
-# The database backend by default: `python manage.py db_worker` runs them beside the web server.
+# With Redis (REDIS_URL) the RQ backend, whose worker is `python manage.py rqworker --job-class
+# django_tasks_rq.Job default`; without it the database backend and `python manage.py db_worker`.
+REDIS_URL = env.str("REDIS_URL", default="")
 TASKS = {
     "default": {
-        "BACKEND": env.str("DJANGO_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "BACKEND": env.str(
+            "DJANGO_TASKS_BACKEND",
+            default="django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
+        ),
     }
 }
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # The queue on the same Redis; a connection that cannot be made fails fast (503, not a hang).
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": 600,
+            "REDIS_CLIENT_KWARGS": {"socket_connect_timeout": 2},
+        }
+    }
+    RQ_SHOW_ADMIN_LINK = False  # the queue's dashboard is not a page the portal offers
 
 MIDDLEWARE = [
     # First: every audit entry written while a request is served carries the client's address.
@@ -69,6 +85,8 @@ MIDDLEWARE = [
     "clinic.inputs.RefuseUnsafeInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.AllowedMethodsMiddleware",
+    # Public articles for anonymous readers, from the shared cache: before the session is read.
+    "education.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,7 +132,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist on SQLite too: opening one and running the PRAGMAs below cost 1.7 ms,
+    # more than a light page takes.
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers wait
         # for it (up to the timeout) instead of failing with "database is locked" mid-way.
@@ -125,29 +144,66 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+# A read replica (a managed PostgreSQL's): the outcome pages read the figures from it
+# (cases/routers.py); every write and every other read stays on default.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cases.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 # --- Cache and sessions -----------------------------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "clinic",
-        }
+# With REDIS_URL, one Redis shared by every app server. A Redis that cannot be reached is a cache
+# miss, never an error (django-redis' IGNORE_EXCEPTIONS, logged), and each command tries to
+# connect again, so the portal picks Redis up when it returns.
+def redis_cache(url):
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "clinic",
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,  # seconds: an unreachable host is a quick miss
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "clinic.cache"
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL), "sessions": redis_cache(REDIS_URL)}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Without Redis (one machine: several app servers need REDIS_URL) the cache is a directory
+    # shared by every process on the machine — web workers and the task worker — so what one of
+    # them changes or forgets, the others see. Sessions are read through it too: a file read
+    # costs a fraction of the database query, and a logout removes both copies.
+    cache_dir = Path(env.str("DJANGO_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(cache_dir / alias),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+        for alias in ("default", "sessions")
+    }
+# Sessions are written to the database and read through the cache: a Redis restart (or
+# `cache.clear()`) logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
 
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "clinic.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes must come first so that it sees (and can refuse) every attempt.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's roles with the user (one query per request).
+    "clinic.backends.ModelBackendWithRoles",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -267,6 +323,17 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "clinic.unavailable.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_traceback"],
+        },
+    },
+    "loggers": {
+        # Redis errors the cache turned into misses (DJANGO_REDIS_LOGGER above).
+        "clinic.cache": {"handlers": ["console_one_line"], "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
 }

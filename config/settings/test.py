@@ -19,6 +19,13 @@ TASKS = {
     }
 }
 
+# One process: an in-memory cache, emptied before each test (tests/conftest.py). Sessions are
+# read from the database, as without Redis in production.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

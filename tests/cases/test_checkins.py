@@ -556,7 +556,7 @@ def test_a_second_treatment_adds_no_query_to_the_patient_page(
     first = _treated(patient, specialist, consult_days_ago=420, nrs_back=6, nrs_leg=9, odi_score=52)
     _answer(first, "3m", specialist, nrs_back=2, nrs_leg=1)
     client.get(patient.get_absolute_url())
-    with django_assert_num_queries(14) as one:
+    with django_assert_num_queries(12) as one:
         client.get(patient.get_absolute_url())
     second = _treated(
         patient, specialist, consult_days_ago=120, nrs_back=4, nrs_leg=8, odi_score=40
@@ -587,7 +587,7 @@ def test_patient_dashboard_query_count_does_not_grow_with_checkins(
     client = client_for(patient_user)
     schedule_for(patient_user.patient, specialist)
     client.get("/")
-    with django_assert_num_queries(8) as small:
+    with django_assert_num_queries(6) as small:
         client.get("/")
     schedule_for(patient_user.patient, specialist, days_ago=40)
     schedule_for(patient_user.patient, specialist, days_ago=15)

@@ -161,9 +161,9 @@ def test_the_page_takes_the_same_queries_whatever_the_number_of_procedures(
     build(count)
     outcomes.refresh()
     client = client_for(specialist)
-    # Session, user, permissions (2), the snapshot with its freshness, the thresholds, the audit
-    # entry, the user's roles (navigation) and the specialist choices of the filter.
-    with django_assert_num_queries(9):
+    # Session, user with roles, permissions, the snapshot with its freshness and thresholds, the
+    # audit entry and the specialist choices of the filter.
+    with django_assert_num_queries(6):
         response = client.get(URL)
     assert response.status_code == 200
     cells = response.context["results"].cell("incision_length", "miss")

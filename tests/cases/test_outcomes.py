@@ -205,6 +205,15 @@ def test_the_medians_interval_takes_the_order_statistics_of_the_published_table(
     assert stats.median_interval_ranks(n) == ranks
 
 
+@pytest.mark.parametrize("n", [6, 7, 100, 1001, 5000, 5001, 7777])
+def test_large_samples_sum_the_tail_in_floating_point_to_the_same_ranks(n, monkeypatch):
+    # Above stats.EXACT_UP_TO values the binomial tail is summed in floating point: it must
+    # choose the very ranks the exact integer search chooses.
+    monkeypatch.setattr(stats, "EXACT_UP_TO", 10**9)
+    exact = stats.median_interval_ranks.__wrapped__(n)
+    assert stats._large_sample_ranks(n, 1 - stats.CONFIDENCE) == exact
+
+
 def test_a_medians_interval_is_drawn_from_its_own_values(specialist):
     # Ten MISS incisions 11, 12, … 20 mm: median 15.5; ranks 2 and 9 → 12–19 mm.
     for mm in range(11, 21):

@@ -364,7 +364,7 @@ FILTERS = {
     "reading list": lambda s: ("specialist", reverse("education:assignment_list"), ["page"]),
     "patient list": lambda s: (
         "specialist", reverse("cases:patient_list"),
-        ["q", "outcome", "technique", "follow_up", "page"],
+        ["q", "outcome", "technique", "follow_up", "page", "after", "before"],
     ),
     "outcomes": lambda s: (
         "specialist", reverse("cases:outcomes"),
@@ -376,7 +376,7 @@ FILTERS = {
     "data quality": lambda s: ("specialist", reverse("cases:data_quality"), ["page", "kind"]),
     "audit trail": lambda s: (
         "superuser", reverse("audit_trail"),
-        ["patient", "user", "action", "since", "until", "page", "format"],
+        ["patient", "user", "action", "since", "until", "page", "after", "before", "format"],
     ),
     "login next": lambda s: ("anonymous", reverse("login"), ["next"]),
     **{

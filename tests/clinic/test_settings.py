@@ -106,9 +106,28 @@ def test_two_factor_is_required_whenever_debug_is_off():
     assert print_setting({"DJANGO_DEBUG": "true"}, "settings.REQUIRE_2FA") == "False"
 
 
-def test_redis_url_moves_cache_and_sessions_to_redis():
+def test_redis_url_moves_the_cache_the_sessions_cache_and_the_tasks_to_redis():
     value = print_setting(
         {"DJANGO_DEBUG": "true", "REDIS_URL": "redis://127.0.0.1:6379/1"},
-        "settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE",
+        "settings.CACHES['default']['BACKEND'], settings.CACHES['sessions']['BACKEND'],"
+        "settings.CACHES['default']['OPTIONS']['IGNORE_EXCEPTIONS'], settings.SESSION_ENGINE,"
+        "settings.TASKS['default']['BACKEND'], settings.RQ_QUEUES['default']['URL']",
     )
-    assert "RedisCache" in value and "sessions.backends.cache" in value
+    assert value == (
+        "django_redis.cache.RedisCache django_redis.cache.RedisCache True "
+        "django.contrib.sessions.backends.cached_db django_tasks_rq.RQBackend "
+        "redis://127.0.0.1:6379/1"
+    )
+
+
+def test_without_redis_sessions_go_through_the_file_cache_and_tasks_to_the_database():
+    value = print_setting(
+        {"DJANGO_DEBUG": "true"},
+        "settings.CACHES['sessions']['BACKEND'], settings.SESSION_ENGINE,"
+        "settings.TASKS['default']['BACKEND']",
+    )
+    assert value == (
+        "django.core.cache.backends.filebased.FileBasedCache "
+        "django.contrib.sessions.backends.cached_db "
+        "django_tasks_db.DatabaseBackend"
+    )

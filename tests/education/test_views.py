@@ -212,7 +212,7 @@ def test_the_editors_article_list_query_count_is_constant(
         factories.published_article()
     client = client_for(editor)
     client.get(reverse("education:manage_article_list"))
-    with django_assert_num_queries(7):  # session, user, 2 perms, roles, articles, versions
+    with django_assert_num_queries(5):  # session, user, permissions, articles, versions
         client.get(reverse("education:manage_article_list"))
 
 
@@ -412,7 +412,7 @@ def test_the_assigned_reading_list_query_count_is_constant(
         factories.AssignmentFactory(assigned_by=specialist)
     client = client_for(specialist)
     assert client.get(reverse("education:assignment_list")).status_code == 200
-    with django_assert_num_queries(8):  # session, user, 2 perms, roles, count, page, audit
+    with django_assert_num_queries(6):  # session, user, permissions, count, page, audit
         client.get(reverse("education:assignment_list"))
 
 
@@ -600,5 +600,5 @@ def test_a_patients_reading_page_query_count_is_constant(
     url = reverse("education:patient_assignments", args=[patient.pk])
     assert client.get(url).status_code == 200
     # session, user, 2 perms, roles, patient, audit insert, assignments
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(url)
