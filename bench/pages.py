@@ -312,7 +312,7 @@ class Bench:
             single += f"; cold: {fmt_ms(measured['cold_ms'])}"
         if key in POSTS:
             ratio = measured.get("ratio_to_post_hello")
-            ratio = f"{ratio:.3f} of a POST hello (in-process)" if ratio else "–"
+            ratio = f"{fmt_ratio(ratio)} of a POST hello (in-process)" if ratio else "–"
             return f"| {label} | {queries} | {ratio} | – | – | – | – | {single} |"
         if not loaded or "runs" not in loaded:
             status = loaded["status"] if loaded else "–"
