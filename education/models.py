@@ -482,19 +482,14 @@ class Assignment(models.Model):
         ordering = ["-assigned_at", "-id"]
         indexes = [
             models.Index(fields=["patient", "-assigned_at"]),
-            # The specialist's dashboard: open questions, longest waiting first, and the latest
-            # reading — walked in the order shown instead of sorting every assignment.
+            # The specialist's dashboard: open questions, longest waiting first, walked in the
+            # order shown instead of sorting every assignment
             models.Index(
                 fields=["asked_at", "id"],
                 condition=Q(asked_at__isnull=False, answered_at__isnull=True),
                 name="assignment_open_question_idx",
             ),
-            models.Index(
-                F("understood_at").desc(nulls_last=True),
-                F("first_opened_at").desc(),
-                condition=Q(first_opened_at__isnull=False),
-                name="assignment_recent_reading_idx",
-            ),
+            # (and, on PostgreSQL only, assignment_recent_reading_idx: migration 0005)
         ]
         constraints = [
             models.CheckConstraint(
