@@ -39,8 +39,7 @@ def test_pages_show_dates_in_one_shape(client_for, specialist, superuser, object
         reverse("cases:consult_detail", args=[objects["consult"].pk]),
         reverse("cases:decision_detail", args=[objects["decision"].pk]),
         reverse("cases:procedure_detail", args=[objects["procedure"].pk]),
-        # Not yet: the forms' messages and help (cases.models.base.long_date, "1 September
-        # 2026") on the follow-up form and the check-in; their tests pin that wording.
+        reverse("cases:followup_form", args=[objects["followup"].pk]),
         reverse("education:assignment_detail", args=[objects["assignment"].pk]),
         reverse("education:patient_assignments", args=[objects["patient"].pk]),
     ]
