@@ -31,7 +31,7 @@ def test_english_dates_are_shown_as_day_short_month_year():
 
 
 @pytest.mark.django_db
-def test_pages_show_dates_in_one_shape(client_for, specialist, superuser, objects):  # noqa: F811
+def test_pages_show_dates_in_one_shape(client_for, specialist, editor, superuser, objects):  # noqa: F811
     pages = [
         reverse("dashboard"),
         reverse("cases:patient_list"),
@@ -43,8 +43,21 @@ def test_pages_show_dates_in_one_shape(client_for, specialist, superuser, object
         reverse("education:assignment_detail", args=[objects["assignment"].pk]),
         reverse("education:patient_assignments", args=[objects["patient"].pk]),
     ]
+    editors_pages = [
+        reverse("cases:outcomes"),
+        reverse("education:library"),
+        reverse("education:manage_article_list"),
+        reverse("education:article_versions", args=[objects["public_article"].pk]),
+        reverse("education:version_detail", args=[objects["draft"].pk]),
+        reverse("education:version_diff", args=[objects["draft"].pk]),
+        objects["public_article"].get_absolute_url(),
+    ]
     shown = 0
-    for user, urls in ((specialist, pages), (superuser, [reverse("audit_trail")])):
+    for user, urls in (
+        (specialist, [*pages, reverse("cases:outcomes")]),
+        (editor, editors_pages),
+        (superuser, [reverse("audit_trail")]),
+    ):
         client = client_for(user)
         for url in urls:
             text = visible_text(client.get(url).content.decode())
