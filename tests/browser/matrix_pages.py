@@ -1,6 +1,10 @@
 """The pages of the access matrix (tests/test_access_matrix.py) a role may open, and a browser
 context signed in as that role, for the tests that open every page in Chromium."""
 
+from importlib import import_module
+
+import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
@@ -37,3 +41,13 @@ def signed_in_context(browser, live_server, user, width, height=900):
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
     return context
+
+
+@pytest.fixture
+def matrix_admin_objects(request, live_server):
+    """The access matrix's ``admin_objects`` on the live server's database. The thresholds a
+    data migration made are gone once an earlier browser test has emptied the tables: made
+    again first, so that every admin model has its row."""
+    migration = import_module("cases.migrations.0003_minimalimportantchange")
+    migration.seed_thresholds(apps, None)
+    return request.getfixturevalue("admin_objects")

@@ -4,7 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.matrix_pages import BROWSER_ROLES, pages_for, signed_in_context
+from tests.browser.matrix_pages import (
+    BROWSER_ROLES,
+    matrix_admin_objects,  # noqa: F401 (fixture)
+    pages_for,
+    signed_in_context,
+)
 from tests.test_access_matrix import admin_objects, objects, users  # noqa: F401 (fixtures)
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,7 +68,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violations(
     demo_outcomes,
     users,  # noqa: F811
     objects,  # noqa: F811
-    admin_objects,  # noqa: F811
+    matrix_admin_objects,  # noqa: F811
 ):
     """Every portal page of the access matrix each role may open, and a sample of the admin's
     model pages, on a phone (390 px) and a desktop (1280 px): no serious or critical violation.
@@ -74,7 +79,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violations(
             context = signed_in_context(browser, live_server, users[role], width)
             page = context.new_page()
             page.set_default_timeout(15_000)
-            for key, url in pages_for(role, objects, admin_objects):
+            for key, url in pages_for(role, objects, matrix_admin_objects):
                 if key.count(":") == 2 and key.startswith("admin:") and key not in ADMIN_SAMPLE:
                     continue
                 response = page.goto(f"{live_server.url}{url}")
