@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PROD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
 	DJANGO_ALLOWED_HOSTS=portal.clinic.example DJANGO_REQUIRE_2FA=true
 
-.PHONY: run test test-browser lint format check install migrate seed clean soak soak-scale
+.PHONY: run test test-browser lint format check install migrate seed clean soak soak-scale bench bench-pg
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -76,3 +76,15 @@ SOAK_SCALE_DB ?= clinic_soak2
 soak-scale: install
 	SOAK_SCALE=1 SOAK_DB=$(SOAK_SCALE_DB) SOAK_PORT=8781 SOAK_TIME=$(SOAK_TIME) \
 	SOAK_USERS=$(SOAK_SCALE_USERS) SOAK_OUT=test-artifacts/soak/scale bench/soak/run.sh
+
+# Every page of issue 13 against a hello-world view, through gunicorn (2 workers) and wrk; not
+# part of `make test`. SQLite in a scratch file, or PostgreSQL in the scratch database BENCH_DB
+# (default clinic_bench_<procedures>).
+# `make bench BENCH_ARGS="--procedures 100000 --reuse"`; tables in test-artifacts/bench/.
+BENCH_ARGS ?=
+BENCH_DB ?=
+bench: install
+	$(BIN)/python bench/pages.py --database sqlite $(BENCH_ARGS)
+
+bench-pg: install
+	BENCH_DB=$(BENCH_DB) $(BIN)/python bench/pages.py --database postgresql $(BENCH_ARGS)

@@ -1,73 +1,33 @@
 """Time the outcome figures at scale, in a throwaway SQLite database (or DATABASE_URL).
 
-    .venv/bin/python bench/outcome_figures.py [--patients 20000] [--runs 5]
+    .venv/bin/python bench/outcome_figures.py [--procedures 10000] [--runs 5]
 
-Builds patients as bench/patient_list.py does (two in five operated, five follow-ups each), then
-completes every follow-up whose window has closed (in its window, with values), and times:
-the background refresh (cohort, the clinical team's figures, every editor aggregate with its
-protection, the articles' figures); a dashboard read of a fresh snapshot; a filtered read (one
-technique, one year); an editor's read; an article figure. Prints medians in ms.
+Builds the dataset of bench/dataset.py (every follow-up whose window has closed mostly answered
+in its window), and times: the background refresh (cohort, the clinical team's figures, every
+editor aggregate with its protection, the articles' figures); a dashboard read of a fresh
+snapshot; a filtered read (one technique, one year); an editor's read; an article figure. Prints
+medians in ms.
 """
 
 import argparse
 import datetime
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+import dataset
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--patients", type=int, default=20_000)
+    parser.add_argument("--procedures", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="bench-figures-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ["DJANGO_DEBUG"] = "true"
     os.environ["DJANGO_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-
-    import django
-
-    django.setup()
-    import patient_list
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    patient_list.build(args.patients)
-    complete_follow_ups()
+    dataset.scratch("bench-figures-")
+    dataset.build(args.procedures)
     measure(args.runs)
-
-
-def complete_follow_ups():
-    """Answer every follow-up whose window has closed, at its target day (bulk: throwaway data)."""
-    from django.db import connection
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    # Back to daily activities 0–9 days after the operation: before any assessment, as the
-    # record rules require. Date arithmetic is spelt per database.
-    if connection.vendor == "sqlite":
-        returned = "date(anchor_date, '+' || (id %% 10) || ' days')"
-    else:
-        returned = "anchor_date + (id %% 10)"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE cases_followup SET completed_at = %s, assessed_on = due_date,"
-            " nrs_back = 2 + id %% 3, nrs_leg = 1 + id %% 4, odi_score = 10 + id %% 30,"
-            f" satisfaction = 1 + id %% 4, returned_to_daily_activities_on = {returned}"
-            " WHERE window_closes < %s",
-            [timezone.now(), today],
-        )
-    print(f"completed follow-ups: {cursor.rowcount}")
 
 
 def timed(label, runs, function):

@@ -13,6 +13,8 @@ from cases.models import FollowUp, Instrument, long_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
+# The pain scale's radios are hidden behind their labels, drawn as one row of large buttons.
+SCALE = forms.RadioSelect(attrs={"class": "btn-check"})
 
 RETURN_CHOICES = [("yes", "Yes, on this date:"), ("not_yet", "Not yet")]
 WORK_CHOICES = [*RETURN_CHOICES, ("not_applicable", "Does not apply to me (I do not work)")]
@@ -26,16 +28,16 @@ class CheckinForm(forms.Form):
     """The patient's questionnaire. ``draft=True`` makes every answer optional (Save draft)."""
 
     nrs_back = forms.TypedChoiceField(
-        label="Back pain now (0 = no pain, 10 = worst imaginable)",
+        label="Back pain now",
         choices=NRS_CHOICES,
         coerce=int,
-        widget=RADIO,
+        widget=SCALE,
     )
     nrs_leg = forms.TypedChoiceField(
-        label="Leg pain now (0 = no pain, 10 = worst imaginable)",
+        label="Leg pain now",
         choices=NRS_CHOICES,
         coerce=int,
-        widget=RADIO,
+        widget=SCALE,
     )
     daily_activities = forms.ChoiceField(
         label="Are you back to your usual daily activities?",
@@ -111,7 +113,10 @@ class CheckinForm(forms.Form):
         ):
             day = data.get(day_field)
             if data.get(choice) != "yes":
+                # The date belongs to "Yes" only: whatever came with another answer (a page
+                # without JavaScript shows the date field throughout) is dropped, even unreadable.
                 data[day_field] = None
+                self.errors.pop(day_field, None)
                 continue
             if day is None:
                 if not self.draft:

@@ -1,6 +1,7 @@
 """The cases app's part of the dashboard."""
 
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.models import FollowUp
 
@@ -36,11 +37,29 @@ def follow_ups_due(user):
     return list(rows[:FOLLOW_UPS_SHOWN])
 
 
+def patient_checkins(user):
+    """The patient's check-ins open now (``checkins_due``, soonest first) and those they have
+    sent (``checkins_completed``, latest first), read in one query. A follow-up the clinic
+    recorded at a visit is not one of the patient's check-ins."""
+    today = timezone.localdate()
+    rows = list(
+        FollowUp.objects.checkins_of(user).filter(
+            Q(completed_at__isnull=False, source=FollowUp.Source.PATIENT)
+            | Q(completed_at__isnull=True, window_opens__lte=today, window_closes__gte=today)
+        )
+    )
+    due = sorted((f for f in rows if not f.completed_at), key=lambda f: (f.due_date, f.pk))
+    completed = sorted(
+        (f for f in rows if f.completed_at), key=lambda f: f.completed_at, reverse=True
+    )
+    return {"checkins_due": due, "checkins_completed": completed}
+
+
 def context_for(user):
     """Dashboard context for ``user``: for clinicians, follow-ups due now or overdue; for
-    patients, their own check-ins open now (``checkins_due``)."""
+    patients, their own check-ins open now and those they have sent."""
     if user.is_patient:
-        return {"checkins_due": list(FollowUp.objects.checkins_of(user).due().order_by("due_date"))}
+        return patient_checkins(user)
     if not user.is_clinician:
         return {}
     return {"follow_ups_due": follow_ups_due(user)}

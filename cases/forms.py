@@ -175,6 +175,12 @@ class DecisionForm(forms.ModelForm):
         self.miss_article = miss_article()
         if self.miss_article is None:
             del self.fields["assign_article"]
+        else:
+            # Ticked for a MISS candidate: here when the form starts from one, and as the
+            # outcome changes by static/js/decision-form.js.
+            miss = CandidacyDecision.Outcome.MISS_CANDIDATE
+            self.fields["assign_article"].initial = self.initial.get("outcome") == miss
+            self.fields["assign_article"].widget.attrs["data-ticked-for-outcome"] = miss
 
     def clean(self):
         # The rationale is checked by the model (CandidacyDecision.clean); whom the MISS article
@@ -215,9 +221,19 @@ class ProcedureForm(VersionedForm):
         ]
         widgets = {"procedure_date": DATE, "admitted_at": DATETIME, "discharged_at": DATETIME}
 
+    # The technique a decision's outcome implies; a MISS candidate's technique is the surgeon's
+    # choice among the minimally invasive ones.
+    TECHNIQUE_OF_OUTCOME = {CandidacyDecision.Outcome.OPEN_SURGERY: Procedure.Technique.OPEN}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["surgeon"].queryset = specialists()
+
+    @classmethod
+    def initial_from_decision(cls, decision):
+        """What a new procedure takes from its decision."""
+        technique = cls.TECHNIQUE_OF_OUTCOME.get(decision.outcome)
+        return {"technique": technique} if technique else {}
 
 
 class AdverseEventForm(VersionedForm):

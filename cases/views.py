@@ -76,7 +76,9 @@ def patient_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("clinic.add_patient", raise_exception=True)
 def patient_create(request):
-    form = PatientForm(request.POST or None)
+    # A specialist who registers a patient usually looks after them.
+    initial = {"primary_specialist": request.user.pk} if request.user.is_specialist else {}
+    form = PatientForm(request.POST or None, initial=initial)
     if form.is_valid():
         patient = services.register_patient(
             patient=form.save(commit=False), registered_by=request.user
@@ -216,8 +218,10 @@ def consult_edit(request, pk):
 def _decide(request, consult, supersedes=None):
     initial = {}
     if supersedes is not None:
-        # The amendment starts from the amended decision, dated today unless the user says.
+        # The amendment starts from the amended decision, dated today unless the user says; the
+        # patient was offered the MISS article with it already.
         initial = {name: getattr(supersedes, name) for name in DecisionForm.AMENDED_FIELDS}
+        initial["assign_article"] = False
     form = DecisionForm(
         request.POST or None,
         instance=CandidacyDecision(consult=consult, patient=consult.patient),
@@ -329,6 +333,7 @@ def procedure_create(request, decision_pk):
             "level": consult.level,
             "second_level": consult.second_level,
             "side": consult.side,
+            **ProcedureForm.initial_from_decision(decision),
         },
     )
     if form.is_valid():

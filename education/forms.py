@@ -15,6 +15,16 @@ class ArticleForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields and not self.instance.pk:
+            # A new article's slug may be left to the title (education.services.create_article);
+            # static/js/article-form.js fills it in as the title is typed.
+            self.fields["slug"].required = False
+            self.fields[
+                "slug"
+            ].help_text = (
+                "The web address of the article, made from the title unless you change it."
+            )
+            self.fields["slug"].widget.attrs["data-slug-from"] = "id_version-title"
         if "translation_of" not in self.fields:
             return  # the admin's read-only view of an article
         originals = Article.objects.filter(translation_of__isnull=True)

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from clinic.models import choices_check
@@ -34,6 +35,20 @@ class Audience(models.TextChoices):
 
 
 class ArticleQuerySet(models.QuerySet):
+    def unique_slug(self, title, *, language):
+        """A slug made from ``title`` that no article in ``language`` has yet: "back-pain",
+        else "back-pain-2", "back-pain-3"…"""
+        max_length = Article._meta.get_field("slug").max_length
+        base = slugify(title)[: max_length - 4].strip("-") or "article"
+        taken = set(
+            self.filter(language=language, slug__startswith=base).values_list("slug", flat=True)
+        )
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
     def published(self):
         """Articles with a live published version (not retired)."""
         return self.filter(published_version__isnull=False, retired_at__isnull=True).select_related(

@@ -36,9 +36,9 @@ def create_article(
     audience=Audience.PUBLIC,
     translation_of=None,
 ) -> Article:
-    """A new article with its first draft."""
+    """A new article with its first draft; without a slug, one is made from the title."""
     article = Article(
-        slug=slug,
+        slug=slug or Article.objects.unique_slug(title, language=language),
         language=language,
         topic=topic,
         audience=audience,

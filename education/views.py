@@ -176,16 +176,24 @@ def _version(pk):
 @require_safe
 @permission_required("education.view_articleversion", raise_exception=True)
 def version_detail(request, pk):
+    """The version as patients will see it and what it changes in the published one: the
+    reviewer approves from the page that shows them, so no version is approved unseen."""
     version = _version(pk)
+    article = version.article
+    published = None
+    if article.published_version_id not in (None, version.pk):
+        published = article.published_version
     return render(
         request,
         "education/articleversion_detail.html",
         {
             "version": version,
-            "article": version.article,
+            "article": article,
             "actions": version.available_actions(request.user),
             "note_form": ReviewNoteForm(),
             "publish_form": PublishForm(),
+            "published": published,
+            "diff": version_diff(published, version) if published else None,
         },
     )
 

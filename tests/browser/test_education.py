@@ -31,7 +31,9 @@ def test_patient_reads_assigned_article_and_specialist_sees_it_understood(login,
     expect(page.get_by_role("navigation", name="On this page")).to_be_visible()
     expect(page.get_by_text("incisions as small as one inch", exact=False)).to_be_visible()
     screenshot(page, "patient-assigned-article")
-    page.get_by_role("button", name="I understood").click()
+    # At the top of the article and at its end: the top one saves the scroll.
+    expect(page.get_by_role("button", name="I understood")).to_have_count(2)
+    page.get_by_role("button", name="I understood").first.click()
     expect(page.get_by_text("Your care team can see you understood it.")).to_be_visible()
     expect(page.get_by_role("button", name="I understood")).to_have_count(0)
 
@@ -53,7 +55,7 @@ def test_patient_reads_assigned_article_and_specialist_sees_it_understood(login,
 def test_patient_asks_a_question_and_the_specialist_answers(login, live_server):
     page = login("patient2")
     page.get_by_role("link", name=re.compile("Minimally Invasive Spine Surgery")).click()
-    page.get_by_text("I have a question").click()
+    page.get_by_role("link", name="I have a question").click()  # the one at the top
     page.get_by_label("Your question").fill("How long until I can drive?")
     page.get_by_role("button", name="Send my question").click()
     expect(page.get_by_text("Your question was sent to your care team.")).to_be_visible()

@@ -411,7 +411,7 @@ def test_reading_note_question_and_answer_never_run_as_script(login, live_server
         assignment.save(update_fields=["note"])
         assert_inert(page, reading)
     questions = batches(1800)
-    page.get_by_text("I have a question").click()
+    page.locator("summary", has_text="I have a question").click()
     page.get_by_label("Your question").fill(questions[0])
     page.get_by_role("button", name="Send my question").click()
     expect(page.get_by_text("Your question was sent to your care team.")).to_be_visible()

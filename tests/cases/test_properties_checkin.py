@@ -157,7 +157,9 @@ def checkin_posts(draw):
             refused |= said_yes and not is_draft  # a draft may leave the date for later
         elif kind == "junk":
             data[name] = draw(junk_for(name))
-            refused = True  # not a date: refused even where it would be ignored
+            # Not a date: refused after "yes"; after "not yet" (or no answer) the field is
+            # hidden, so it is dropped like any other date rather than refused out of sight.
+            refused |= said_yes
         else:
             data[name] = draw(DATES[kind]).isoformat()
             # After "not yet" (or no answer) any date given is dropped, whatever it is.
