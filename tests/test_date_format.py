@@ -35,6 +35,7 @@ def test_pages_show_dates_in_one_shape(client_for, specialist, editor, superuser
     pages = [
         reverse("dashboard"),
         reverse("cases:patient_list"),
+        reverse("cases:data_quality"),
         reverse("cases:patient_detail", args=[objects["patient"].pk]),
         reverse("cases:consult_detail", args=[objects["consult"].pk]),
         reverse("cases:decision_detail", args=[objects["decision"].pk]),
