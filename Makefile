@@ -32,8 +32,10 @@ seed: migrate
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
 # The background worker (outcome figures, emails) runs beside the web server and stops with it.
+# The demo accounts are printed last, just before the server starts, where they are seen.
 run: seed
-	@echo "Serving on http://127.0.0.1:8000 — demo accounts are listed in README.md"
+	@$(DEV_ENV) $(BIN)/python manage.py demo_accounts
+	@echo "Serving on http://127.0.0.1:8000"
 	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000

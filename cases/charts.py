@@ -1,6 +1,8 @@
 """The specialist's chart of a patient's outcomes: one series per treatment, each against its own
 decision's consult as baseline and the minimal-important-change band."""
 
+from django.utils.formats import date_format
+
 from cases.models import FollowUp, Procedure
 
 
@@ -16,13 +18,13 @@ def _band(baseline, threshold):
 
 def _series_label(anchor):
     """What tells one treatment's series from another's: "Tubular microdiscectomy L4-L5 left,
-    2026-03-02" or "Conservative care from 2026-03-02"."""
+    2 Mar 2026" or "Conservative care from 2 Mar 2026" (DATE_FORMAT)."""
     if isinstance(anchor, Procedure):
         return (
             f"{anchor.get_technique_display()} {anchor.levels_display} "
-            f"{anchor.get_side_display().lower()}, {anchor.procedure_date:%Y-%m-%d}"
+            f"{anchor.get_side_display().lower()}, {date_format(anchor.procedure_date)}"
         )
-    return f"{anchor.get_outcome_display()} from {FollowUp.anchor_day(anchor):%Y-%m-%d}"
+    return f"{anchor.get_outcome_display()} from {date_format(FollowUp.anchor_day(anchor))}"
 
 
 def _point(follow_up):

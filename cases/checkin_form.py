@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from cases import odi
-from cases.models import FollowUp, Instrument
+from cases.models import FollowUp, Instrument, long_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
@@ -124,7 +124,7 @@ class CheckinForm(forms.Form):
             elif day > today:
                 self.add_error(day_field, "This date cannot be in the future.")
             elif day < anchor:
-                self.add_error(day_field, f"This date cannot be before {anchor:%d %B %Y}.")
+                self.add_error(day_field, f"This date cannot be before {long_date(anchor)}.")
         return data
 
     def odi_answers(self):

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure, long_date
 from cases.outcomes.cohort import counted_procedures
 from clinic.audit import record_view
 
@@ -60,12 +60,12 @@ def _out_of_window():
     )
 
     def describe(f):
-        window = f"window {f.window_opens:%Y-%m-%d} to {f.window_closes:%Y-%m-%d}"
+        window = f"window {long_date(f.window_opens)} to {long_date(f.window_closes)}"
         return (
             f.patient,
             str(f),
             f.get_absolute_url(),
-            f"assessed {f.assessed_on:%Y-%m-%d}; {window}",
+            f"assessed {long_date(f.assessed_on)}; {window}",
         )
 
     return Problem(
@@ -105,7 +105,7 @@ def _overdue(today):
                 f.patient,
                 str(f),
                 f.get_absolute_url(),
-                f"window closed {f.window_closes:%Y-%m-%d}",
+                f"window closed {long_date(f.window_closes)}",
             ),
         ),
         follow_ups.count(),

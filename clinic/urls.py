@@ -15,6 +15,7 @@ account_pages = [p for p in auth_urls.urlpatterns if p.name not in OWN_ACCOUNT_P
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),

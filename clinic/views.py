@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
@@ -50,6 +51,14 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+@require_safe
+@login_not_required
+def favicon(request):
+    """Browsers ask for ``/favicon.ico`` whatever the page links: send them to the SVG (not
+    permanently, as its hashed static name changes with it)."""
+    return redirect(static("favicon.svg"))
 
 
 def server_error(request):

@@ -55,14 +55,16 @@ def article_detail(request, slug, language=None):
     articles = Article.objects.published().filter(slug=slug)
     if language is None:
         # Without a language in the address: the default language's article, else the only one.
-        articles = articles.order_by(
-            Case(When(language=settings.LANGUAGE_CODE, then=0), default=1)
-        )[:1]
+        articles = articles.order_by(Case(When(language=settings.LANGUAGE_CODE, then=0), default=1))
     elif language in dict(settings.LANGUAGES):
         articles = articles.filter(language=language)
     else:
-        raise Http404("No such language.")
-    article = get_object_or_404(articles)
+        articles = articles.none()
+    article = articles.first()
+    if article is None:
+        # Readers follow old links to articles: they get the portal's own page, with DEBUG on
+        # too (not Django's technical 404, which is for developers' mistyped addresses).
+        return render(request, "404.html", {"missing_article": True}, status=404)
     if article.audience == "patients" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return render(

@@ -94,6 +94,7 @@ ADMIN_PAGE_NEEDS = {
 MATRIX = {
     # clinic
     "dashboard": ("", 200, 200, 200, 200, 200, 200),
+    "favicon": ("", 302, 302, 302, 302, 302, 302),  # to the static SVG
     "two_factor_setup": ("", LOGIN, 200, 200, 200, 200, 200),
     "two_factor_verify": ("", LOGIN, 302, 302, 302, 302, 302),
     "login": ("", 200, 200, 200, 200, 200, 200),

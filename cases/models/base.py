@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from clinic.constraints import ChecksInPython
 from clinic.models import Patient, Versioned, not_before_1900, not_in_future
@@ -17,8 +18,9 @@ CLINICAL_DATE = [not_before_1900, not_in_future]
 
 
 def long_date(day):
-    """A date as the forms' messages give it: 3 March 2025."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as messages give it to people: the active language's DATE_FORMAT (3 Mar 2025),
+    as on every page."""
+    return date_format(day)
 
 
 def days_from(day, days):

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from cases.models.base import (
@@ -155,7 +156,7 @@ class Consult(ClinicalRecord):
         ]
 
     def __str__(self):
-        return f"Consult {self.consult_date:%Y-%m-%d} ({self.level})"
+        return f"Consult {date_format(self.consult_date)} ({self.level})"
 
     def get_absolute_url(self):
         return reverse("cases:consult_detail", args=[self.pk])

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from cases.models.base import (
@@ -118,7 +119,7 @@ class CandidacyDecision(ClinicalRecord):
         ]
 
     def __str__(self):
-        return f"{self.get_outcome_display()} ({self.decided_on:%Y-%m-%d})"
+        return f"{self.get_outcome_display()} ({date_format(self.decided_on)})"
 
     def save(self, *args, **kwargs):
         # Append-only: once saved, only the entered-in-error marking may change.

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from cases import odi
@@ -215,7 +216,7 @@ class FollowUp(ClinicalRecord):
         ]
 
     def __str__(self):
-        return f"{self.get_timepoint_display()} follow-up (due {self.due_date})"
+        return f"{self.get_timepoint_display()} follow-up (due {date_format(self.due_date)})"
 
     def save(self, *args, **kwargs):
         self.compute_schedule()

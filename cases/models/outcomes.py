@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 
 from cases.models.base import range_check
 from cases.models.choices import MICMeasure
@@ -120,7 +121,8 @@ class FigureSnapshot(models.Model):
         get_latest_by = "pk"
 
     def __str__(self):
-        return f"Outcome figures as of {self.as_of} ({self.created_at:%Y-%m-%d %H:%M})"
+        when = date_format(self.created_at, "DATETIME_FORMAT")
+        return f"Outcome figures as of {date_format(self.as_of)} ({when})"
 
 
 class FigureResult(models.Model):

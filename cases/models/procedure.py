@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from cases.models.base import (
@@ -131,7 +132,8 @@ class Procedure(ClinicalRecord):
         ]
 
     def __str__(self):
-        return f"{self.get_technique_display()} {self.levels_display} ({self.procedure_date})"
+        when = date_format(self.procedure_date)
+        return f"{self.get_technique_display()} {self.levels_display} ({when})"
 
     def save(self, *args, **kwargs):
         if self.decision_id:
@@ -269,7 +271,7 @@ class AdverseEvent(ClinicalRecord):
         ]
 
     def __str__(self):
-        return f"{self.get_event_type_display()} ({self.onset_date})"
+        return f"{self.get_event_type_display()} ({date_format(self.onset_date)})"
 
     def save(self, *args, **kwargs):
         if self.procedure_id:

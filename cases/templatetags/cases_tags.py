@@ -51,3 +51,13 @@ def followup_label(status):
         "entered_in_error": "Entered in error",
         "scheduled": "Scheduled",
     }.get(status, status)
+
+
+@register.filter
+def iso_date(value):
+    """An ISO date string (the charts' data) shown as people read dates (DATE_FORMAT)."""
+    import datetime
+
+    from django.utils.formats import date_format
+
+    return date_format(datetime.date.fromisoformat(value)) if value else value

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cases import services
 from cases.forms import ConsultForm, ProcedureForm
@@ -37,7 +38,7 @@ def test_an_assessment_outside_its_window_is_refused_without_a_reason_naming_the
     assert response.status_code == 200
     opens, closes = (day + datetime.timedelta(days=n) for n in (10, 21))
     error = response.context["form"].errors["assessed_on"][0]
-    assert f"runs from {opens.day} {opens:%B %Y} to {closes.day} {closes:%B %Y}" in error
+    assert f"runs from {date_format(opens)} to {date_format(closes)}" in error
     stored = FollowUp.objects.get(pk=follow_up.pk)
     assert (stored.completed_at, stored.assessed_on, stored.version) == (None, None, 1)
 
