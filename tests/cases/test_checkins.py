@@ -357,7 +357,7 @@ def test_patient_page_charts_the_patients_answer_beside_the_baseline(
     [series] = chart_of(response)["series"]
     procedure = due_checkin.procedure
     assert series["label"] == (
-        f"Full-endoscopic transforaminal L4-L5 left, {procedure.procedure_date:%Y-%m-%d}"
+        f"Full-endoscopic transforaminal L4-L5 left, {date_format(procedure.procedure_date)}"
     )
     assert series["baseline"] == {
         "consult_date": procedure.decision.consult.consult_date.isoformat(),
@@ -447,9 +447,9 @@ def test_each_procedure_is_its_own_series_with_its_own_decisions_consult_as_base
     response = client_for(specialist).get(first.patient.get_absolute_url())
     chart = chart_of(response)
     newest, oldest = chart["series"]
-    assert newest["label"] == f"Tubular microdiscectomy L5-S1 right, {_days_ago(110):%Y-%m-%d}"
+    assert newest["label"] == f"Tubular microdiscectomy L5-S1 right, {date_format(_days_ago(110))}"
     assert oldest["label"] == (
-        f"Full-endoscopic transforaminal L4-L5 left, {_days_ago(410):%Y-%m-%d}"
+        f"Full-endoscopic transforaminal L4-L5 left, {date_format(_days_ago(410))}"
     )
     assert newest["baseline"] == {
         "consult_date": _days_ago(120).isoformat(),
@@ -468,7 +468,7 @@ def test_each_procedure_is_its_own_series_with_its_own_decisions_consult_as_base
     # Two charts, each named after its treatment, with its own table.
     assert response.content.count(b"<canvas ") == 2
     assert b"Tubular microdiscectomy L5-S1 right" in response.content
-    assert f"Baseline (consult {_days_ago(420):%Y-%m-%d})".encode() in response.content
+    assert f"Baseline (consult {date_format(_days_ago(420))})".encode() in response.content
 
 
 def test_each_series_band_is_drawn_from_its_own_baseline(specialist, twice_operated):
@@ -515,7 +515,7 @@ def test_care_without_surgery_is_a_series_named_after_the_decision(client_for, s
         follow_up=follow_up, expected_version=follow_up.version, by=specialist
     )
     [series] = chart_of(client_for(specialist).get(patient.get_absolute_url()))["series"]
-    assert series["label"] == f"Conservative care from {_days_ago(110):%Y-%m-%d}"
+    assert series["label"] == f"Conservative care from {date_format(_days_ago(110))}"
     assert series["baseline"]["odi"] == 30
     assert [p["timepoint"] for p in series["points"]] == ["6w"]
 

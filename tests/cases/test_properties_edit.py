@@ -150,7 +150,8 @@ def test_amending_a_decision_adds_one_superseding_it_or_shows_errors_and_writes_
         )
     data = posted({**as_posted(amendment_form()), **change})
     expected = amendment_form(data)
-    valid = expected.is_valid()
+    # The form, and the amendment's own rule: never dated before the decision it amends.
+    valid = expected.is_valid() and expected.cleaned_data["decided_on"] >= decision.decided_on
     pending = list(FollowUp.objects.pending().filter(patient=patient, decision__isnull=False))
 
     response, before, rows, last = post_once(
