@@ -12,6 +12,7 @@ medians in ms.
 import argparse
 import datetime
 import os
+import resource
 import statistics
 import time
 
@@ -49,6 +50,9 @@ def measure(runs):
     print(f"procedures: {Procedure.objects.count()}")
     snapshot = timed("refresh (background task)", runs, outcomes.refresh)
     print(f"snapshot editor aggregates: {len(snapshot.editor['results'])}")
+    # The task worker's peak memory is the refresh's (ru_maxrss is in KiB on Linux).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"peak memory of this process: {peak} MB")
     timed("dashboard, no filter (snapshot read)", runs, outcomes.clinical_results)
     year = timezone.localdate().year - 1
     timed(
