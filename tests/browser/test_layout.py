@@ -15,7 +15,11 @@ from tests.browser.matrix_pages import (
 from tests.browser.test_accessibility import ADMIN_SAMPLE, serious_violations
 from tests.test_access_matrix import admin_objects, objects, users  # noqa: F401 (fixtures)
 
-OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# Measured once the page has drawn two frames at the new width (charts resize on the next frame).
+OVERFLOW = """async () => {
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    return document.documentElement.scrollWidth - window.innerWidth;
+}"""
 AXE_WIDTHS = (390, 1280)
 HEIGHT = 900
 
