@@ -1,14 +1,12 @@
 """The read replica: with DATABASE_REPLICA_URL the outcome figures are read from it, and
 everything else (every write, every other read) stays on the primary (cases/routers.py)."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from cases.models import Consult, FigureResult, FigureSnapshot, Procedure
 from cases.routers import ReplicaRouter
 from clinic.models import AuditEvent, Patient
+from tests.django_process import run_django
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,29 +29,14 @@ def test_nothing_is_written_to_or_migrated_on_the_replica():
 
 
 def test_a_replica_url_adds_the_alias_and_the_router(tmp_path):
-    script = (
-        "import django; django.setup();"
+    stdout, stderr = run_django(
         "from cases.models import Consult, FigureSnapshot;"
         "print(FigureSnapshot.objects.all().db, Consult.objects.all().db,"
-        " django.db.router.db_for_write(FigureSnapshot))"
+        " django.db.router.db_for_write(FigureSnapshot))",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'primary.sqlite3'}",
+        DATABASE_REPLICA_URL=f"sqlite:///{tmp_path / 'replica.sqlite3'}",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'primary.sqlite3'}",
-            "DATABASE_REPLICA_URL": f"sqlite:///{tmp_path / 'replica.sqlite3'}",
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.stdout.split() == ["replica", "default", "default"], result.stderr[-2000:]
+    assert stdout.split() == ["replica", "default", "default"], stderr[-2000:]
 
 
 def test_without_a_replica_url_there_is_no_router(settings):

@@ -2,12 +2,10 @@
 out; a database that cannot be reached answers a plain 503 page with Retry-After, and a form
 sent meanwhile is refused as a whole (config/settings/base.py, clinic/unavailable.py)."""
 
-import os
 import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 from unittest import mock
@@ -26,6 +24,7 @@ from clinic.tasks import send_password_reset
 from clinic.unavailable import is_unavailable
 from config.settings.base import redis_cache
 from tests import factories
+from tests.django_process import run_django
 
 ROOT = Path(__file__).resolve().parents[2]
 MISS_ARTICLE = "/education/articles/miss-spinal-herniations/"
@@ -211,30 +210,15 @@ def test_only_failures_to_reach_the_database_are_unavailability():
 
 def test_a_database_that_refuses_connections_answers_the_503_page():
     """A real PostgreSQL address where nothing listens, in a process of its own."""
-    script = (
-        "import django; django.setup();"
+    stdout, stderr = run_django(
         "from django.test.utils import setup_test_environment; setup_test_environment();"
         "from django.test import Client; c = Client(raise_request_exception=False);"
         f"r = c.get('{MISS_ARTICLE}');"
-        "print(r.status_code, r['Retry-After'], b'back in a moment' in r.content)"
+        "print(r.status_code, r['Retry-After'], b'back in a moment' in r.content)",
+        DATABASE_URL=f"postgres://portal@127.0.0.1:{closed_port()}/clinic",
+        DJANGO_LOG_LEVEL="CRITICAL",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": f"postgres://portal@127.0.0.1:{closed_port()}/clinic",
-            "DJANGO_LOG_LEVEL": "CRITICAL",
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.stdout.split() == ["503", "30", "True"], result.stderr[-2000:]
+    assert stdout.split() == ["503", "30", "True"], stderr[-2000:]
 
 
 def test_a_password_reset_asked_for_while_the_task_queue_is_unreachable_answers_503(client, db):
