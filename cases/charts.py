@@ -12,7 +12,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.models import FollowUp, Procedure
+from cases.models import FollowUp, Procedure, Timepoint
+from cases.outcomes import GROUP_LABELS, GROUPS, STAY_BINS
 
 # Every label drawn on a canvas (ticks, axis titles, tooltips): at least 12 px, in Bootstrap's
 # body colour (15.4:1 on white; WCAG asks 4.5:1 for text).
@@ -315,9 +316,6 @@ def dashboard_charts(results):
     """The dashboard's three charts as data for ``json_script``: for each, its datasets' values
     and styles, Chart.js options (readable axes, headroom) and its HTML legend. Groups whose
     figures are withheld (editors, small numbers) are neither drawn nor in the legend."""
-    from cases.outcomes import GROUP_LABELS, GROUPS, STAY_BINS
-    from cases.models import Timepoint
-
     stay = results.stay_distribution()
     trajectory = results.trajectory()
     points = [_("Baseline"), *Timepoint.labels]
