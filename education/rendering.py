@@ -10,6 +10,8 @@ Callouts use Python-Markdown's admonition syntax, a line ``!!! urgent "Get help 
 by the indented text. ``urgent`` (red-flag symptoms: when to get help at once) and ``note`` keep
 their class and are styled as alerts; any other kind is an unstyled box."""
 
+import re
+
 import markdown
 import nh3
 from django.utils.text import slugify
@@ -32,6 +34,8 @@ ALLOWED_ATTRIBUTES = {
     "h6": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# nh3 leaves class="" where it removed every class; the attribute goes too.
+EMPTY_CLASS = re.compile(r'(<[a-z][a-z0-9]*\b[^<>]*?) class=""')
 # The only classes an editor's text keeps: the callouts' (the page adds its own, later).
 CALLOUT_KINDS = ("urgent", "note")
 CALLOUT_CLASSES = {"div": {"admonition", *CALLOUT_KINDS}, "p": {"admonition-title"}}
@@ -70,7 +74,7 @@ def sanitise(html, *, allowed_classes=None):
     callouts' classes and the page's own ones, which the Markdown never gets."""
     # A top-level "# heading" in the body would compete with the page title: render it as h2.
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return nh3.clean(
+    html = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style", "iframe", "object", "embed", "svg", "math"},
@@ -81,3 +85,4 @@ def sanitise(html, *, allowed_classes=None):
         id_prefix=ID_PREFIX,
         allowed_classes=allowed_classes,
     )
+    return EMPTY_CLASS.sub(r"\1", html) if allowed_classes else html
