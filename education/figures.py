@@ -13,8 +13,9 @@ has nothing to say.
 The stored ``body_html`` keeps the token; pages replace it when they are shown
 (:func:`render_figure_tokens`), so figures stay live. A token stands alone as its own paragraph,
 and that paragraph becomes a callout: "At this clinic: … (95 % CI …) — 24 of 25 operated
-patients, 2023–2025." over its facts at a glance ("n = 25 · 95 % CI … · 2023–2025"), or is removed when the figure comes from fewer than ``MIN_CELL_SIZE`` patients
-(always, whoever reads the page: articles leave the clinical team). Unknown keys are reported to
+patients, 2023–2025." over its facts at a glance ("n = 25 · 95 % CI … · 2023–2025"), or is
+removed when the figure comes from fewer than ``MIN_CELL_SIZE`` patients (always, whoever reads
+the page: articles leave the clinical team). Unknown keys are reported to
 the editor by the version form and never shown to patients. Providers read figures that are
 kept current elsewhere (the cases app recomputes them when its records change), so nothing is
 cached here.

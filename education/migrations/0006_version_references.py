@@ -4,30 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('education', '0005_dashboard_indexes'),
+        ("education", "0005_dashboard_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='articleversion',
-            name='references_html',
-            field=models.TextField(blank=True, editable=False, help_text='Rendered and sanitised on save.'),
+            model_name="articleversion",
+            name="references_html",
+            field=models.TextField(
+                blank=True, editable=False, help_text="Rendered and sanitised on save."
+            ),
         ),
         migrations.AddField(
-            model_name='articleversion',
-            name='references_markdown',
-            field=models.TextField(blank=True, help_text="The sources of the article's claims, shown under it: one numbered line each (1. Author A, Author B. Title. Journal. Year;Volume:Pages. [doi:…](https://doi.org/…)).", max_length=20000, verbose_name='References (Markdown)'),
+            model_name="articleversion",
+            name="references_markdown",
+            field=models.TextField(
+                blank=True,
+                help_text="The sources of the article's claims, shown under it: one numbered line each (1. Author A, Author B. Title. Journal. Year;Volume:Pages. [doi:…](https://doi.org/…)).",
+                max_length=20000,
+                verbose_name="References (Markdown)",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalarticleversion',
-            name='references_html',
-            field=models.TextField(blank=True, editable=False, help_text='Rendered and sanitised on save.'),
+            model_name="historicalarticleversion",
+            name="references_html",
+            field=models.TextField(
+                blank=True, editable=False, help_text="Rendered and sanitised on save."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalarticleversion',
-            name='references_markdown',
-            field=models.TextField(blank=True, help_text="The sources of the article's claims, shown under it: one numbered line each (1. Author A, Author B. Title. Journal. Year;Volume:Pages. [doi:…](https://doi.org/…)).", max_length=20000, verbose_name='References (Markdown)'),
+            model_name="historicalarticleversion",
+            name="references_markdown",
+            field=models.TextField(
+                blank=True,
+                help_text="The sources of the article's claims, shown under it: one numbered line each (1. Author A, Author B. Title. Journal. Year;Volume:Pages. [doi:…](https://doi.org/…)).",
+                max_length=20000,
+                verbose_name="References (Markdown)",
+            ),
         ),
     ]

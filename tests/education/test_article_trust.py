@@ -123,7 +123,8 @@ def test_the_manage_list_flags_an_article_past_its_next_review(client_for, edito
     response = client_for(editor).get(reverse("education:manage_article_list"))
     assert response.status_code == 200
     html = response.content.decode()
-    alert = html[html.index("Review overdue:") : html.index("</div>", html.index("Review overdue:"))]
+    start = html.index("Review overdue:")
+    alert = html[start : html.index("</div>", start)]
     assert "Old advice on sciatica" in alert
     assert "Fresh advice" not in alert
     assert html.count("overdue</span>") == 1
@@ -175,9 +176,7 @@ def test_an_editor_enters_references_and_patients_see_them_under_the_article(
     section = section[: section.index("</section>")]
     assert '<h2 id="references-heading" class="h4">References</h2>' in section
     assert "<ol>" in section and "<em>N Engl J Med</em>" in section
-    assert (
-        '<a href="https://doi.org/10.1056/NEJMoa064039" rel="noopener noreferrer">' in section
-    )
+    assert '<a href="https://doi.org/10.1056/NEJMoa064039" rel="noopener noreferrer">' in section
     assert "<script" not in section and "javascript:" not in section
     # Under the text: after the article's body.
     assert page.index("Walk every day.") < page.index("article-references")
@@ -320,7 +319,8 @@ def test_the_header_shows_the_clinics_logo_and_name(client, settings):
     page = client.get(reverse("education:library")).content.decode()
     assert re.search(
         r'<a class="navbar-brand" href="[^"]*"><img class="clinic-logo" '
-        r'src="/static/img/clinic-logo.svg" alt="" width="32" height="32">Riverside Spine Clinic</a>',
+        r'src="/static/img/clinic-logo.svg" alt="" width="32" height="32">'
+        r"Riverside Spine Clinic</a>",
         page,
     )
 
@@ -335,7 +335,7 @@ def test_the_default_logo_is_shipped():
     assert (Path(__file__).resolve().parents[2] / "static" / "img" / "clinic-logo.svg").exists()
 
 
-# --- the callouts ----------------------------------------------------------------------------------
+# --- the callouts -------------------------------------------------------------------------------
 
 
 def test_an_urgent_callout_renders_as_a_distinct_alert_with_its_heading():
