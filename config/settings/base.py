@@ -20,6 +20,11 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 CLINIC_NAME = env.str("CLINIC_NAME", default="Spine Clinic")
+# The clinic's contact details, on every article ("Call the clinic: …"); empty: not shown.
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="")
+CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="")
+# The logo beside the clinic's name in the header: a path under static/.
+CLINIC_LOGO = env.str("CLINIC_LOGO", default="img/clinic-logo.svg")
 # A published article's next clinical review falls due this many days after publication.
 EDUCATION_REVIEW_INTERVAL_DAYS = env.int("EDUCATION_REVIEW_INTERVAL_DAYS", default=365)
 # Which cited set of minimal important change thresholds the outcome figures use.
