@@ -12,6 +12,13 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _export_dir(settings, tmp_path):
+    """Bulk export files in a directory of the test's own."""
+    settings.FHIR_EXPORT_DIR = tmp_path / "fhir-exports"
+    return settings.FHIR_EXPORT_DIR
+
+
 def make_client(name="ehr", scopes="system/*.read", **fields):
     client = ApiClient(name=name, scopes=scopes, **fields)
     token = client.new_token()
