@@ -7,7 +7,7 @@ from interop.search import COMMON_PARAMETERS, TYPE_PARAMETERS
 
 BULK = "http://hl7.org/fhir/uv/bulkdata"
 PARAMETER_DOCUMENTATION = {
-    "_count": f"Resources per page (1-{{max}}; default {{default}}).",
+    "_count": "Resources per page (1-{max}; default {default}).",
     "_lastUpdated": "When the record last changed (its history).",
     "_page": "Page marker: follow the Bundle's next link.",
     "_format": "json only.",

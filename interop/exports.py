@@ -117,5 +117,7 @@ def purge(job):
 
 
 def purge_expired():
-    for job in ExportJob.objects.filter(expires_at__lte=timezone.now(), files__isnull=False).distinct():
+    for job in ExportJob.objects.filter(
+        expires_at__lte=timezone.now(), files__isnull=False
+    ).distinct():
         purge(job)

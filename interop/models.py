@@ -64,7 +64,7 @@ class ApiClient(models.Model):
         max_length=500,
         default="system/*.read",
         validators=[validate_scopes],
-        help_text="Space-separated: system/*.read, or system/Patient.read system/Observation.read …",
+        help_text="Space-separated: system/*.read, or system/Patient.read system/Observation.read",
     )
     expires_at = models.DateTimeField(
         null=True, blank=True, help_text="Empty: the token does not expire."

@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime
 from django.conf import settings
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -83,7 +82,10 @@ def person(user):
 
 
 def concept(system, code, display, text=None):
-    return {"coding": [{"system": system, "code": code, "display": display}], "text": text or display}
+    return {
+        "coding": [{"system": system, "code": code, "display": display}],
+        "text": text or display,
+    }
 
 
 def prune(resource):
@@ -118,7 +120,9 @@ def patient_resource(patient):
             "identifier": [
                 {"use": "usual", "system": settings.FHIR_MRN_SYSTEM, "value": patient.mrn}
             ],
-            "name": [{"use": "official", "family": patient.family_name, "given": [patient.given_name]}],
+            "name": [
+                {"use": "official", "family": patient.family_name, "given": [patient.given_name]}
+            ],
             "gender": patient.sex,  # female, male, other, unknown: FHIR's administrative gender
             "birthDate": day(patient.date_of_birth),
             "telecom": [
@@ -128,7 +132,9 @@ def patient_resource(patient):
             "communication": [
                 {
                     "language": {
-                        "coding": [{"system": "urn:ietf:bcp:47", "code": patient.preferred_language}]
+                        "coding": [
+                            {"system": "urn:ietf:bcp:47", "code": patient.preferred_language}
+                        ]
                     },
                     "preferred": True,
                 }
@@ -153,9 +159,7 @@ def condition_resource(consult):
                 "entered-in-error" if in_error else "confirmed",
                 "Entered in Error" if in_error else "Confirmed",
             ),
-            "category": [
-                concept(CONDITION_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")
-            ],
+            "category": [concept(CONDITION_CATEGORY, "encounter-diagnosis", "Encounter Diagnosis")],
             "code": {
                 "coding": [{"system": ICD10CM, "code": code, "display": ICD10_DISPLAY[code]}],
                 "text": f"Lumbar disc herniation ({consult.get_morphology_display().lower()}, "
@@ -244,9 +248,7 @@ def odi_observation(row, *, kind, when):
         row,
         kind=kind,
         code=concept(local("CodeSystem/outcome"), "odi-score", "Oswestry Disability Index score"),
-        value={
-            "valueQuantity": {"value": row.odi_score, "unit": "%", "system": UCUM, "code": "%"}
-        },
+        value={"valueQuantity": {"value": row.odi_score, "unit": "%", "system": UCUM, "code": "%"}},
         when=when,
     )
 
@@ -265,9 +267,7 @@ def length_of_stay_observation(procedure):
             },
             "component": [
                 {
-                    "code": concept(
-                        local("CodeSystem/outcome"), "nights", "Nights in hospital"
-                    ),
+                    "code": concept(local("CodeSystem/outcome"), "nights", "Nights in hospital"),
                     "valueInteger": procedure.length_of_stay_nights,
                 }
             ],
@@ -512,9 +512,7 @@ SOURCES = (
         questionnaire_response_resource,
         "completed_at__date",
     ),
-    Source(
-        "adverse-event", "AdverseEvent", _adverse_events, adverse_event_resource, "onset_date"
-    ),
+    Source("adverse-event", "AdverseEvent", _adverse_events, adverse_event_resource, "onset_date"),
 )
 SOURCE_BY_KEY = {source.key: source for source in SOURCES}
 

@@ -81,9 +81,8 @@ def parse_date(name, value):
         year, month, day = int(parts["year"]), int(parts["month"] or 1), int(parts["day"] or 1)
         start_day = datetime.date(year, month, day)
         if parts["time"]:
-            moment = datetime.datetime.fromisoformat(
-                f"{start_day.isoformat()}T{parts['time']}{(parts['zone'] or '').replace('Z', '+00:00')}"
-            )
+            zone = (parts["zone"] or "").replace("Z", "+00:00")
+            moment = datetime.datetime.fromisoformat(f"{start_day}T{parts['time']}{zone}")
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
             start = moment
@@ -144,7 +143,10 @@ class Search:
 
 
 def parse_count(value):
-    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= settings.FHIR_MAX_PAGE_SIZE:
+    if (
+        not (value.isascii() and value.isdigit())
+        or not 0 < int(value) <= settings.FHIR_MAX_PAGE_SIZE
+    ):
         raise SearchError(f"_count: give a whole number from 1 to {settings.FHIR_MAX_PAGE_SIZE}.")
     return int(value)
 

@@ -116,10 +116,16 @@ def export_kickoff(request, client, level="system"):
     """$export (system) and Patient/$export: 202 and the status URL; a task writes the files."""
     job = exports.start(request, client, level=level)
     return fhir_response(
-        {"resourceType": "OperationOutcome", "issue": [
-            {"severity": "information", "code": "informational",
-             "diagnostics": "Export accepted; poll the Content-Location URL."}
-        ]},
+        {
+            "resourceType": "OperationOutcome",
+            "issue": [
+                {
+                    "severity": "information",
+                    "code": "informational",
+                    "diagnostics": "Export accepted; poll the Content-Location URL.",
+                }
+            ],
+        },
         status=202,
         headers={"Content-Location": _status_url(request, job)},
     ), []

@@ -60,9 +60,7 @@ def test_expired_and_revoked_tokens_are_refused(api):
     assert "revoked" in outcome(api("/fhir/r4/Patient", token=revoked), 401)["diagnostics"]
 
 
-def test_a_signed_in_portal_user_without_a_token_gets_401_not_the_login_page(
-    client, superuser
-):
+def test_a_signed_in_portal_user_without_a_token_gets_401_not_the_login_page(client, superuser):
     client.force_login(superuser)
     outcome(client.get("/fhir/r4/Patient"), 401)
 

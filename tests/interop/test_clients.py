@@ -87,7 +87,9 @@ def test_editors_and_specialists_cannot_create_clients(client, request, role):
     user = request.getfixturevalue(role)
     client.force_login(user)
     assert client.get("/admin/interop/apiclient/add/").status_code == 403
-    response = client.post("/admin/interop/apiclient/add/", {"name": "x", "scopes": "system/*.read"})
+    response = client.post(
+        "/admin/interop/apiclient/add/", {"name": "x", "scopes": "system/*.read"}
+    )
     assert response.status_code == 403
     assert not ApiClient.objects.exists()
 

@@ -104,7 +104,9 @@ def test_pain_scores_are_loinc_72514_3_with_their_body_site(api):
     assert leg["bodySite"]["coding"][0]["code"] == "61685007"
     assert (back["valueInteger"], leg["valueInteger"]) == (consult.nrs_back, consult.nrs_leg)
     follow_up = patient.follow_ups.get()
-    assert by_id[f"followup-odi-{follow_up.pk}"]["valueQuantity"]["value"] == follow_up.odi_score == 24
+    assert (
+        by_id[f"followup-odi-{follow_up.pk}"]["valueQuantity"]["value"] == follow_up.odi_score == 24
+    )
     procedure = patient.procedures.get()
     stay = by_id[f"procedure-los-{procedure.pk}"]
     assert stay["valueQuantity"] == {

@@ -47,7 +47,9 @@ class Command(BaseCommand):
             record_event(
                 AuditEvent.Action.CREATE, obj=client, detail="API client created (command)"
             )
-        expiry = f"expires {client.expires_at:%Y-%m-%d %H:%M} UTC" if client.expires_at else "no expiry"
+        expiry = (
+            f"expires {client.expires_at:%Y-%m-%d %H:%M} UTC" if client.expires_at else "no expiry"
+        )
         self.stdout.write(f"Created API client {client.name!r} ({client.scopes}; {expiry}).")
         self.stdout.write("Its token follows; it is not shown again and only its hash is kept:")
         self.stdout.write(token)
