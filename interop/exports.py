@@ -68,10 +68,8 @@ def start(request, client, *, level):
     types = client.readable_types()
     if "_type" in request.GET:
         types = parse_types(request.GET["_type"], client)
-    if level == "patient":
-        require = "Patient"
-        if not client.can_read(require):
-            raise FhirError(403, "forbidden", "Patient/$export needs system/Patient.read.")
+    if level == "patient" and not client.can_read("Patient"):
+        raise FhirError(403, "forbidden", "Patient/$export needs system/Patient.read.")
     purge_expired()
     job = ExportJob.objects.create(
         client=client,
@@ -117,7 +115,9 @@ def purge(job):
 
 
 def purge_expired():
-    for job in ExportJob.objects.filter(
-        expires_at__lte=timezone.now(), files__isnull=False
-    ).distinct():
+    """Delete the files of every expired export; returns how many exports had files."""
+    expired = ExportJob.objects.filter(expires_at__lte=timezone.now(), files__isnull=False)
+    jobs = list(expired.distinct())
+    for job in jobs:
         purge(job)
+    return len(jobs)

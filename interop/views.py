@@ -9,7 +9,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from interop import capability, exports
-from interop.api import FhirError, fhir_endpoint, fhir_response, require_scope
+from interop.api import (
+    FhirError,
+    fhir_endpoint,
+    fhir_response,
+    operation_outcome,
+    require_scope,
+)
 from interop.models import RESOURCE_TYPES, ExportJob
 from interop.resources import source_for_id
 from interop.search import TYPE_PARAMETERS, SearchError, page, parse_search
@@ -116,16 +122,9 @@ def export_kickoff(request, client, level="system"):
     """$export (system) and Patient/$export: 202 and the status URL; a task writes the files."""
     job = exports.start(request, client, level=level)
     return fhir_response(
-        {
-            "resourceType": "OperationOutcome",
-            "issue": [
-                {
-                    "severity": "information",
-                    "code": "informational",
-                    "diagnostics": "Export accepted; poll the Content-Location URL.",
-                }
-            ],
-        },
+        operation_outcome(
+            "informational", "Export accepted; poll the Content-Location URL.", "information"
+        ),
         status=202,
         headers={"Content-Location": _status_url(request, job)},
     ), []

@@ -1,10 +1,12 @@
 """Bulk Data $export: kick-off, status while running, manifest, files, tokens, expiry."""
 
+import io
 import json
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
@@ -157,3 +159,18 @@ def test_exports_expire_and_their_files_are_deleted(api, settings):
     assert api(status_path).status_code == 404
     assert not stored.storage.exists(stored.name)
     assert not job.files.exists()
+
+
+def test_purge_fhir_exports_deletes_the_files_of_expired_exports_only(api):
+    treated_patient()
+    kick_off(api)
+    kick_off(api)
+    old, current = ExportJob.objects.order_by("created_at")
+    old.expires_at = timezone.now() - timedelta(seconds=1)
+    old.save(update_fields=["expires_at"])
+    old_file = old.files.first().file
+    out = io.StringIO()
+    call_command("purge_fhir_exports", stdout=out)
+    assert "1 expired" in out.getvalue()
+    assert not old.files.exists() and not old_file.storage.exists(old_file.name)
+    assert current.files.count() == 6
