@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from clinic.audit import client_ip
+from clinic.audit import client_ip, record_event
 from clinic.models import AuditEvent
 from interop.models import ApiClient
 
@@ -65,16 +65,28 @@ def bearer_token(request):
 
 
 def authenticate(request):
-    """The request's API client, or FhirError 401 (no token, a bad one, expired, revoked)."""
-    client = ApiClient.objects.for_token(bearer_token(request))
+    """The request's API client, or FhirError 401 (no token, a bad one, expired, revoked).
+
+    A token that opens nothing is audited as a failed login (of the client it names, if any).
+    """
+    token = bearer_token(request)
+    client = ApiClient.objects.for_token(token)
     challenge = {"WWW-Authenticate": 'Bearer realm="fhir"'}
+    if client is not None and client.is_usable:
+        return client
     if client is None:
-        raise FhirError(401, "login", "A valid bearer token is required.", challenge)
-    if client.is_revoked:
-        raise FhirError(401, "login", "This token has been revoked.", challenge)
-    if client.is_expired:
-        raise FhirError(401, "expired", "This token has expired.", challenge)
-    return client
+        error = FhirError(401, "login", "A valid bearer token is required.", challenge)
+    elif client.is_revoked:
+        error = FhirError(401, "login", "This token has been revoked.", challenge)
+    else:
+        error = FhirError(401, "expired", "This token has expired.", challenge)
+    if token:
+        record_event(
+            AuditEvent.Action.LOGIN_FAILED,
+            username=f"api-client:{client.name if client else '(unknown token)'}"[:150],
+            detail=f"FHIR 401 {request.path}",
+        )
+    raise error
 
 
 def check_rate(client):

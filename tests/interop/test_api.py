@@ -58,6 +58,14 @@ def test_expired_and_revoked_tokens_are_refused(api):
     _, revoked = make_client("gone", is_revoked=True)
     assert outcome(api("/fhir/r4/Patient", token=expired), 401)["code"] == "expired"
     assert "revoked" in outcome(api("/fhir/r4/Patient", token=revoked), 401)["diagnostics"]
+    outcome(api("/fhir/r4/Patient", token="made-up"), 401)
+    failures = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED).order_by("id")
+    assert [e.username for e in failures] == [
+        "api-client:old",
+        "api-client:gone",
+        "api-client:(unknown token)",
+    ]
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).exists()
 
 
 def test_a_signed_in_portal_user_without_a_token_gets_401_not_the_login_page(client, superuser):
