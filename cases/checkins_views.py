@@ -158,7 +158,7 @@ def checkin_link(request):
 
 
 def _confirm_date_of_birth(request, link):
-    form = DateOfBirthForm(request.POST or None)
+    form = DateOfBirthForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if checkins.confirm_date_of_birth(
             link=link, date_of_birth=form.cleaned_data["date_of_birth"]
@@ -226,8 +226,10 @@ def checkin_link_done(request):
 @patient_required
 def email_preferences(request):
     patient = get_object_or_404(Patient, user=request.user)
+    # An unticked box posts nothing: the form is bound on any POST.
     form = EmailPreferencesForm(
-        request.POST or None, initial={"checkin_emails": not patient.checkin_emails_opt_out}
+        request.POST if request.method == "POST" else None,
+        initial={"checkin_emails": not patient.checkin_emails_opt_out},
     )
     if request.method == "POST" and form.is_valid():
         checkins.set_checkin_email_opt_out(

@@ -48,9 +48,7 @@ def test_a_due_checkin_is_reminded_once_with_a_link_and_no_health_information(
     assert reminder.follow_up == due_checkin
     assert reminder.kind == CheckinReminder.Kind.INVITATION
     assert (
-        AuditEvent.objects.filter(
-            detail="check-in invitation", patient=due_checkin.patient
-        ).count()
+        AuditEvent.objects.filter(detail="check-in invitation", patient=due_checkin.patient).count()
         == 1
     )
 
