@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases import checkin_form, checkins
 from cases.invitation_forms import DateOfBirthForm, EmailPreferencesForm
@@ -115,7 +115,7 @@ def _link_problem_page(request, problem, status=200):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def checkin_link_open(request, token):
     """The link in the email: checked, audited, then swapped for a marker in the session so
     that the token leaves the address bar (and the history, and any Referer)."""
@@ -214,7 +214,7 @@ def _answer_by_link(request, link):
 
 
 @login_not_required
-@require_GET
+@require_safe
 def checkin_link_done(request):
     return render(request, "cases/checkin_link_done.html")
 
