@@ -350,3 +350,20 @@ def test_an_email_queued_before_the_patient_answered_is_not_sent(
         callback()
     assert mail.outbox == []
     assert not CheckinLink.objects.exists()
+
+
+def test_staff_turn_a_patients_check_in_emails_off_on_the_patient_form(client_for, specialist):
+    patient = factories.PatientFactory()
+    url = reverse("cases:patient_edit", args=[patient.pk])
+    client = client_for(specialist)
+    page = client.get(url)
+    assert "No check-in emails" in page.content.decode()
+    data = {
+        **page.context["form"].initial,
+        "primary_specialist": "",
+        "checkin_emails_opt_out": "on",
+    }
+    data["date_of_birth"] = patient.date_of_birth.isoformat()
+    response = client.post(url, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302
+    assert Patient.objects.get(pk=patient.pk).checkin_emails_opt_out
