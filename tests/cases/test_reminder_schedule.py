@@ -144,3 +144,26 @@ def test_a_patient_without_a_login_gets_no_email(specialist):
     with at(0):
         schedule_for(factories.PatientFactory(user=None), specialist, days_ago=0)
     assert simulate(range(0, 100)) == {}
+
+
+def test_two_runs_at_once_queue_each_email_once(monkeypatch, patient_user, operated):
+    """A second run that listed its candidates before the first wrote its rows: the patient's
+    row lock and the unique (follow_up, kind) leave it nothing to queue."""
+    with at(75):
+        stale = list(checkins.reminder_recipients())
+        assert run_twice() == "Queued 1 check-in email.\n"
+        monkeypatch.setattr(checkins, "reminder_recipients", lambda today=None: stale)
+        monkeypatch.setattr(checkins, "_emailed_today", lambda patient_ids, today: set())
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert checkins.send_checkin_reminders() == 0
+    assert len(mail.outbox) == 1
+    assert CheckinReminder.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_email_of_the_same_kind(operated):
+    from django.db import IntegrityError, transaction
+
+    follow_up = operated.follow_ups.first()
+    CheckinReminder.objects.create(follow_up=follow_up, email="p@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckinReminder.objects.create(follow_up=follow_up, email="p@example.org")
