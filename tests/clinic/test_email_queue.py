@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends import locmem
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
@@ -178,3 +179,34 @@ def test_the_password_reset_email_is_retried_too(settings, failing_smtp, patient
     assert failing_smtp["tried"] == 2
     [email] = mail.outbox
     assert email.to == [patient_user.email]
+
+
+def test_secret_links_are_made_at_send_time_and_never_sit_in_the_queue(
+    database_queue, specialist, patient, due_checkin_for_queue
+):
+    """The portal invitation's password link and the check-in link: in the email only."""
+    from cases import checkins, services
+    from tests import factories
+
+    invited = factories.PatientFactory(user=None, email="new@example.org")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.invite_patient(patient=invited, invited_by=specialist)
+        checkins.send_checkin_reminders()
+    queued = [str(row.args_kwargs) for row in DBTaskResult.objects.all()]
+    assert len(queued) == 2
+    assert not any("http" in args for args in queued)
+    run_worker()
+    invitation, checkin = sorted(mail.outbox, key=lambda e: e.subject.startswith("Your check"))
+    reset = reverse("password_reset_confirm", kwargs={"uidb64": "UID", "token": "T"})
+    assert reset.split("UID")[0] in invitation.body
+    assert invitation.alternatives[0][1] == "text/html"
+    assert "/cases/checkin-link/" in checkin.body
+    for email in (invitation, checkin):
+        assert not any(link in str(queued) for link in email.body.split() if "http" in link)
+
+
+@pytest.fixture
+def due_checkin_for_queue(patient, specialist):
+    from tests.cases.test_checkins import schedule_for
+
+    return schedule_for(patient, specialist).follow_ups.get(timepoint="3m")
