@@ -45,6 +45,7 @@ class PatientForm(forms.ModelForm):
             "preferred_language",
             "email",
             "phone",
+            "checkin_emails_opt_out",
             "primary_specialist",
         ]
         widgets = {"date_of_birth": DATE}

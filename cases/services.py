@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,6 +29,7 @@ from cases.models import (
 from clinic import roles
 from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient, User
+from clinic.tasks import email_builder, queue_email
 from education.services import assign_article
 
 Action = AuditEvent.Action
@@ -85,6 +86,19 @@ def invite_patient(*, patient: Patient, invited_by: User) -> User:
     user.groups.add(Group.objects.get(name=roles.PATIENTS))
     patient.user = user
     patient.save(update_fields=["user", "updated_at"])
+    # Built by the email task when it runs: the password-setting link never sits in the queue.
+    queue_email("cases.services.portal_invitation_email", user_id=user.pk)
+    record_event(Action.UPDATE, user=invited_by, obj=patient, detail="invited to portal")
+    return user
+
+
+@email_builder
+def portal_invitation_email(user_id):
+    """The portal invitation (plain text and HTML): the clinic's name, the username and a link
+    to choose a password, made now. None once the account is gone, inactive or has a password."""
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("patient").first()
+    if user is None or user.has_usable_password():
+        return None
     link = settings.SITE_URL + reverse(
         "password_reset_confirm",
         kwargs={
@@ -92,18 +106,22 @@ def invite_patient(*, patient: Patient, invited_by: User) -> User:
             "token": default_token_generator.make_token(user),
         },
     )
-    context = {"name": patient.given_name, "link": link, "username": user.username}
-    context["clinic_name"] = settings.CLINIC_NAME
-    transaction.on_commit(
-        lambda: send_mail(
-            f"Your {settings.CLINIC_NAME} patient portal account",
-            render_to_string("cases/email/invitation.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [patient.email],
-        )
+    context = {
+        "name": user.first_name,
+        "link": link,
+        "username": user.username,
+        "clinic_name": settings.CLINIC_NAME,
+    }
+    message = EmailMultiAlternatives(
+        f"Your {settings.CLINIC_NAME} patient portal account",
+        render_to_string("cases/email/invitation.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
     )
-    record_event(Action.UPDATE, user=invited_by, obj=patient, detail="invited to portal")
-    return user
+    message.attach_alternative(
+        render_to_string("cases/email/invitation.html", context), "text/html"
+    )
+    return message
 
 
 # --- records -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clinic.audit import record_event
 from clinic.models import AuditEvent
+from clinic.tasks import email_builder, queue_email
 from education.models import Article, ArticleVersion, Assignment, Audience, Topic
 
 IMPORT_USERNAME = "content-import"
@@ -254,17 +255,19 @@ def assign_article(*, article, patient, assigned_by, note="") -> Assignment:
     address = patient.email or (patient.user.email if patient.user_id else "")
     if address:
         link = settings.SITE_URL + reverse("education:assignment_detail", args=[assignment.pk])
-        transaction.on_commit(lambda: _send_assignment_email(address, link))
+        queue_email("education.services.assignment_email", address=address, link=link)
     return assignment
 
 
-def _send_assignment_email(address, link):
+@email_builder
+def assignment_email(address, link):
+    """The new-reading email: the clinic's name and a link, no title or health information."""
     context = {"link": link, "clinic_name": settings.CLINIC_NAME}
-    send_mail(
+    return EmailMessage(
         subject=f"{settings.CLINIC_NAME}: something new to read in your portal",
-        message=render_to_string("education/email/assignment.txt", context),
-        from_email=None,
-        recipient_list=[address],
+        body=render_to_string("education/email/assignment.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
     )
 
 

@@ -157,6 +157,13 @@ MATRIX = {
     "cases:data_quality": ("", LOGIN, 403, 403, 403, 200, 200),
     # the patient's own check-ins: patients only, another patient's answers 404
     "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
+    # the link in a check-in email: no login, its own marker in the session (none here: 403),
+    # an unknown token 404; the opt-out: the patient's own page, and the emails' signed link
+    "cases:checkin_link": ("", 403, 403, 403, 403, 403, 403),
+    "cases:checkin_link_done": ("", 200, 200, 200, 200, 200, 200),
+    "cases:checkin_link_open": ("token='bad-token'", 404, 404, 404, 404, 404, 404),
+    "cases:email_preferences": ("", LOGIN, 200, 200, 403, 403, 403),
+    "cases:checkin_unsubscribe": ("token='bad-token'", 404, 404, 404, 404, 404, 404),
     "cases:export_index": ("", LOGIN, 403, 403, 403, 200, 200),
     "cases:export_csv": ("table='consults'", LOGIN, 405, 405, 405, 405, 405),
     # the Django admin: staff only (editors and specialists are staff); the models' pages
@@ -241,6 +248,9 @@ POST_MATRIX = {
     "cases:followup_form": (LOGIN, 403, 403, 403, 200, 200),
     "cases:entered_in_error": (LOGIN, 403, 403, 403, 200, 200),
     "cases:checkin": (LOGIN, 200, 404, 403, 403, 403),
+    "cases:checkin_link": (403, 403, 403, 403, 403, 403),
+    "cases:email_preferences": (LOGIN, 302, 302, 403, 403, 403),
+    "cases:checkin_unsubscribe": (404, 404, 404, 404, 404, 404),
     "cases:export_csv": (LOGIN, 403, 403, 403, 200, 200),
     # the admin's pages that answer a POST otherwise than a GET
     "admin:login": (200, 200, 200, 200, 200, 200),  # the form again, with its errors

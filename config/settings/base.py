@@ -305,6 +305,13 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@clinic
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here (no request is at hand in a cron job).
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Every email is a task (clinic.tasks.send_email): an SMTP error retries it after 1, 2, 4 … times
+# EMAIL_RETRY_BACKOFF_SECONDS, up to EMAIL_MAX_ATTEMPTS attempts in all.
+EMAIL_MAX_ATTEMPTS = env.int("DJANGO_EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("DJANGO_EMAIL_RETRY_BACKOFF_SECONDS", default=60)
+# Check-in emails: an invitation the day the window opens, then reminders this many days after
+# it (at most three), while the check-in is open and unanswered.
+CHECKIN_REMINDER_DAYS = tuple(env.list("CHECKIN_REMINDER_DAYS", cast=int, default=[7, 14]))
 
 # --- Security headers -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
