@@ -303,6 +303,17 @@ def record_decision(
 
 
 @transaction.atomic
+def record_consult_and_decision(
+    *, consult: Consult, decision: CandidacyDecision, by: User, article=None
+) -> tuple[Consult, CandidacyDecision]:
+    """A consult and its candidacy decision recorded in one sitting: both, each with its audit
+    entry and history, or neither (a refusal of the decision undoes the consult)."""
+    consult = record_consult(consult=consult, by=by)
+    decision.consult = consult  # now saved: the decision refers to its row
+    return consult, record_decision(decision=decision, by=by, article=article)
+
+
+@transaction.atomic
 def record_procedure(*, procedure: Procedure, by: User) -> Procedure:
     """Record a procedure and schedule its follow-ups (those from the decision date stop).
 
