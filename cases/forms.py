@@ -192,7 +192,12 @@ class DecisionForm(forms.ModelForm):
         )
         consult = self.instance.consult
         if with_consult:
-            self.fields["red_flags_acknowledged"].widget.attrs["data-for-red-flags"] = "true"
+            acknowledgment = self.fields["red_flags_acknowledged"]
+            acknowledgment.widget.attrs["data-for-red-flags"] = "true"
+            # Worded for the consult page (and so that no label of it but Side's holds "side").
+            acknowledgment.label = (
+                "Red flags ticked above: I have weighed them and this elective plan is appropriate"
+            )
         elif not consult.has_red_flags:
             del self.fields["red_flags_acknowledged"]
         self.miss_article = miss_article() if article is LOOK_UP else article

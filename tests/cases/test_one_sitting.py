@@ -231,6 +231,7 @@ def test_red_flags_ticked_on_the_consult_need_the_acknowledgment_for_an_elective
     assert response.status_code == 200
     [message] = response.context["decision_form"].errors["red_flags_acknowledged"]
     assert "bladder or bowel dysfunction" in message
+    assert "I have weighed them" in response.content.decode()
     assert written(patient) == NOTHING
 
     response = client.post(url, {**data, "red_flags_acknowledged": "on"})
