@@ -20,6 +20,7 @@ from clinic import roles
 from clinic.models import AuditEvent
 from education.models import Assignment
 from tests import factories
+from tests.cases.test_write_queries import grow
 
 pytestmark = pytest.mark.django_db
 
@@ -476,8 +477,6 @@ def test_the_combined_save_costs_the_same_queries_however_many_records(
     client_for, specialist, sitting, django_assert_num_queries, monkeypatch
 ):
     monkeypatch.setattr("clinic.middleware.SessionTimeoutMiddleware.SAVE_EVERY", 10**9)
-    from tests.cases.test_write_queries import grow
-
     client = client_for(specialist)
     first = factories.PatientFactory()
     url = reverse("cases:consult_create", args=[first.pk])
@@ -491,3 +490,25 @@ def test_the_combined_save_costs_the_same_queries_however_many_records(
     with django_assert_num_queries(SITTING):
         assert client.post(url, sitting).status_code == 302
     assert CandidacyDecision.objects.current_for(second).get().consult.consult_date == day(0)
+
+
+# session, user with roles, permissions (3); the patient; the MISS article; the patient's
+# current decision (the one the new one would replace); the audit entry of the view.
+CONSULT_PAGE = 7
+
+
+def test_the_consult_page_costs_the_same_queries_however_many_records(
+    client_for, specialist, patient, url, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr("clinic.middleware.SessionTimeoutMiddleware.SAVE_EVERY", 10**9)
+    client = client_for(specialist)
+    client.get(url)
+    with django_assert_num_queries(CONSULT_PAGE):
+        assert client.get(url).status_code == 200
+    grow(specialist)
+    for _ in range(5):
+        factories.CandidacyDecisionFactory(
+            consult=factories.ConsultFactory(patient=patient, specialist=specialist)
+        )
+    with django_assert_num_queries(CONSULT_PAGE):
+        assert client.get(url).status_code == 200
