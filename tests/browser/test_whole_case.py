@@ -215,7 +215,7 @@ def walk_in_one_sitting(page, today):
     consult(walk, today)
     decision(walk, planned_on=today)
     walk.step("consult-and-decision")
-    walk.go(page.get_by_role("button", name="Save consult and record decision"))
+    walk.go(page.get_by_role("button", name="Record consult and decision"))
     expect(page.get_by_text("Consult and decision recorded.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Decision: MISS candidate")
     expect(page.locator("#planned-on")).not_to_be_empty()

@@ -1,5 +1,5 @@
 """A consult and its candidacy decision recorded in one sitting (issue 14): the consult page
-carries the decision, "Save consult and record decision" validates the two together and saves
+carries the decision, "Record consult and decision" validates the two together and saves
 them in one transaction, or saves nothing and shows every error. The decision's planned
 procedure date prefills the procedure form."""
 
@@ -24,7 +24,7 @@ from tests.cases.test_write_queries import grow
 
 pytestmark = pytest.mark.django_db
 
-DECIDE = {"decide": "1"}  # the "Save consult and record decision" button
+DECIDE = {"decide": "1"}  # the "Record consult and decision" button
 
 
 def day(n):
@@ -83,7 +83,7 @@ def test_the_consult_page_carries_the_decision_and_both_buttons(client_for, spec
     response = client_for(specialist).get(url)
     html = response.content.decode()
     assert response.context["decision_form"] is not None
-    assert "Save consult and record decision" in html
+    assert "Record consult and decision" in html
     assert '<button type="submit" class="btn btn-outline-primary">Save consult</button>' in html
     for name in ("outcome", "severity_assessment", "health_assessment", "symptoms_assessment"):
         assert f'name="{name}"' in html
@@ -115,7 +115,7 @@ def test_editing_a_consult_offers_no_decision(client_for, specialist):
     consult = factories.ConsultFactory(specialist=specialist)
     response = client_for(specialist).get(reverse("cases:consult_edit", args=[consult.pk]))
     assert "decision_form" not in response.context
-    assert "Save consult and record decision" not in response.content.decode()
+    assert "Record consult and decision" not in response.content.decode()
 
 
 # --- the combined save ---------------------------------------------------------------------------
@@ -455,7 +455,7 @@ def test_who_may_record_a_consult_but_not_decide_gets_no_decision_and_may_not_po
     response = client.get(url)
     assert response.status_code == 200
     assert "decision_form" not in response.context
-    assert "Save consult and record decision" not in response.content.decode()
+    assert "Record consult and decision" not in response.content.decode()
     assert client.post(url, sitting).status_code == 403
     assert written(patient) == NOTHING
     # The consult alone, whatever else was posted: the decision is not theirs to begin.
