@@ -24,6 +24,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.test_accessibility import axe_violations
 
 COUNT_FILE = ARTIFACTS.parent / "whole-case-count.txt"
 # Issue 14's walk of the same case, before any of its defaults (counted by the issue's author).
@@ -266,3 +267,34 @@ def test_a_whole_case_in_one_sitting_costs_fewer_pages_clicks_and_fields(login, 
         "required fields": 30,
         "optional fields": 12,
     }
+
+
+def test_the_consult_page_shows_decision_fields_only_when_they_apply(login, live_server):
+    """The planned date with a plan for surgery, the red-flag acknowledgment with a ticked red
+    flag (static/js/decision-conditional.js); hidden, they are not sent."""
+    from clinic.models import Patient
+
+    page = login("specialist")
+    patient = Patient.objects.get(mrn="DEMO-0002")
+    page.goto(f"{live_server.url}/cases/patients/{patient.pk}/consults/new/")
+    planned = page.get_by_label("Planned procedure date")
+    acknowledgment = page.get_by_label("Red flags ticked above")
+    outcome = page.get_by_label(re.compile(r"^\s*Outcome\s*\*?\s*$"))
+    expect(planned).to_be_hidden()
+    expect(acknowledgment).to_be_hidden()
+
+    outcome.select_option("open")
+    expect(planned).to_be_visible()
+    planned.fill(timezone.localdate().isoformat())
+    outcome.select_option("conservative")
+    expect(planned).to_be_hidden()
+    expect(planned).to_be_disabled()
+    outcome.select_option("miss")
+    expect(planned).to_be_enabled()
+
+    page.get_by_label("Bladder or bowel dysfunction").check()
+    expect(acknowledgment).to_be_visible()
+    page.get_by_label("Bladder or bowel dysfunction").uncheck()
+    expect(acknowledgment).to_be_hidden()
+    expect(acknowledgment).to_be_disabled()
+    assert axe_violations(page) == []
