@@ -19,8 +19,6 @@ from education.models import Article
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-# "Look the MISS article up" (DecisionForm's default), as distinct from "there is none".
-LOOK_UP = object()
 YES_NO_UNKNOWN = forms.Select(choices=[("unknown", "Unknown"), ("true", "Yes"), ("false", "No")])
 
 
@@ -138,8 +136,6 @@ class DecisionForm(forms.ModelForm):
     """A candidacy decision on a consult; with ``with_consult``, on the consult being recorded
     on the same page (its red flags are known only once it is posted, so the acknowledgment is
     always offered, and shown by static/js/decision-conditional.js when a red flag is ticked).
-
-    ``article``: the published MISS article, when the caller has it already (None: not offered).
     """
 
     assign_article = forms.BooleanField(
@@ -180,7 +176,7 @@ class DecisionForm(forms.ModelForm):
         name for name in Meta.fields if name not in ("decided_on", "red_flags_acknowledged")
     ]
 
-    def __init__(self, *args, with_consult=False, article=LOOK_UP, **kwargs):
+    def __init__(self, *args, with_consult=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rationale"].help_text = "Required: why this plan suits this patient."
         for name in ("severity_assessment", "health_assessment", "symptoms_assessment"):
@@ -200,7 +196,7 @@ class DecisionForm(forms.ModelForm):
             )
         elif not consult.has_red_flags:
             del self.fields["red_flags_acknowledged"]
-        self.miss_article = miss_article() if article is LOOK_UP else article
+        self.miss_article = miss_article()
         if self.miss_article is None:
             del self.fields["assign_article"]
         else:
