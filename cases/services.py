@@ -129,6 +129,10 @@ def portal_invitation_email(user_id):
 
 @transaction.atomic
 def record_consult(*, consult: Consult, by: User) -> Consult:
+    return _record_consult(consult=consult, by=by)
+
+
+def _record_consult(*, consult, by):
     consult.recorded_by = by
     return _save_new(consult, by=by, detail="consult recorded")
 
@@ -287,6 +291,11 @@ def record_decision(
     Patients not operated are followed from the decision date: a conservative decision schedules
     its follow-ups; an amendment to a surgical plan cancels the pending ones.
     """
+    return _record_decision(decision=decision, by=by, supersedes=supersedes, article=article)
+
+
+def _record_decision(*, decision, by, supersedes=None, article=None):
+    """:func:`record_decision` inside a transaction the caller holds."""
     check_decision_article(outcome=decision.outcome, article=article)
     fields = {
         f.name: getattr(decision, f.name)
@@ -318,6 +327,18 @@ def record_decision(
     if article is not None:
         assign_article(article=article, patient=decision.patient, assigned_by=by)
     return decision
+
+
+@transaction.atomic
+def record_consult_and_decision(
+    *, consult: Consult, decision: CandidacyDecision, by: User, article=None
+) -> tuple[Consult, CandidacyDecision]:
+    """A consult and its candidacy decision recorded in one sitting: both, each with its audit
+    entry and history, or neither (a refusal of the decision undoes the consult). One
+    transaction, without a savepoint of its own for each part."""
+    consult = _record_consult(consult=consult, by=by)
+    decision.consult = consult  # now saved: the decision refers to its row
+    return consult, _record_decision(decision=decision, by=by, article=article)
 
 
 @transaction.atomic
