@@ -8,7 +8,7 @@ import clinic.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_followup_pending_order_index"),
+        ("cases", "0012_checkin_reminder_kinds_and_links"),
         ("clinic", "0011_patient_name_trigram_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
