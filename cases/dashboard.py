@@ -84,8 +84,8 @@ def follow_ups_due(user, *, today=None, everyone=False):
     rows = (
         FollowUp.objects.due(today)
         .filter(reminder__isnull=True)
-        .select_related("patient")
-        .only(*FOLLOW_UP_COLUMNS)
+        .select_related("patient", "reminder")
+        .only(*FOLLOW_UP_COLUMNS, "reminder__sent_at", "reminder__email")
         .order_by("window_closes", "id")
     )
     if not everyone:
