@@ -119,10 +119,9 @@ def data_quality_alerts(user, *, today=None, everyone=False):
         missing_baseline=Count("pk", filter=missing_baseline),
         no_discharge=Count("pk", filter=no_discharge),
     )
-    rows = (
-        procedures.select_related("patient", "decision__consult")
-        .order_by("procedure_date", "pk")[:QUEUE_SHOWN]
-    )
+    rows = procedures.select_related("patient", "decision__consult").order_by(
+        "procedure_date", "pk"
+    )[:QUEUE_SHOWN]
     counts["alerts"] = counts["missing_baseline"] + counts["no_discharge"]
     alerts = []
     for procedure in rows:

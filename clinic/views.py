@@ -22,7 +22,6 @@ from clinic.forms import TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
 from clinic.paging import MARKERS, keyset_page
 
-
 # The dashboard's recent patients, after the work queue; the patient list has them all.
 RECENT_PATIENTS_SHOWN = 10
 

@@ -86,7 +86,5 @@ def context_for(user, *, everyone=False):
             .without_text()
             .order_by(F("understood_at").desc(nulls_last=True), "-first_opened_at")[:5]
         )
-        context["versions_to_review"], context["versions_to_review_count"] = (
-            versions_to_review()
-        )
+        context["versions_to_review"], context["versions_to_review_count"] = versions_to_review()
     return context
