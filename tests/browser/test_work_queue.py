@@ -43,7 +43,7 @@ def test_the_specialist_opens_on_the_work_queue_and_answers_a_question_there(log
         # The overdue follow-up of the demo's conservative patient, with the number to call.
         late = page.get_by_role("region", name="Not answered: call the patient")
         expect(late).to_contain_text("Tomás García")
-        expect(late.get_by_role("link", name="+1 555 0104")).to_be_visible()
+        expect(late.get_by_role("link", name="+1 555 0104").first).to_be_visible()
         assert page.evaluate(OVERFLOW) <= 0, f"scrolls sideways at {width} px"
         assert axe_violations(page) == []
         screenshot(page, f"specialist-dashboard-work-queue-{width}")
