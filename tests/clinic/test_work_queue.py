@@ -6,12 +6,14 @@ import datetime
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
 from cases.checkins import send_checkin_reminders
 from cases.dashboard import QUEUE_SHOWN, non_responders
+from cases.models import FollowUp
 from clinic.models import AuditEvent
 from education.models import Assignment
 from tests import factories
@@ -388,3 +390,30 @@ def test_the_dashboard_takes_the_same_queries_however_long_the_queue(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get("/" + query)
     assert len(response.context["non_responders"]) == QUEUE_SHOWN
+
+
+def _plan(queryset):
+    """The database's plan for ``queryset``; on PostgreSQL with sequential scans and sorts
+    priced out, so that the plan shows whether an index can serve it at all (the test tables
+    are tiny)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+def test_the_clinics_queue_is_read_in_the_order_of_its_indexes():
+    """The first rows of the partial indexes, not a sort of every pending follow-up or open
+    question (cases migration 0011, education's open-question index)."""
+    follow_ups = _plan(non_responders()[:QUEUE_SHOWN])
+    assert "followup_pending_order_idx" in follow_ups
+    due = FollowUp.objects.due().filter(reminder__isnull=True).order_by("window_closes", "id")
+    assert "followup_pending_order_idx" in _plan(due[:QUEUE_SHOWN])
+    questions = Assignment.objects.with_open_question().order_by("asked_at", "id")
+    assert "assignment_open_question_idx" in _plan(questions[:QUEUE_SHOWN])
+    assert "TEMP B-TREE" not in follow_ups and "Sort" not in follow_ups
