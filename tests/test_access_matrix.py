@@ -36,6 +36,7 @@ from cases.models import CheckinReminder, Instrument
 from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient
 from education import services as education_services
+from interop.models import ApiClient
 from tests import factories
 
 LOGIN = "LOGIN"
@@ -71,6 +72,7 @@ ADMIN_MODELS = {
     "otp_totp.totpdevice": ("", "", "vcd"),  # a lost phone: the superuser resets the device
     "otp_static.staticdevice": ("", "", "vcd"),
     "django_tasks_database.dbtaskresult": ("", "", "v"),  # background tasks, read-only
+    "interop.apiclient": ("", "", "vac"),  # FHIR API clients: superusers; revoked, not deleted
 }
 # fmt: on
 
@@ -183,6 +185,19 @@ MATRIX = {
     "admin:app_list[django_tasks_database]": ("app_label='django_tasks_database'",
                                               LOGIN, LOGIN, LOGIN, 404, 404, 200),
     "admin:[any other path]": ("path='/admin/no-such-page/'", LOGIN, LOGIN, LOGIN, 404, 404, 404),
+    "admin:app_list[interop]": ("app_label='interop'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
+    # the FHIR API: outside the login, a bearer token or 401 (tests/interop); metadata is public
+    "interop:metadata": ("", 200, 200, 200, 200, 200, 200),
+    "interop:export": ("", 401, 401, 401, 401, 401, 401),
+    "interop:patient_export": ("", 401, 401, 401, 401, 401, 401),
+    "interop:export_status": ("job_id='7f3c2a4e-0000-4000-8000-000000000000'",
+                              401, 401, 401, 401, 401, 401),
+    "interop:export_file": ("job_id='7f3c2a4e-0000-4000-8000-000000000000' file_id='1'",
+                            401, 401, 401, 401, 401, 401),
+    "interop:everything": ("resource_id='1'", 401, 401, 401, 401, 401, 401),
+    "interop:search": ("resource_type='Patient'", 401, 401, 401, 401, 401, 401),
+    "interop:read": ("resource_type='Patient' resource_id='1'", 401, 401, 401, 401, 401, 401),
+    "interop:unknown": ("path='Encounter'", 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -400,6 +415,9 @@ def admin_objects(objects, superuser):
         task_path="cases.tasks.refresh_outcome_figures",
         backend_name="default",
     )
+    api_client = ApiClient(name="ehr")
+    api_client.new_token()
+    api_client.save()
     rows = {}
     for model in admin.site._registry:
         rows[model._meta.label_lower] = model._default_manager.order_by("pk").first()
