@@ -9,6 +9,7 @@ from django.db.models import Case, Prefetch, When
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view
@@ -415,9 +416,16 @@ def assignment_question(request, pk):
 @require_POST
 @permission_required("education.change_assignment", raise_exception=True)
 def assignment_answer(request, pk):
+    """Answer a patient's question, from its page or from the dashboard's work queue: ``next``
+    (a page of this site only) is where the specialist goes back to, with the outcome."""
     assignment = get_object_or_404(
         Assignment.objects.visible_to(request.user).select_related("patient"), pk=pk
     )
+    back = request.POST.get("next", "")
+    from_elsewhere = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    name = assignment.patient.full_name
     form = AnswerForm(request.POST)
     try:
         if not form.is_valid():
@@ -428,7 +436,13 @@ def assignment_answer(request, pk):
             text=form.cleaned_data["answer"],
         )
     except ValidationError as error:
-        _error(request, error)
+        if from_elsewhere:  # say whose question, on a page that lists several
+            messages.error(
+                request, f"Your answer to {name} was not sent. " + " ".join(error.messages)
+            )
+        else:
+            _error(request, error)
     else:
-        messages.success(request, "Answer sent. The patient sees it on their reading page.")
-    return redirect(assignment)
+        sent = f"Answer sent to {name}." if from_elsewhere else "Answer sent."
+        messages.success(request, f"{sent} The patient sees it on their reading page.")
+    return redirect(back if from_elsewhere else assignment)
