@@ -1,10 +1,11 @@
 """The cases app's part of the dashboard: the follow-ups and records of the specialist's work
 queue, and the patient's own check-ins."""
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from cases.models import FollowUp
+from cases.models import CheckinReminder, FollowUp
 from cases.outcomes.cohort import counted_procedures
 
 # Each list of the work queue shows its most urgent rows; its heading counts them all, and a
@@ -24,6 +25,7 @@ FOLLOW_UP_COLUMNS = (
     "patient__mrn",
     "patient__phone",
     "patient__email",
+    "patient__user__email",
 )
 
 
@@ -33,10 +35,30 @@ def _looked_after_by(user):
     return Q(patient__primary_specialist=user) | Q(patient__primary_specialist__isnull=True)
 
 
+def _last_email_kind():
+    """The kind of the last email the schedule sends for a check-in (cases.checkins): the
+    invitation, then one reminder per day of ``CHECKIN_REMINDER_DAYS``."""
+    reminders = len(settings.CHECKIN_REMINDER_DAYS)
+    return f"reminder_{reminders}" if reminders else "invitation"
+
+
+def _all_reminders_sent():
+    return Exists(CheckinReminder.objects.filter(follow_up=OuterRef("pk"), kind=_last_email_kind()))
+
+
+def _with_latest_email(rows):
+    """Each follow-up with when its latest check-in email went (``last_emailed_at``; None when
+    none went), and the patient's login email, where those emails go. The latest is a plain
+    ``MAX`` over the follow-up's few emails (no sort, no grouping), for the rows shown only."""
+    latest = CheckinReminder.objects.filter(follow_up=OuterRef("pk")).order_by()
+    latest = latest.annotate(latest=Func(F("sent_at"), function="MAX")).values("latest")
+    return rows.select_related("patient__user").annotate(last_emailed_at=Subquery(latest[:1]))
+
+
 def _non_responding(today):
     """Pending follow-ups the patient has not answered although they should have: the window
-    closed without an answer, or it is open and the one reminder was sent."""
-    return Q(window_closes__lt=today) | Q(window_opens__lte=today, reminder__isnull=False)
+    closed without an answer, or it is open and every reminder of the schedule was sent."""
+    return Q(window_closes__lt=today) | Q(_all_reminders_sent(), window_opens__lte=today)
 
 
 def non_responders(user=None, *, today=None):
@@ -50,10 +72,11 @@ def non_responders(user=None, *, today=None):
     rows = (
         FollowUp.objects.pending()
         .filter(_non_responding(today))
-        .select_related("patient", "reminder")
-        .only(*FOLLOW_UP_COLUMNS, "reminder__sent_at", "reminder__email")
+        .select_related("patient")
+        .only(*FOLLOW_UP_COLUMNS)
         .order_by("window_closes", "id")
     )
+    rows = _with_latest_email(rows)
     if user is not None:
         rows = rows.filter(_looked_after_by(user))
     return rows
@@ -69,23 +92,21 @@ def with_waiting_time(follow_ups, today=None):
 def _annotate_follow_up(follow_up, today):
     follow_up.days_overdue = max((today - follow_up.window_closes).days, 0)
     follow_up.days_left = max((follow_up.window_closes - today).days, 0)
-    reminder = getattr(follow_up, "reminder", None)
-    follow_up.reminded_days_ago = (
-        (today - timezone.localdate(reminder.sent_at)).days if reminder else None
-    )
+    emailed = getattr(follow_up, "last_emailed_at", None)
+    follow_up.reminded_days_ago = (today - timezone.localdate(emailed)).days if emailed else None
     return follow_up
 
 
 def follow_ups_due(user, *, today=None, everyone=False):
-    """Follow-ups whose window is open and whose patient has not been reminded yet (a reminded
-    one is a non-responder), the window closing first first: the limit in SQL, served by the
-    partial index ``followup_pending_order_idx``."""
+    """Follow-ups whose window is open and whose reminders are not all sent yet (one whose
+    every reminder went unanswered is a non-responder), the window closing first first: the
+    limit in SQL, served by the partial index ``followup_pending_order_idx``."""
     today = today or timezone.localdate()
-    rows = (
+    rows = _with_latest_email(
         FollowUp.objects.due(today)
-        .filter(reminder__isnull=True)
-        .select_related("patient", "reminder")
-        .only(*FOLLOW_UP_COLUMNS, "reminder__sent_at", "reminder__email")
+        .filter(~_all_reminders_sent())
+        .select_related("patient")
+        .only(*FOLLOW_UP_COLUMNS)
         .order_by("window_closes", "id")
     )
     if not everyone:
@@ -100,7 +121,7 @@ def _follow_up_counts(user, today, everyone):
         rows = rows.filter(_looked_after_by(user))
     return rows.aggregate(
         non_responders=Count("pk", filter=_non_responding(today)),
-        due=Count("pk", filter=Q(window_closes__gte=today, reminder__isnull=True)),
+        due=Count("pk", filter=Q(~_all_reminders_sent(), window_closes__gte=today)),
     )
 
 

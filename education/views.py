@@ -368,6 +368,7 @@ def assignment_detail(request, pk):
             "assignment": assignment,
             "article": assignment.article,
             "version": assignment.version,
+            "credits": assignment.version.credits(),
             "is_own": is_own,
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),

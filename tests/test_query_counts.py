@@ -217,10 +217,11 @@ EXPECTED = {
     "follow-up form": 5,
     "patient's reading (specialist)": 6,
     "reading list (specialist)": 6,
-    "assignment (specialist)": 5,
+    # The assigned article names its author and clinical reviewer with their roles (issue 14).
+    "assignment (specialist)": 6,
     "data quality": 22,
     "patient dashboard": 6,
-    "patient's assigned article": 7,
+    "patient's assigned article": 8,  # its author and reviewer, as on the public page
     "check-in": 6,
     "editor dashboard": 6,
     "manage articles": 5,

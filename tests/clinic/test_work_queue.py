@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cases import services
 from cases.checkins import send_checkin_reminders
-from cases.dashboard import QUEUE_SHOWN, non_responders
-from cases.models import FollowUp
+from cases.dashboard import QUEUE_SHOWN, _all_reminders_sent, non_responders
+from cases.models import CheckinReminder, FollowUp
 from clinic.models import AuditEvent
 from education.models import Assignment
 from tests import factories
@@ -233,16 +233,26 @@ def test_opening_the_queue_is_audited(client_for, specialist):
 # --- non-responders --------------------------------------------------------------------------
 
 
-def test_a_non_responder_is_a_closed_window_or_an_open_reminded_one_without_an_answer(
-    specialist,
+def test_a_non_responder_is_a_closed_window_or_an_open_one_unanswered_after_every_reminder(
+    specialist, settings
 ):
+    settings.CHECKIN_REMINDER_DAYS = (7, 14)
     patient_user = factories.UserFactory()
     procedure = operated(specialist, days_ago=100, user=patient_user)
     follow_ups = {f.timepoint: f for f in procedure.follow_ups.all()}
     # Open (3 months) and not reminded: not yet.
     assert set(non_responders()) == {follow_ups["2w"], follow_ups["6w"]}
-    send_checkin_reminders()  # the patient is reminded of the open check-in
+    send_checkin_reminders()  # the patient is invited to the open check-in
+    assert CheckinReminder.objects.filter(follow_up=follow_ups["3m"]).count() == 1
+    assert set(non_responders()) == {follow_ups["2w"], follow_ups["6w"]}
+    # The first reminder went (a week later): still waiting for the second.
+    reminder = CheckinReminder(follow_up=follow_ups["3m"], kind="reminder_1", email="p@x.org")
+    reminder.save()
+    assert set(non_responders()) == {follow_ups["2w"], follow_ups["6w"]}
+    # The last reminder went without an answer: someone should call.
+    CheckinReminder(follow_up=follow_ups["3m"], kind="reminder_2", email="p@x.org").save()
     assert set(non_responders()) == {follow_ups["2w"], follow_ups["6w"], follow_ups["3m"]}
+    assert non_responders().get(pk=follow_ups["3m"].pk).last_emailed_at is not None
     # Answered, cancelled or entered in error: off the list.
     answered = follow_ups["3m"]
     answered.nrs_back, answered.nrs_leg, answered.assessed_on = 2, 1, TODAY()
@@ -412,7 +422,7 @@ def test_the_clinics_queue_is_read_in_the_order_of_its_indexes():
     question (cases migration 0011, education's open-question index)."""
     follow_ups = _plan(non_responders()[:QUEUE_SHOWN])
     assert "followup_pending_order_idx" in follow_ups
-    due = FollowUp.objects.due().filter(reminder__isnull=True).order_by("window_closes", "id")
+    due = FollowUp.objects.due().filter(~_all_reminders_sent()).order_by("window_closes", "id")
     assert "followup_pending_order_idx" in _plan(due[:QUEUE_SHOWN])
     questions = Assignment.objects.with_open_question().order_by("asked_at", "id")
     assert "assignment_open_question_idx" in _plan(questions[:QUEUE_SHOWN])
