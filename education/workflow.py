@@ -18,7 +18,6 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-
 # Published articles are due for a clinical re-review after this many days.
 REVIEW_INTERVAL_DAYS = getattr(settings, "EDUCATION_REVIEW_INTERVAL_DAYS", 365)
 
