@@ -224,7 +224,12 @@ def article_files(paths):
         if path.is_dir():
             # Originals before their translations ("a.md" before "a.es.md"): a translation
             # names the article it translates.
-            files.extend(sorted(path.glob("*.md"), key=lambda f: (f.name.split(".")[0], f.name)))
+            files.extend(
+                sorted(
+                    path.glob("*.md"),
+                    key=lambda f: (f.name.split(".")[0], f.name.count("."), f.name),
+                )
+            )
         elif path.is_file():
             files.append(path)
         else:
