@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import axe_violations
 
-
 SPANISH_TITLE = "Cómo la cirugía de columna mínimamente invasiva trata las hernias de disco"
 
 
