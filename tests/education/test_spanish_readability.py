@@ -171,7 +171,7 @@ def test_the_migration_rescores_spanish_versions_measured_on_the_english_scale(e
     article = factories.ArticleFactory(language="es")
     version = factories.ArticleVersionFactory(article=article, body_markdown=QUESTION)
     ArticleVersion.objects.filter(pk=version.pk).update(reading_scale="fk_grade", reading_grade=3)
-    migration = importlib.import_module("education.migrations.0006_translations_reading_scale")
+    migration = importlib.import_module("education.migrations.0007_translations_reading_scale")
     migration.rescore_and_link(apps, schema_editor=None)
     version.refresh_from_db()
     assert (version.reading_scale, version.reading_grade) == ("inflesz", Decimal("84.2"))

@@ -72,6 +72,12 @@ def test_the_spanish_miss_article_mirrors_the_english_structure_and_figures():
         assert f"\n\n{token}\n\n" in spanish
     headings = [line for line in spanish.splitlines() if line.startswith("#")]
     assert len(headings) == len([line for line in english.splitlines() if line.startswith("#")])
+    # The same callouts (red flags first), and the same references.
+    callout = re.compile(r"^!!! (\w+) ", re.MULTILINE)
+    assert callout.findall(spanish) == callout.findall(english) == ["urgent", "note"]
+    assert services.references_of(SPANISH.read_text(encoding="utf-8")) == services.references_of(
+        ENGLISH.read_text(encoding="utf-8")
+    )
 
 
 def test_the_demo_gives_maria_the_spanish_article(settings):

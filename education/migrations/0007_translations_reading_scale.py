@@ -36,7 +36,7 @@ def rescore_and_link(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("education", "0005_dashboard_indexes"),
+        ("education", "0006_version_references"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
