@@ -88,9 +88,13 @@ def test_the_score_is_kept_within_the_scale():
 
 
 def test_english_keeps_the_flesch_kincaid_grade():
-    measured = readability.measure("<p>The cat sat on the mat. The dog ran.</p>", "en")
+    # 10 words, 1 sentence, 17 syllables: the 1, sur-geon 2, re-moved 2, the 1, her-ni-at-ed 4,
+    # disc 1, through 1, a 1, small 1, in-ci-sion 3.
+    text = "The surgeon removed the herniated disc through a small incision."
+    measured = readability.measure(f"<p>{text}</p>", "en")
+    assert (measured.words, measured.sentences, measured.syllables) == (10, 1, 17)
     assert measured.scale == readability.FK_GRADE
-    assert measured.score == measured.grade == round(max(0.39 * 9 / 2 + 11.8 * 9 / 9 - 15.59, 0), 1)
+    assert measured.score == measured.grade == round(0.39 * 10 + 11.8 * 17 / 10 - 15.59, 1)
 
 
 # --- the stored score and the publish gate, per language ---------------------------------------
