@@ -8,6 +8,7 @@ an export by that client, one entry per patient whose records it returned.
 
 import functools
 import json
+import logging
 import time
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_safe
 from clinic.audit import client_ip, record_event
 from clinic.models import AuditEvent
 from interop.models import ApiClient
+
+logger = logging.getLogger(__name__)
 
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 
@@ -152,6 +155,12 @@ def fhir_endpoint(view):
             response, patients = view(request, client, **kwargs)
         except FhirError as error:
             response = error_response(error)
+        except Exception:  # a bug: still FHIR, still audited, and logged with its traceback
+            logger.exception("FHIR request failed: %s", request.get_full_path())
+            patients = []
+            response = error_response(
+                FhirError(500, "exception", "The server could not answer this request.")
+            )
         audit_export(
             client,
             patients,

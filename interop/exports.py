@@ -92,16 +92,20 @@ def run(job):
     patients = set()
     for resource_type in job.type_list():
         count = 0
+        in_file = set()
         with tempfile.TemporaryFile() as buffer:
             for source in sources_of(resource_type):
-                for row in source_rows(search, source):
+                for row in source_rows(search, source, until=job.transaction_time):
                     line = json.dumps(source.build(row), separators=(",", ":"), ensure_ascii=False)
                     buffer.write(line.encode() + b"\n")
-                    patients.add(getattr(row, source.patient_field))
+                    in_file.add(getattr(row, source.patient_field))
                     count += 1
             if count:
                 buffer.seek(0)
-                output = job.files.create(resource_type=resource_type, count=count)
+                output = job.files.create(
+                    resource_type=resource_type, count=count, patient_ids=sorted(in_file)
+                )
+                patients |= in_file
                 output.file.save(f"{job.pk}/{resource_type}.ndjson", File(buffer), save=True)
     audit_export(job.client, patients, detail=f"FHIR bulk export {job.pk}")
     job.status = ExportJob.Status.COMPLETED

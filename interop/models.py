@@ -185,6 +185,8 @@ class ExportFile(models.Model):
     resource_type = models.CharField(max_length=40)
     file = models.FileField(storage=export_storage, max_length=300)
     count = models.PositiveIntegerField(default=0)
+    # The patients whose records the file holds: each download is audited as their export.
+    patient_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -139,7 +139,8 @@ def patient_resource(patient):
                     "preferred": True,
                 }
             ],
-            "generalPractitioner": [person(patient.primary_specialist)],
+            # No generalPractitioner: that is the patient's primary care provider, which the
+            # portal does not record (the primary spine specialist is not one).
         }
     )
 
@@ -194,13 +195,9 @@ def procedure_resource(procedure):
                 procedure.get_technique_display(),
             ),
             "subject": patient_ref(procedure.patient_id),
-            "performedPeriod": {
-                "start": instant(procedure.admitted_at) if procedure.admitted_at else None,
-                "end": instant(procedure.discharged_at) if procedure.discharged_at else None,
-            }
-            if procedure.admitted_at
-            else None,
-            "performedDateTime": None if procedure.admitted_at else day(procedure.procedure_date),
+            # The day of the operation (what ``date`` searches); the hospital stay around it is
+            # the length-of-stay Observation's effectivePeriod.
+            "performedDateTime": day(procedure.procedure_date),
             "performer": [{"actor": person(procedure.surgeon)}] if procedure.surgeon else [],
             "bodySite": [level_site(procedure)],
             "reasonReference": [{"reference": f"Condition/{procedure.decision.consult_id}"}],
@@ -510,7 +507,7 @@ SOURCES = (
         "QuestionnaireResponse",
         _follow_ups(source="patient", completed_at__isnull=False),
         questionnaire_response_resource,
-        "completed_at__date",
+        "completed_at",
     ),
     Source("adverse-event", "AdverseEvent", _adverse_events, adverse_event_resource, "onset_date"),
 )
@@ -535,5 +532,5 @@ def _is_pk(text):
 
 
 def row_date(source, row):
-    value = getattr(row, source.date_field.removesuffix("__date"))
+    value = getattr(row, source.date_field)
     return value.date() if isinstance(value, datetime) else value

@@ -214,9 +214,13 @@ def page(search):
     return found, marker
 
 
-def source_rows(search, source):
-    """Every row of one source a search (an export) selects, in order, read in chunks."""
-    return search.filtered(source).order_by("pk").iterator(chunk_size=500)
+def source_rows(search, source, *, until=None):
+    """Every row of one source a search (an export) selects, in order, read in chunks; with
+    ``until``, only rows last updated by then (an export's transactionTime is an upper bound)."""
+    rows = search.filtered(source)
+    if until is not None:
+        rows = rows.filter(last_updated__lte=until)
+    return rows.order_by("pk").iterator(chunk_size=500)
 
 
 def marker_source(marker):

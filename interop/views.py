@@ -1,7 +1,7 @@
 """The FHIR R4 read API (/fhir/r4/) and the Bulk Data export."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, urlencode
@@ -36,7 +36,10 @@ def metadata(request):
 def bundle(request, search, found, marker, path):
     base = base_url(request)
     link = request.build_absolute_uri(path)
-    links = [{"relation": "self", "url": f"{link}?{urlencode(search.parameters)}".rstrip("?")}]
+    # The page served: its own ``_page`` marker (none on the first page).
+    current = [("_page", request.GET["_page"])] if request.GET.get("_page") else []
+    query = urlencode([*search.parameters, *current])
+    links = [{"relation": "self", "url": f"{link}?{query}".rstrip("?")}]
     if marker:
         query = urlencode([*search.parameters, ("_page", marker)])
         links.append({"relation": "next", "url": f"{link}?{query}"})
@@ -144,7 +147,7 @@ def client_job(client, job_id):
 def export_status(request, client, job_id):
     job = client_job(client, job_id)
     if job.status in (ExportJob.Status.ACCEPTED, ExportJob.Status.RUNNING):
-        response = fhir_response({}, status=202)
+        response = HttpResponse(status=202)  # no body while it runs (Bulk Data IG)
         response["X-Progress"] = job.get_status_display()
         response["Retry-After"] = "5"
         return response, []
@@ -179,7 +182,7 @@ def export_file(request, client, job_id, file_id):
         raise FhirError(404, "not-found", "No such file in this export.")
     response = FileResponse(output.file.open("rb"), content_type="application/fhir+ndjson")
     response["Cache-Control"] = "no-store, private"
-    return response, []
+    return response, output.patient_ids
 
 
 def unknown(request, path):

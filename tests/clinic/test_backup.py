@@ -20,6 +20,7 @@ from cases import instruments
 from cases.models import CheckinLink, CheckinReminder, FollowUp
 from clinic.backup import table_row_counts
 from clinic.models import Patient, User
+from interop.models import ApiClient, ExportFile, ExportJob
 from tests.factories import PatientFactory
 
 ODI_PLACEHOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "odi_placeholder.json"
@@ -56,6 +57,11 @@ def _a_row_in_every_table():
         action_flag=ADDITION,
     )
     SessionStore().create()
+    api_client = ApiClient(name="registry", scopes="system/*.read")
+    api_client.new_token()
+    api_client.save()
+    job = ExportJob.objects.create(client=api_client, request_url="http://x/$export", types="")
+    ExportFile.objects.create(job=job, resource_type="Patient", file="1/Patient.ndjson", count=1)
     DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="cases.tasks.refresh_outcome_figures",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
 from clinic.models import AuditEvent
+from interop.search import COMMON_PARAMETERS, TYPE_PARAMETERS
 from tests.factories import ConsultFactory, PatientFactory
 from tests.interop.conftest import make_client, treated_patient
 
@@ -235,3 +236,56 @@ def test_requests_over_the_rate_limit_get_429_with_retry_after(api, settings):
     # another client has its own window
     _, token = make_client("registry")
     assert api("/fhir/r4/Patient", token=token).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "parameter"),
+    [
+        (resource_type, parameter)
+        for resource_type, parameters in TYPE_PARAMETERS.items()
+        for parameter, kind in {**parameters, **COMMON_PARAMETERS}.items()
+        if kind == "date"
+    ],
+)
+def test_every_date_parameter_of_every_type_searches(api, resource_type, parameter):
+    """Each date parameter the CapabilityStatement offers answers a Bundle: the records of the
+    year searched, none of a year before any record."""
+    treated_patient()
+    this_year = str(timezone.localdate().year)
+    found, _ = follow(api, f"/fhir/r4/{resource_type}?{parameter}=le{this_year}")
+    assert found
+    assert follow(api, f"/fhir/r4/{resource_type}?{parameter}=lt1990")[0] == []
+
+
+def test_a_later_pages_self_link_names_that_page(api):
+    for _ in range(2):
+        treated_patient()
+    first = json.loads(api("/fhir/r4/Patient", {"_count": 1}).content)
+    links = {link["relation"]: link["url"] for link in first["link"]}
+    assert "_page=" not in links["self"]
+    parts = urlsplit(links["next"])
+    second = json.loads(api(f"{parts.path}?{parts.query}").content)
+    second_self = {link["relation"]: link["url"] for link in second["link"]}["self"]
+    assert second_self == links["next"]
+    again = urlsplit(second_self)
+    assert json.loads(api(f"{again.path}?{again.query}").content)["entry"] == second["entry"]
+
+
+def test_a_procedure_is_dated_by_its_operation_day(api):
+    procedure = treated_patient().procedures.get()
+    data = json.loads(api(f"/fhir/r4/Procedure/{procedure.pk}").content)
+    assert data["performedDateTime"] == procedure.procedure_date.isoformat()
+    assert "performedPeriod" not in data
+    day = procedure.procedure_date.isoformat()
+    assert follow(api, f"/fhir/r4/Procedure?date={day}")[0] == [str(procedure.pk)]
+
+
+def test_an_unexpected_failure_is_a_500_operation_outcome_and_audited(api, monkeypatch):
+    treated_patient()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("interop.views.bundle", broken)
+    assert outcome(api("/fhir/r4/Patient"), 500)["code"] == "exception"
+    assert AuditEvent.objects.filter(detail="FHIR 500 /fhir/r4/Patient").exists()

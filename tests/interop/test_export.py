@@ -174,3 +174,37 @@ def test_purge_fhir_exports_deletes_the_files_of_expired_exports_only(api):
     assert "1 expired" in out.getvalue()
     assert not old.files.exists() and not old_file.storage.exists(old_file.name)
     assert current.files.count() == 6
+
+
+def test_each_download_is_audited_as_an_export_of_the_patients_in_the_file(api, api_client):
+    first, second = treated_patient(), treated_patient()
+    manifest = json.loads(api(path_of(kick_off(api)["Content-Location"])).content)
+    patients_file = next(o for o in manifest["output"] if o["type"] == "Patient")
+    before = AuditEvent.objects.count()
+    lines(api(path_of(patients_file["url"])))
+    downloaded = AuditEvent.objects.order_by("pk")[before:]
+    assert {e.patient_id for e in downloaded} == {first.pk, second.pk}
+    assert all(e.action == AuditEvent.Action.EXPORT for e in downloaded)
+
+
+def test_the_in_progress_status_has_no_body(api, api_client):
+    job = ExportJob.objects.create(
+        client=api_client[0], request_url="http://testserver/fhir/r4/$export", types="Patient"
+    )
+    assert api(f"/fhir/r4/$export-status/{job.pk}").content == b""
+
+
+def test_records_changed_after_the_transaction_time_wait_for_the_next_export():
+    """transactionTime is an upper bound: a record changed while the export runs is left to
+    the next export (``_since`` the transactionTime), never in both or neither."""
+    from interop.resources import sources_of
+    from interop.search import Search, source_rows
+
+    patient = treated_patient()
+    source = sources_of("Patient")[0]
+    search = Search(resource_types=["Patient"], count=0)
+    before = timezone.now() - timedelta(hours=1)
+    assert list(source_rows(search, source, until=before)) == []
+    assert [row.pk for row in source_rows(search, source, until=timezone.now())] == [patient.pk]
+    later = Search(resource_types=["Patient"], count=0, since=before)
+    assert [row.pk for row in source_rows(later, source)] == [patient.pk]
