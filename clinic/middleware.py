@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 # What a browser sends to an HTML portal: links and forms. CORS preflights (OPTIONS) and the
@@ -140,3 +141,25 @@ class RequireTwoFactorMiddleware:
             "/" + settings.STATIC_URL.lstrip("/"),
         ]
         return any(path.startswith(prefix) for prefix in exempt)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's pages in their own language: the one put in the session at login (or
+    chosen since in the header), read from the session the login already loads — no query.
+
+    After LocaleMiddleware (which picks the cookie's or the browser's language for anyone) and
+    the authentication middleware; an anonymous visitor keeps LocaleMiddleware's choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from clinic.language import SESSION_KEY, supported
+
+        session = getattr(request, "session", None)
+        language = supported(session.get(SESSION_KEY)) if session is not None else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -22,6 +22,8 @@ class User(AbstractUser):
         editable=False,
         help_text="Moves on each time the account's sessions are ended (clinic/signals.py).",
     )
+    # The portal's language for a staff member (a patient's is Patient.preferred_language).
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

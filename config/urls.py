@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clinic.forms import AdminLoginForm
+from clinic.language import set_language
 
 admin.site.site_header = f"{settings.CLINIC_NAME} portal — administration"
 admin.site.site_title = "Clinic portal admin"
@@ -13,6 +14,8 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("clinic.urls")),
+    # The header's language switcher: Django's set_language, and the account when signed in.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("education/", include("education.urls")),
     path("cases/", include("cases.urls")),
     path("fhir/r4/", include("interop.urls")),

@@ -21,11 +21,13 @@ kept current elsewhere (the cases app recomputes them when its records change), 
 cached here.
 """
 
+import contextlib
 import dataclasses
 import re
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, override
 
 from education.rendering import CALLOUT_CLASSES, sanitise
 
@@ -97,7 +99,7 @@ def _period(years):
     if not last:
         return ""
     if not first or first == last:
-        return f"{last}" if first else f"up to {last}"
+        return f"{last}" if first else gettext("up to %(year)s") % {"year": last}
     return f"{first}–{last}"
 
 
@@ -121,10 +123,17 @@ def sentence(key):
 
 def _sentence(value):
     interval = f" ({value.interval})" if value.interval else ""
-    return f"At this clinic: {value.text}{interval} — {value.count}{_years_text(value.years)}."
+    # Translators: "At this clinic: 92 % of patients … (95 % CI 80–97 %) — 24 of 25 operated
+    # patients, 2023–2025." The pieces come translated.
+    return gettext("At this clinic: %(text)s%(interval)s — %(count)s%(years)s.") % {
+        "text": value.text,
+        "interval": interval,
+        "count": value.count,
+        "years": _years_text(value.years),
+    }
 
 
-def render_figure_tokens(html):
+def render_figure_tokens(html, language=None):
     """Replace each figure paragraph of sanitised ``html`` by its sentence, or remove it, and
     sanitise the result again: the page's HTML is sanitised last.
 
@@ -143,5 +152,7 @@ def render_figure_tokens(html):
             f'<p class="{FACTS_CLASS}">{escape(facts(value))}</p>\n</div>\n'
         )
 
-    html = TOKEN.sub("", PARAGRAPH.sub(paragraph, html or ""))
+    # In the article's own language, whatever the reader's (a Spanish article, Spanish figures).
+    with override(language, deactivate=False) if language else contextlib.nullcontext():
+        html = TOKEN.sub("", PARAGRAPH.sub(paragraph, html or ""))
     return mark_safe(sanitise(html, allowed_classes=PAGE_CLASSES))

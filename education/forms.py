@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Patient
 from education import figures
@@ -145,7 +146,7 @@ class AssignForm(forms.Form):
 
 class QuestionForm(forms.Form):
     question = forms.CharField(
-        label="Your question", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Your question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic.backends import with_roles
@@ -531,11 +532,11 @@ class Assignment(models.Model):
     """An article version a specialist gave a patient to read, and what the patient did."""
 
     class State(models.TextChoices):
-        NEW = "new", "New"
-        OPENED = "opened", "Opened"
-        UNDERSTOOD = "understood", "Understood"
-        QUESTION = "question", "Question asked"
-        ANSWERED = "answered", "Question answered"
+        NEW = "new", _("New")
+        OPENED = "opened", _("Opened")
+        UNDERSTOOD = "understood", _("Understood")
+        QUESTION = "question", _("Question asked")
+        ANSWERED = "answered", _("Question answered")
 
     patient = models.ForeignKey(
         "clinic.Patient", on_delete=models.PROTECT, related_name="assignments"

@@ -32,12 +32,12 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "education:public-pages:generation"
-PAGE_KEY = "education:public-page:{site}:{path}"
+PAGE_KEY = "education:public-page:{site}:{language}:{path}"
 SITE_SETTINGS = ("CLINIC_NAME", "CLINIC_LOGO", "CLINIC_PHONE", "CLINIC_ADDRESS")
 TIMEOUT = 24 * 60 * 60  # an unchanged page is rendered again at least daily
 MARK = "_education_public_page"
@@ -101,7 +101,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _anonymous_get(request):
             return self.get_response(request)
-        page_key = PAGE_KEY.format(site=_site_fingerprint(), path=request.path)
+        # One stored page per language: the visitor's (language cookie, else Accept-Language).
+        language = translation.get_language_from_request(request)
+        page_key = PAGE_KEY.format(site=_site_fingerprint(), language=language, path=request.path)
         today = timezone.localdate().isoformat()
         try:
             found = cache.get_many([GENERATION_KEY, page_key])

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view
@@ -423,7 +424,7 @@ def assignment_understood(request, pk):
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, "Thank you. Your care team can see you understood it.")
+        messages.success(request, _("Thank you. Your care team can see you understood it."))
     return redirect(assignment)
 
 
@@ -433,7 +434,7 @@ def assignment_question(request, pk):
     form = QuestionForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Please write your question (up to 2000 characters).")
+            raise ValidationError(_("Please write your question (up to 2000 characters)."))
         services.ask_question(
             assignment=assignment,
             by=request.user,
@@ -442,7 +443,7 @@ def assignment_question(request, pk):
     except ValidationError as error:
         _error(request, error)
     else:
-        messages.success(request, "Your question was sent to your care team.")
+        messages.success(request, _("Your question was sent to your care team."))
     return redirect(assignment)
 
 

@@ -2,7 +2,9 @@
 
 import functools
 
-from cases.outcomes.cells import Cell, display_count, display_interval, display_value
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
+from cases.outcomes.cells import Cell, display_interval, display_value
 from cases.outcomes.snapshots import current_snapshot
 from cases.outcomes.specs import MIN_CELL_SIZE, SPECS
 from education import figures
@@ -12,37 +14,61 @@ from education import figures
 ARTICLE_FIGURES = {
     "same_day_discharge": (
         "same_or_next_day_discharge",
-        "{value} of patients who had minimally invasive surgery went home the same day or the next",
+        gettext_lazy(
+            "{value} of patients who had minimally invasive surgery went home the same day or"
+            " the next"
+        ),
         "MISS: share home the same or the next day",
     ),
     "incision_length": (
         "incision_length",
-        "half of the minimally invasive operations used an incision of {value} or less",
+        gettext_lazy(
+            "half of the minimally invasive operations used an incision of {value} or less"
+        ),
         "MISS: median incision length",
     ),
     "leg_pain_improvement": (
         "leg_pain_mic_2_weeks",
-        "{value} of patients had clearly less leg pain two weeks after minimally invasive surgery",
+        gettext_lazy(
+            "{value} of patients had clearly less leg pain two weeks after minimally invasive"
+            " surgery"
+        ),
         "MISS: share with leg pain improved by the minimal important change at 2 weeks",
     ),
     "return_to_daily_activities": (
         "return_to_daily_activities",
-        "half of the patients were back to their daily activities within {value} of minimally"
-        " invasive surgery",
+        gettext_lazy(
+            "half of the patients were back to their daily activities within {value} of"
+            " minimally invasive surgery"
+        ),
         "MISS: median days to return to daily activities",
     ),
     "surgical_site_infection": (
         "surgical_site_infection_90_days",
-        "{value} of minimally invasive operations were followed by a wound infection within"
-        " 90 days",
+        gettext_lazy(
+            "{value} of minimally invasive operations were followed by a wound infection within"
+            " 90 days"
+        ),
         "MISS: surgical-site infections within 90 days",
     ),
     "satisfied_12_months": (
         "satisfied_12_months",
-        "{value} of patients were satisfied with their minimally invasive surgery a year later",
+        gettext_lazy(
+            "{value} of patients were satisfied with their minimally invasive surgery a year later"
+        ),
         "MISS: share satisfied at 12 months",
     ),
 }
+
+
+# The denominators the figures above are drawn from (cases/outcomes/specs.py), for translators.
+POPULATIONS = [
+    gettext_noop("operated patients"),
+    gettext_noop("operated patients due at 2 weeks"),
+    gettext_noop("operated patients with a follow-up due"),
+    gettext_noop("patients operated at least 90 days ago"),
+    gettext_noop("operated patients due at 12 months"),
+]
 
 
 def article_figure(key):
@@ -59,7 +85,8 @@ def article_figure(key):
     return figures.Figure(
         text=text.format(value=display_value(spec, cell)),
         interval=display_interval(spec, cell),
-        count=display_count(spec, cell),
+        count=gettext("%(n)s of %(denominator)s %(population)s")
+        % {"n": cell.n, "denominator": cell.denominator, "population": gettext(spec.population)},
         n=cell.n,
         years=(first or None, last),
     )

@@ -5,7 +5,7 @@ import dataclasses
 import datetime
 
 from django.conf import settings
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from cases.models import Technique
 from cases.outcomes import stats
@@ -299,7 +299,11 @@ def display_interval(spec, cell):
         return ""
     unit = " %" if spec.unit == "%" else (f" {spec.unit}" if spec.unit else "")
     decimals = spec.decimals
-    return f"95 % CI {_number(cell.low, decimals)}–{_number(cell.high, decimals)}{unit}"
+    return gettext("95 %% CI %(low)s–%(high)s%(unit)s") % {
+        "low": _number(cell.low, decimals),
+        "high": _number(cell.high, decimals),
+        "unit": unit,
+    }
 
 
 def display_count(spec, cell):

@@ -107,9 +107,13 @@ MIDDLEWARE = [
     # Public articles for anonymous readers, from the shared cache: before the session is read.
     "education.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the browser's (Accept-Language) or the one chosen in the header (a cookie).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's own language, kept in the session at login (no query per request).
+    "clinic.middleware.UserLanguageMiddleware",
     # Sees the responses of everything below it, the login and 2FA redirects included.
     "clinic.middleware.PrivateResponsesMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -274,6 +278,8 @@ TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 # Dates shown to people: the active language's formats module (config/formats/en/formats.py).
 FORMAT_MODULE_PATH = ["config.formats"]
+# The translations (locale/<language>/LC_MESSAGES/django.po, compiled by `make install`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files (Bootstrap and the chart library come from npm's node_modules) -------------

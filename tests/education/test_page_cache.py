@@ -146,7 +146,7 @@ def test_a_page_for_patients_only_is_never_stored(client, editor, specialist):
     )
     url = article.get_absolute_url()
     assert client.get(url).status_code == 302
-    key = page_cache.PAGE_KEY.format(site=page_cache._site_fingerprint(), path=url)
+    key = page_cache.PAGE_KEY.format(site=page_cache._site_fingerprint(), language="en", path=url)
     assert cache.get(key) is None
 
 
