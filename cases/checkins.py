@@ -14,7 +14,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import services
 from cases.checkin_form import CheckinForm
@@ -40,15 +42,15 @@ def _refuse_unless_answerable(follow_up, today):
     which must lie in the window. After the window closes the patient is not asked any more
     (the clinic may still record the visit, with the reason it is late)."""
     if follow_up.completed_at is not None:
-        raise ValidationError("This check-in has already been answered.")
+        raise ValidationError(_("This check-in has already been answered."))
     status = follow_up.status(today)
     if status == "overdue":
         raise ValidationError(
-            f"This check-in closed on {long_date(follow_up.window_closes)}: your clinic will "
-            "ask you at your next visit."
+            _("This check-in closed on %(day)s: your clinic will ask you at your next visit.")
+            % {"day": long_date(follow_up.window_closes)}
         )
     if status != "due":
-        raise ValidationError("This check-in is not open for answers now.")
+        raise ValidationError(_("This check-in is not open for answers now."))
 
 
 @transaction.atomic
@@ -217,6 +219,12 @@ def checkin_email(reminder_id):
     if follow_up.status() != "due" or patient.checkin_emails_opt_out:
         return None
     _, token = CheckinLink.issue(follow_up=follow_up, reminder=reminder)
+    with translation.override(patient.preferred_language):
+        return _checkin_message(reminder, follow_up, patient, token)
+
+
+def _checkin_message(reminder, follow_up, patient, token):
+    """The check-in email itself, in the active language (the patient's)."""
     unsubscribe = settings.SITE_URL + reverse(
         "cases:checkin_unsubscribe", args=[unsubscribe_token(patient)]
     )
@@ -229,7 +237,9 @@ def checkin_email(reminder_id):
         "unsubscribe": unsubscribe,
     }
     subject = (
-        "Reminder: your check-in is waiting" if context["is_reminder"] else "Your check-in is ready"
+        _("Reminder: your check-in is waiting")
+        if context["is_reminder"]
+        else _("Your check-in is ready")
     )
     message = EmailMultiAlternatives(
         subject,
@@ -269,7 +279,7 @@ def set_checkin_email_opt_out(*, patient, opt_out: bool, by=None, detail="") -> 
 
 # --- the link in the email ----------------------------------------------------------------------
 
-LINK_LOCKED = (
+LINK_LOCKED = gettext_lazy(
     "This link is locked because the date of birth did not match three times. Please log in "
     "to the patient portal as usual to answer your check-in, or call your clinic."
 )
@@ -278,14 +288,14 @@ LINK_LOCKED = (
 def link_problem(link, today=None) -> str:
     """Why ``link`` cannot be used now, as the patient reads it; "" when it can."""
     if link is None:
-        return "This link is not valid. Please use the link in your most recent email."
+        return _("This link is not valid. Please use the link in your most recent email.")
     follow_up = link.follow_up
     if follow_up.completed_at is not None or link.used_at is not None:
-        return "This check-in has already been answered. Thank you."
+        return _("This check-in has already been answered. Thank you.")
     if link.is_locked():
         return LINK_LOCKED
     if link.is_expired(today) or follow_up.status(today) != "due":
-        return (
+        return _(
             "This link has expired: the check-in is closed. Your clinic will ask you at your "
             "next visit."
         )
@@ -337,7 +347,7 @@ def submit_checkin_by_link(*, link: CheckinLink, form: CheckinForm) -> FollowUp:
     """The patient's answers sent through the link, which then is used up."""
     link = CheckinLink.objects.select_for_update().get(pk=link.pk)
     if link.used_at is not None:
-        raise ValidationError("This check-in has already been answered.")
+        raise ValidationError(_("This check-in has already been answered."))
     follow_up = submit_checkin(follow_up=form.follow_up, form=form, by=form.follow_up.patient.user)
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])

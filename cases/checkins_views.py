@@ -18,6 +18,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -72,9 +75,9 @@ def checkin(request, pk):
             form.add_error(None, error.messages)
         else:
             if is_draft:
-                messages.success(request, "Your answers are saved. Come back to finish them.")
+                messages.success(request, _("Your answers are saved. Come back to finish them."))
             else:
-                messages.success(request, "Thank you: your check-in is sent to your clinic.")
+                messages.success(request, _("Thank you: your check-in is sent to your clinic."))
             return redirect("dashboard")
     record_view(request, follow_up, detail="check-in")
     return render(
@@ -107,6 +110,19 @@ def _set_link_marker(request, link, *, confirmed):
     request.session[LINK_SESSION_KEY] = signing.dumps(
         {"link": link.pk, "follow_up": link.follow_up_id, "confirmed": confirmed}, salt=LINK_SALT
     )
+
+
+def _use_language(request, language, *, remember=True):
+    """The patient's language for this page and the next ones of this browser session (the
+    link's visitor is not signed in: clinic.middleware.UserLanguageMiddleware reads it)."""
+    from clinic.language import remember_in_session, supported
+
+    language = supported(language)
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        if remember:
+            remember_in_session(request, language)
 
 
 def _link_problem_page(request, problem, status=200):
@@ -146,9 +162,14 @@ def checkin_link(request):
     if link is None:
         return _link_problem_page(
             request,
-            "Please open the link in your check-in email again, or log in to the patient portal.",
+            _(
+                "Please open the link in your check-in email again, or log in to the patient "
+                "portal."
+            ),
             status=403,
         )
+    # The patient's own language from here on, the confirmation page included.
+    _use_language(request, link.follow_up.patient.preferred_language)
     problem = checkins.link_problem(link)
     if problem:
         return _link_problem_page(request, problem)
@@ -171,8 +192,14 @@ def _confirm_date_of_birth(request, link):
             return _link_problem_page(request, checkins.LINK_LOCKED)
         form.add_error(
             "date_of_birth",
-            "This date of birth does not match our records. "
-            f"{left} attempt{'' if left == 1 else 's'} left before this link locks.",
+            _("This date of birth does not match our records.")
+            + " "
+            + ngettext(
+                "%(left)s attempt left before this link locks.",
+                "%(left)s attempts left before this link locks.",
+                left,
+            )
+            % {"left": left},
         )
     return render(request, "cases/checkin_link_confirm.html", {"form": form})
 
@@ -199,7 +226,7 @@ def _answer_by_link(request, link):
             form.add_error(None, error.messages)
         else:
             if is_draft:
-                messages.success(request, "Your answers are saved. Come back to finish them.")
+                messages.success(request, _("Your answers are saved. Come back to finish them."))
                 return redirect("cases:checkin_link")
             request.session.pop(LINK_SESSION_KEY, None)
             return redirect("cases:checkin_link_done")
@@ -235,7 +262,7 @@ def email_preferences(request):
         checkins.set_checkin_email_opt_out(
             patient=patient, opt_out=not form.cleaned_data["checkin_emails"], by=request.user
         )
-        messages.success(request, "Your email preferences are saved.")
+        messages.success(request, _("Your email preferences are saved."))
         return redirect("cases:email_preferences")
     return render(request, "cases/checkin_email_preferences.html", {"form": form})
 
@@ -248,7 +275,8 @@ def email_preferences(request):
 def checkin_unsubscribe(request, token):
     patient = checkins.patient_for_unsubscribe_token(token)
     if patient is None:
-        return _link_problem_page(request, "This unsubscribe link is not valid.", status=404)
+        return _link_problem_page(request, _("This unsubscribe link is not valid."), status=404)
+    _use_language(request, patient.preferred_language, remember=False)
     done = request.method == "POST"
     if done:
         checkins.set_checkin_email_opt_out(

@@ -2,17 +2,18 @@
 email preference."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE
 
 
 class DateOfBirthForm(forms.Form):
     date_of_birth = forms.DateField(
-        label="Your date of birth",
+        label=_("Your date of birth"),
         widget=DATE,
         error_messages={
-            "required": "Enter your date of birth.",
-            "invalid": "Enter your date of birth as a full date, for example 1970-03-25.",
+            "required": _("Enter your date of birth."),
+            "invalid": _("Enter your date of birth as a full date, for example 1970-03-25."),
         },
     )
 
@@ -20,6 +21,6 @@ class DateOfBirthForm(forms.Form):
 class EmailPreferencesForm(forms.Form):
     checkin_emails = forms.BooleanField(
         required=False,
-        label="Email me when a check-in is ready, and remind me if I have not answered it",
-        help_text="The emails hold a link to the check-in and no health information.",
+        label=_("Email me when a check-in is ready, and remind me if I have not answered it"),
+        help_text=_("The emails hold a link to the check-in and no health information."),
     )

@@ -15,8 +15,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
 from cases.models import (
     TIMEPOINT_WINDOWS,
@@ -112,15 +114,17 @@ def portal_invitation_email(user_id):
         "username": user.username,
         "clinic_name": settings.CLINIC_NAME,
     }
-    message = EmailMultiAlternatives(
-        f"Your {settings.CLINIC_NAME} patient portal account",
-        render_to_string("cases/email/invitation.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
-    )
-    message.attach_alternative(
-        render_to_string("cases/email/invitation.html", context), "text/html"
-    )
+    patient = getattr(user, "patient", None)
+    with translation.override(patient.preferred_language if patient else settings.LANGUAGE_CODE):
+        message = EmailMultiAlternatives(
+            gettext("Your %(clinic)s patient portal account") % {"clinic": settings.CLINIC_NAME},
+            render_to_string("cases/email/invitation.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+        message.attach_alternative(
+            render_to_string("cases/email/invitation.html", context), "text/html"
+        )
     return message
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
@@ -92,14 +92,18 @@ class _PasswordResetForm(PasswordResetForm):
     ):
         """Django's, minus its catch-all: a mail server's error reaches the task, which
         retries."""
-        subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        message = EmailMultiAlternatives(
-            subject, render_to_string(email_template_name, context), from_email, [to_email]
-        )
-        if html_email_template_name is not None:
-            message.attach_alternative(
-                render_to_string(html_email_template_name, context), "text/html"
+        from clinic.language import language_of
+
+        # In the account holder's language, whoever asked.
+        with translation.override(language_of(context["user"])):
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            message = EmailMultiAlternatives(
+                subject, render_to_string(email_template_name, context), from_email, [to_email]
             )
+            if html_email_template_name is not None:
+                message.attach_alternative(
+                    render_to_string(html_email_template_name, context), "text/html"
+                )
         message.send()
 
 

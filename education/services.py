@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from clinic.audit import record_event
 from clinic.models import AuditEvent
@@ -312,20 +313,28 @@ def assign_article(*, article, patient, assigned_by, note="") -> Assignment:
     address = patient.email or (patient.user.email if patient.user_id else "")
     if address:
         link = settings.SITE_URL + reverse("education:assignment_detail", args=[assignment.pk])
-        queue_email("education.services.assignment_email", address=address, link=link)
+        queue_email(
+            "education.services.assignment_email",
+            address=address,
+            link=link,
+            language=patient.preferred_language,
+        )
     return assignment
 
 
 @email_builder
-def assignment_email(address, link):
-    """The new-reading email: the clinic's name and a link, no title or health information."""
+def assignment_email(address, link, language=None):
+    """The new-reading email: the clinic's name and a link, no title or health information; in
+    the patient's ``language``."""
     context = {"link": link, "clinic_name": settings.CLINIC_NAME}
-    return EmailMessage(
-        subject=f"{settings.CLINIC_NAME}: something new to read in your portal",
-        body=render_to_string("education/email/assignment.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-    )
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return EmailMessage(
+            subject=gettext("%(clinic)s: something new to read in your portal")
+            % {"clinic": settings.CLINIC_NAME},
+            body=render_to_string("education/email/assignment.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+        )
 
 
 def _reading_event(assignment, *, by, detail):
