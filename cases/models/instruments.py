@@ -14,9 +14,10 @@ class InstrumentQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def for_language(self, code, language):
-        """The active wording of ``code`` in ``language``, else in the site language, else None."""
-        rows = {i.language: i for i in self.active().filter(code=code)}
-        return rows.get(language) or rows.get(settings.LANGUAGE_CODE) or None
+        """The active wording of ``code`` in ``language``, else None: a questionnaire is never
+        shown in another language than the rest of the check-in (issue 16), so a language with
+        no loaded wording leaves the instrument out."""
+        return self.active().filter(code=code, language=language).first()
 
 
 class Instrument(models.Model):

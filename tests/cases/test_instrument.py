@@ -63,7 +63,8 @@ def test_a_new_version_replaces_the_active_one(tmp_path, wording):
     active = Instrument.objects.active().get()
     assert active.version == "placeholder-2"
     assert Instrument.objects.count() == 2
-    assert Instrument.objects.for_language("odi", "es") == active  # falls back to the site language
+    # Never another language's wording: a Spanish check-in without Spanish wording has no ODI.
+    assert Instrument.objects.for_language("odi", "es") is None
 
 
 def test_each_language_has_its_own_active_wording(tmp_path, wording):

@@ -7,6 +7,7 @@ file with a new version replaces the active wording for its language.
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,8 +21,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("instrument", choices=Instrument.Code.values)
         parser.add_argument("file", help="path of the JSON wording file")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _ in settings.LANGUAGES],
+            help="the language of the wording (a file that names another one is refused)",
+        )
 
-    def handle(self, *args, instrument, file, **options):
+    def handle(self, *args, instrument, file, language=None, **options):
         try:
             with open(file, encoding="utf-8") as handle:
                 data = json.load(handle)
@@ -29,6 +35,12 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
         except json.JSONDecodeError as error:
             raise CommandError(f"{file} is not valid JSON: {error}.") from error
+        if language is not None and isinstance(data, dict):
+            named = data.setdefault("language", language)
+            if named != language:
+                raise CommandError(
+                    f'{file} says its wording is in "{named}", not "{language}": check the file.'
+                )
         try:
             loaded, changed = load_instrument(instrument, data)
         except ValidationError as error:
