@@ -7,7 +7,7 @@ DEV_ENV := DJANGO_DEBUG=true
 PROD_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-xyz \
 	DJANGO_ALLOWED_HOSTS=portal.clinic.example DJANGO_REQUIRE_2FA=true
 
-.PHONY: run test test-browser lint format check install migrate seed clean soak soak-scale bench bench-pg
+.PHONY: messages run test test-browser lint format check install migrate seed clean soak soak-scale bench bench-pg
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -22,7 +22,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed messages
+
+# The translations (locale/*/LC_MESSAGES/django.po) compiled for Django; the .mo files are built,
+# never committed. See README, Languages.
+messages: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
