@@ -5,6 +5,7 @@ switcher is saved to the account as well as Django's language cookie."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
@@ -36,6 +37,7 @@ def remember_in_session(request, language):
         request.session[SESSION_KEY] = language
 
 
+@transaction.atomic
 def save_language(user, language):
     """Save ``language`` as ``user``'s own: on their patient record (with its history) if they
     are a patient, else on the account; audited."""
@@ -43,7 +45,7 @@ def save_language(user, language):
     if patient is not None:
         if patient.preferred_language != language:
             patient.preferred_language = language
-            patient.save()
+            patient.save_if_current(expected_version=patient.version)
             record_event(AuditEvent.Action.UPDATE, user=user, obj=patient, detail="language")
     elif user.language != language:
         user.language = language

@@ -1,0 +1,296 @@
+"""Each person in their own language (issue 16): a patient's pages and emails in their preferred
+language, the header's switcher saved to the account, the browser's language for anonymous
+visitors, dates for the active language, the ODI never mixed in from another language, and a
+complete Spanish translation."""
+
+import datetime
+import json
+import re
+import shutil
+import subprocess
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+
+from cases import checkins, instruments
+from clinic.models import AuditEvent, Patient
+from education import services as education_services
+from tests import factories
+from tests.cases.test_checkins import schedule_for
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(settings.BASE_DIR)
+PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
+PLACEHOLDER = ROOT / "tests" / "fixtures" / "odi_placeholder.json"
+
+
+def spanish(patient_user):
+    patient = Patient.objects.get(user=patient_user)
+    patient.preferred_language = "es"
+    patient.save_if_current(expected_version=patient.version)
+    patient_user.patient.refresh_from_db()
+    return patient_user
+
+
+def page(client, url="/", **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# --- the right language for each person -----------------------------------------------------------
+
+
+def test_a_spanish_patient_sees_the_portal_in_spanish(client, patient_user):
+    client.force_login(spanish(patient_user))
+    html = page(client, reverse("dashboard"))
+    assert '<html lang="es">' in html
+    assert "Hola, " in html
+    assert "Cerrar sesión" in html and "Biblioteca" in html
+    assert "Log out" not in html
+    assert "Este portal no reemplaza los consejos de su equipo de atención." in html
+
+
+def test_an_english_patient_keeps_english(client, patient_user):
+    client.force_login(patient_user)
+    html = page(client, reverse("dashboard"))
+    assert '<html lang="en">' in html
+    assert "Log out" in html and "Hello, " in html
+
+
+def test_the_language_comes_from_the_login_whatever_the_browser_says(client, patient_user):
+    spanish(patient_user)
+    patient_user.set_password("a long enough password 123")
+    patient_user.save()
+    response = client.post(
+        reverse("login"),
+        {"username": patient_user.username, "password": "a long enough password 123"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 302
+    assert "Cerrar sesión" in page(client, reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_anonymous_visitors_get_their_browsers_language(client):
+    assert "Iniciar sesión" in page(client, reverse("login"), HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    html = page(client, reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Log in" in html and "Iniciar sesión" not in html
+
+
+def test_an_anonymous_visitor_switches_with_a_cookie_only(client):
+    response = client.post(reverse("set_language"), {"language": "es", "next": reverse("login")})
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    assert "Iniciar sesión" in page(client, reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_the_switcher_is_in_the_header_for_everyone(client, patient_user):
+    html = page(client, reverse("login"))
+    assert f'action="{reverse("set_language")}"' in html and 'value="es"' in html
+    client.force_login(patient_user)
+    html = page(client, reverse("dashboard"))
+    assert f'action="{reverse("set_language")}"' in html and "Change language" in html
+
+
+def test_a_patients_choice_is_saved_to_their_record(client, patient_user):
+    client.force_login(patient_user)
+    response = client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert response.status_code == 302
+    patient = Patient.objects.get(user=patient_user)
+    assert patient.preferred_language == "es"
+    assert patient.history.first().preferred_language == "es"
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.UPDATE, user=patient_user, detail="language"
+    ).exists()
+    assert "Cerrar sesión" in page(client, reverse("dashboard"))
+    # Still Spanish at the next login, from the record.
+    client.logout()
+    client.force_login(patient_user)
+    assert "Cerrar sesión" in page(client, reverse("dashboard"))
+
+
+def test_staff_pick_their_own_language(client, specialist):
+    client.force_login(specialist)
+    client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    specialist.refresh_from_db()
+    assert specialist.language == "es"
+    client.logout()
+    client.force_login(specialist)
+    assert '<html lang="es">' in page(client, reverse("dashboard"))
+
+
+def test_a_signed_in_switch_needs_the_csrf_token(patient_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(patient_user)
+    response = client.post(reverse("set_language"), {"language": "es", "next": "/"})
+    assert response.status_code == 403
+    assert Patient.objects.get(user=patient_user).preferred_language == "en"
+
+
+def test_an_unknown_language_changes_nothing(client, patient_user):
+    client.force_login(patient_user)
+    client.post(reverse("set_language"), {"language": "xx", "next": "/"})
+    assert Patient.objects.get(user=patient_user).preferred_language == "en"
+
+
+def test_public_pages_are_cached_per_language(client, editor, specialist):
+    article = factories.published_article(
+        author=editor, reviewer=specialist, publisher=editor, title="Sciatica"
+    )
+    url = article.get_absolute_url()
+    assert "Print" in page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Imprimir" in page(client, url, HTTP_ACCEPT_LANGUAGE="es")
+    assert "Print<" in page(client, url, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_dates_follow_the_active_language():
+    day = datetime.date(2026, 11, 30)
+    with translation.override("es"):
+        assert date_format(day) == "30 nov 2026"
+    with translation.override("en"):
+        assert date_format(day) == "30 Nov 2026"
+
+
+# --- the patient's journey in Spanish ----------------------------------------------------------
+
+
+def test_assigned_reading_in_spanish(client, patient_user, editor, specialist):
+    article = factories.published_article(author=editor, reviewer=specialist, publisher=editor)
+    spanish(patient_user)
+    assignment = education_services.assign_article(
+        article=article, patient=patient_user.patient, assigned_by=specialist
+    )
+    client.force_login(patient_user)
+    html = page(client, assignment.get_absolute_url())
+    assert "Lo entendí" in html and "Tengo una pregunta" in html
+    response = client.post(reverse("education:assignment_understood", args=[assignment.pk]))
+    assert "Su equipo de atención puede ver que usted lo entendió" in page(
+        client, response["Location"]
+    )
+    response = client.post(
+        reverse("education:assignment_question", args=[assignment.pk]), {"question": "¿Cuándo?"}
+    )
+    assert "Su pregunta fue enviada a su equipo de atención." in page(client, response["Location"])
+
+
+def test_a_spanish_patients_emails_are_in_spanish(patient_user, specialist, editor):
+    spanish(patient_user)
+    patient = patient_user.patient
+    follow_up = schedule_for(patient, specialist).follow_ups.get(timepoint="3m")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert checkins.send_checkin_reminders() >= 1
+    email = mail.outbox[-1]
+    assert email.subject == "Su cuestionario de seguimiento está listo"
+    assert "Responder mi cuestionario" in email.alternatives[0][0]
+    with translation.override("es"):
+        assert f"hasta el {date_format(follow_up.window_closes)}" in email.body
+    article = factories.published_article(author=editor, reviewer=specialist, publisher=editor)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        education_services.assign_article(article=article, patient=patient, assigned_by=specialist)
+    email = mail.outbox[-1]
+    assert "tiene algo nuevo para leer en su portal" in email.subject
+    assert "Inicie sesión para leerlo" in email.body
+
+
+def test_an_english_patients_emails_stay_english(patient, specialist):
+    schedule_for(patient, specialist)
+    with translation.override("es"):  # whoever sends it
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert checkins.send_checkin_reminders() >= 1
+    assert mail.outbox[-1].subject == "Your check-in is ready"
+
+
+def test_a_spanish_check_in_without_spanish_odi_leaves_the_odi_out(
+    client, patient_user, other_patient_user, specialist
+):
+    instruments.load_instrument("odi", json.loads(PLACEHOLDER.read_text()))  # English only
+    spanish(patient_user)
+    mine = schedule_for(patient_user.patient, specialist).follow_ups.get(timepoint="3m")
+    theirs = schedule_for(other_patient_user.patient, specialist).follow_ups.get(timepoint="3m")
+    client.force_login(other_patient_user)
+    assert "odi_01" in page(client, reverse("cases:checkin", args=[theirs.pk]))
+    client.force_login(patient_user)
+    html = page(client, reverse("cases:checkin", args=[mine.pk]))
+    assert "odi_01" not in html and "placeholder" not in html
+
+
+def test_load_instrument_in_spanish(client, tmp_path, patient_user, specialist):
+    data = json.loads(PLACEHOLDER.read_text())
+    data.pop("language")
+    path = tmp_path / "odi-es.json"
+    path.write_text(json.dumps(data))
+    call_command("load_instrument", "odi", str(path), "--language", "es", stdout=StringIO())
+    spanish(patient_user)
+    follow_up = schedule_for(patient_user.patient, specialist).follow_ups.get(timepoint="3m")
+    client.force_login(patient_user)
+    assert "odi_01" in page(client, reverse("cases:checkin", args=[follow_up.pk]))
+
+
+def test_load_instrument_refuses_a_file_in_another_language(tmp_path):
+    path = tmp_path / "odi.json"
+    shutil.copy(PLACEHOLDER, path)  # says "en"
+    with pytest.raises(CommandError, match='"en", not "es"'):
+        call_command("load_instrument", "odi", str(path), "--language", "es", stdout=StringIO())
+
+
+# --- the translation is complete ------------------------------------------------------------------
+
+
+def po_entries(text):
+    """(msgid, [msgstr…], flags) of each entry of a .po file, the header left out."""
+    entries = []
+    for block in text.split("\n\n"):
+        fields, current, flags = {}, None, ""
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                flags += line
+            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            if match:
+                current = match.group(1)
+                fields[current] = match.group(2)
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if fields.get("msgid"):
+            strings = [value for key, value in fields.items() if key.startswith("msgstr")]
+            entries.append((fields["msgid"], strings, flags))
+    return entries
+
+
+def test_every_spanish_entry_is_translated_and_none_is_fuzzy():
+    entries = po_entries(PO.read_text(encoding="utf-8"))
+    assert len(entries) > 150
+    assert [msgid for msgid, strings, _ in entries if not all(strings)] == []
+    assert [msgid for msgid, _, flags in entries if "fuzzy" in flags] == []
+    statistics = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(PO)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    assert re.fullmatch(r"\d+ translated messages\.\n", statistics), statistics
+
+
+def test_makemessages_would_add_no_string(tmp_path, settings):
+    locale = tmp_path / "locale"
+    (locale / "es" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(PO, locale / "es" / "LC_MESSAGES" / "django.po")
+    settings.LOCALE_PATHS = [locale]
+    call_command(
+        "makemessages",
+        locale=["es"],
+        ignore_patterns=[".venv", "node_modules", "tests", "staticfiles"],
+        verbosity=0,
+    )
+    made = po_entries((locale / "es" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
+    shipped = {msgid for msgid, _, _ in po_entries(PO.read_text(encoding="utf-8"))}
+    assert {msgid for msgid, _, _ in made} - shipped == set()
