@@ -15,6 +15,7 @@ from django.db import transaction
 
 from cases import demo as cases_demo
 from clinic import demo as clinic_demo
+from clinic.models import Patient
 from education import demo as education_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -70,6 +71,11 @@ def demo(transactional_db):
         accounts = clinic_demo.seed_accounts(DEMO_PASSWORD)
         education_demo.seed(accounts=accounts, stdout=io.StringIO())
         cases_demo.seed(accounts=accounts, stdout=io.StringIO(), outcomes=False)
+        # The walks read the portal's English: Maria's pages in English, whatever she prefers
+        # (her reading stays the Spanish article); test_spanish_journey.py walks it in Spanish.
+        maria = Patient.objects.get(user=accounts["patient"])
+        maria.preferred_language = "en"
+        maria.save_if_current(expected_version=maria.version)
     return accounts
 
 

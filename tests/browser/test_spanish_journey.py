@@ -1,0 +1,98 @@
+"""Maria, the demo patient who prefers Spanish, walks her journey on a phone (390 px) in Spanish:
+log in, her dashboard, her assigned (Spanish) article, "I understood", a question, a check-in
+and its confirmation. Every page fails on a visible text that is one of the portal's English
+msgids (issue 16)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from clinic.models import Patient
+from tests.browser.conftest import DEMO_PASSWORD, screenshot
+from tests.test_i18n import po_entries
+
+PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+# Strings the same in both languages, proper names and numbers are not English left over.
+PLACEHOLDER = re.compile(r"%\(|\{")
+
+
+def english_msgids():
+    found = set()
+    for msgid, strings, _ in po_entries(PO.read_text(encoding="utf-8")):
+        text = msgid.replace('\\"', '"').replace("\\n", "\n").strip()
+        if PLACEHOLDER.search(text) or any(s.replace('\\"', '"').strip() == text for s in strings):
+            continue
+        if re.search(r"[A-Za-z]{2}", text):
+            found.add(text)
+    return found
+
+
+VISIBLE_TEXTS = """() => {
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const element = node.parentElement;
+    const text = node.textContent.replace(/\\s+/g, " ").trim();
+    if (!text || !element || !element.checkVisibility()) continue;
+    texts.push(text);
+  }
+  return texts;
+}"""
+
+
+def assert_no_english(page, msgids):
+    left = sorted({text for text in page.evaluate(VISIBLE_TEXTS) if text in msgids})
+    assert left == [], f"English on {page.url}: {left}"
+
+
+@pytest.fixture
+def maria(demo):
+    patient = Patient.objects.get(user=demo["patient"])
+    patient.preferred_language = "es"
+    patient.save_if_current(expected_version=patient.version)
+    return demo["patient"]
+
+
+def test_maria_walks_her_journey_in_spanish(browser, live_server, maria):
+    msgids = english_msgids()
+    assert {"I understood", "Log in", "Your question"} <= msgids
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-MX")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        # The login page in the browser's language, Spanish.
+        page.goto(f"{live_server.url}/accounts/login/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Iniciar sesión")
+        assert_no_english(page, msgids)
+        page.get_by_label("Nombre de usuario").fill(maria.username)
+        page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Iniciar sesión").click()
+        page.wait_for_load_state()
+
+        # The dashboard, in her language.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Hola, Maria")
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        assert_no_english(page, msgids)
+
+        # Her assigned article: the Spanish translation, in a Spanish page.
+        page.locator(".reading-list a").first.click()
+        page.wait_for_load_state()
+        expect(page.locator("article.article")).to_have_attribute("lang", "es")
+        assert_no_english(page, msgids)
+        page.locator(".reading-response").get_by_role("button", name="Lo entendí").click()
+        expect(
+            page.get_by_text("Su equipo de atención puede ver que usted lo entendió")
+        ).to_be_visible()
+        assert_no_english(page, msgids)
+        page.locator(".reading-response summary").click()
+        page.get_by_label("Su pregunta").fill("¿Puedo manejar después de la operación?")
+        page.get_by_role("button", name="Enviar mi pregunta").click()
+        expect(page.get_by_text("Su pregunta fue enviada a su equipo de atención.")).to_be_visible()
+        assert_no_english(page, msgids)
+        screenshot(page, "maria-spanish-390")
+    finally:
+        context.close()
