@@ -1,6 +1,7 @@
 """The choices of the clinical records' fields (each also enforced by a CheckConstraint)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Level(models.TextChoices):
@@ -112,33 +113,33 @@ class InstrumentCode(models.TextChoices):
 
 
 class Timepoint(models.TextChoices):
-    WEEKS_2 = "2w", "2 weeks"
-    WEEKS_6 = "6w", "6 weeks"
-    MONTHS_3 = "3m", "3 months"
-    MONTHS_12 = "12m", "12 months"
-    MONTHS_24 = "24m", "24 months"
+    WEEKS_2 = "2w", _("2 weeks")
+    WEEKS_6 = "6w", _("6 weeks")
+    MONTHS_3 = "3m", _("3 months")
+    MONTHS_12 = "12m", _("12 months")
+    MONTHS_24 = "24m", _("24 months")
 
 
 class FollowUpSource(models.TextChoices):
-    SPECIALIST = "specialist", "Entered by the specialist"
-    PATIENT = "patient", "Answered by the patient"
+    SPECIALIST = "specialist", _("Entered by the specialist")
+    PATIENT = "patient", _("Answered by the patient")
 
 
 class GlobalEffect(models.TextChoices):
-    COMPLETELY_RECOVERED = "completely_recovered", "Completely recovered"
-    MUCH_IMPROVED = "much_improved", "Much improved"
-    SLIGHTLY_IMPROVED = "slightly_improved", "Slightly improved"
-    NO_CHANGE = "no_change", "No change"
-    SLIGHTLY_WORSE = "slightly_worse", "Slightly worse"
-    MUCH_WORSE = "much_worse", "Much worse"
-    WORSE_THAN_EVER = "worse_than_ever", "Worse than ever"
+    COMPLETELY_RECOVERED = "completely_recovered", _("Completely recovered")
+    MUCH_IMPROVED = "much_improved", _("Much improved")
+    SLIGHTLY_IMPROVED = "slightly_improved", _("Slightly improved")
+    NO_CHANGE = "no_change", _("No change")
+    SLIGHTLY_WORSE = "slightly_worse", _("Slightly worse")
+    MUCH_WORSE = "much_worse", _("Much worse")
+    WORSE_THAN_EVER = "worse_than_ever", _("Worse than ever")
 
 
 class Satisfaction(models.IntegerChoices):
-    VERY = 1, "1 — The treatment met my expectations"
-    SOMEWHAT = 2, "2 — Not as improved as hoped, but would have the same treatment again"
-    NOT_AGAIN = 3, "3 — Helped, but would not have the same treatment again"
-    WORSE = 4, "4 — I am the same or worse than before"
+    VERY = 1, _("1 — The treatment met my expectations")
+    SOMEWHAT = 2, _("2 — Not as improved as hoped, but would have the same treatment again")
+    NOT_AGAIN = 3, _("3 — Helped, but would not have the same treatment again")
+    WORSE = 4, _("4 — I am the same or worse than before")
 
 
 class MICMeasure(models.TextChoices):
