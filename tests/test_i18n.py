@@ -202,6 +202,22 @@ def test_a_spanish_patients_emails_are_in_spanish(patient_user, specialist, edit
     assert "Inicie sesión para leerlo" in email.body
 
 
+def test_the_check_in_link_speaks_the_patients_language(client, patient_user, specialist):
+    from tests.cases.test_invitations import email_for, path_in, wrong_dob
+
+    spanish(patient_user)
+    patient = patient_user.patient
+    follow_up = schedule_for(patient, specialist).follow_ups.get(timepoint="3m")
+    path, _ = path_in(email_for(follow_up))
+    client.get(path, HTTP_ACCEPT_LANGUAGE="en")  # an English browser, not signed in
+    html = page(client, reverse("cases:checkin_link"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Para mantener sus respuestas en privado" in html and "Su fecha de nacimiento" in html
+    response = client.post(reverse("cases:checkin_link"), wrong_dob(patient))
+    assert "Le quedan 2 intentos antes de que este enlace se bloquee." in response.content.decode()
+    done = page(client, reverse("cases:checkin_link_done"))
+    assert "Su cuestionario fue enviado a su clínica." in done and "Thank you" not in done
+
+
 def test_an_english_patients_emails_stay_english(patient, specialist):
     schedule_for(patient, specialist)
     with translation.override("es"):  # whoever sends it
