@@ -310,3 +310,17 @@ def test_makemessages_would_add_no_string(tmp_path, settings):
     made = po_entries((locale / "es" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8"))
     shipped = {msgid for msgid, _, _ in po_entries(PO.read_text(encoding="utf-8"))}
     assert {msgid for msgid, _, _ in made} - shipped == set()
+
+
+def test_figure_sentences_are_in_the_articles_language(monkeypatch):
+    from education import figures
+
+    value = figures.Figure(
+        text="92 %", interval="95 % CI 80–97 %", count="24 of 25", n=25, years=(2023, 2025)
+    )
+    monkeypatch.setitem(figures._providers, "demo_figure", (lambda: value, ""))
+    body = "<p>[[figure:demo_figure]]</p>\n"
+    assert "En esta clínica: 92 %" in figures.render_figure_tokens(body, "es")
+    assert "At this clinic: 92 %" in figures.render_figure_tokens(body, "en")
+    with translation.override("es"):  # a Spanish reader of an English article
+        assert "At this clinic: 92 %" in figures.render_figure_tokens(body, "en")

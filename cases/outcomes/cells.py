@@ -279,16 +279,16 @@ def display_value(spec, cell):
     number = _number(cell.value, spec.decimals)
     if spec.unit in COUNTED_UNITS:
         # "1 night", "1.5 nights": the singular only for a value that reads as exactly one.
-        singular, plural = COUNTED_UNITS[spec.unit]
-        return ngettext(singular, plural, 1 if number == "1" else 2) % {"value": number}
+        return COUNTED_UNITS[spec.unit](1 if number == "1" else 2) % {"value": number}
     return f"{number} %" if spec.unit == "%" else f"{number} {spec.unit}".strip()
 
 
 # Units that are counted words, so that a figure reads "1 night", never "1 nights".
+# Written out in full, so that makemessages finds each pair for the translators.
 COUNTED_UNITS = {
-    "nights": ("%(value)s night", "%(value)s nights"),
-    "days": ("%(value)s day", "%(value)s days"),
-    "points": ("%(value)s point", "%(value)s points"),
+    "nights": lambda n: ngettext("%(value)s night", "%(value)s nights", n),
+    "days": lambda n: ngettext("%(value)s day", "%(value)s days", n),
+    "points": lambda n: ngettext("%(value)s point", "%(value)s points", n),
 }
 
 
