@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases import odi
@@ -44,6 +45,14 @@ CHECKIN_NAMES = {
     Timepoint.MONTHS_3: "3-month",
     Timepoint.MONTHS_12: "12-month",
     Timepoint.MONTHS_24: "24-month",
+}
+# The patient's title of each check-in, whole sentences for the translators.
+CHECKIN_TITLES = {
+    Timepoint.WEEKS_2: _("Your 2-week check-in"),
+    Timepoint.WEEKS_6: _("Your 6-week check-in"),
+    Timepoint.MONTHS_3: _("Your 3-month check-in"),
+    Timepoint.MONTHS_12: _("Your 12-month check-in"),
+    Timepoint.MONTHS_24: _("Your 24-month check-in"),
 }
 
 # The follow-up schedule, in days after the anchor (procedure date, or decision date for patients
@@ -338,7 +347,7 @@ class FollowUp(ClinicalRecord):
     @property
     def checkin_title(self):
         """The patient's name for this timepoint: "Your 6-week check-in"."""
-        return f"Your {CHECKIN_NAMES[Timepoint(self.timepoint)]} check-in"
+        return CHECKIN_TITLES[Timepoint(self.timepoint)]
 
     @property
     def is_completed(self):
