@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from cases.models import (
+    BASELINE,
     TIMEPOINT_WINDOWS,
     CandidacyDecision,
     Consult,
@@ -243,8 +244,59 @@ def schedule_follow_ups(*, anchor, by: User, existing=None) -> list[FollowUp]:
 
 
 def _cancel_decision_follow_ups(patient, reason):
-    for follow_up in FollowUp.objects.pending().filter(patient=patient, decision__isnull=False):
+    # The baseline is not one of them: it is asked before any treatment (schedule_baseline).
+    pending = FollowUp.objects.pending().filter(patient=patient, decision__isnull=False)
+    for follow_up in pending.exclude(timepoint=BASELINE):
         follow_up.cancel(reason=reason)
+
+
+def schedule_baseline(*, decision: CandidacyDecision, by: User) -> FollowUp | None:
+    """Ask the patient for their own baseline (pain, ODI, work) once a decision is made: open
+    from the decision day until the procedure day, or for BASELINE_DAYS without one.
+
+    One baseline per consult: an amendment (or another decision on the same consult) keeps the
+    one already asked, so running this twice schedules nothing more. A decision on a newer
+    consult asks again, and the unanswered baseline of the older one is no longer expected.
+    Returns the new baseline, or None.
+    """
+    baselines = FollowUp.objects.valid().filter(
+        patient_id=decision.patient_id, timepoint=BASELINE, cancelled_at__isnull=True
+    )
+    if baselines.filter(decision__consult_id=decision.consult_id).exists():
+        return None
+    for earlier in baselines.filter(procedure__isnull=True, completed_at__isnull=True):
+        earlier.cancel(reason="a decision on a newer consult asks again")
+    baseline = FollowUp(
+        timepoint=BASELINE, recorded_by=by, patient=decision.patient, decision=decision
+    )
+    baseline.compute_schedule()
+    baseline.full_clean()
+    baseline.save()
+    return baseline
+
+
+def _close_baseline(procedure):
+    """The patient's open baseline ends on the procedure day: it is the procedure's from now
+    on (its window closes then). One answered after the procedure is not a baseline of it."""
+    baseline = (
+        FollowUp.objects.valid()
+        .filter(
+            patient_id=procedure.patient_id,
+            timepoint=BASELINE,
+            procedure__isnull=True,
+            cancelled_at__isnull=True,
+            anchor_date__lte=procedure.procedure_date,
+        )
+        .order_by("-anchor_date", "-pk")
+        .first()
+    )
+    if baseline is None or (
+        baseline.assessed_on is not None and baseline.assessed_on > procedure.procedure_date
+    ):
+        return
+    baseline.procedure = procedure
+    baseline.version += 1
+    baseline.save(update_fields=["procedure", "version"])
 
 
 def check_decision_article(*, outcome, article):
@@ -291,11 +343,12 @@ def record_decision(
     if decision.outcome in CandidacyDecision.FOLLOWED_WITHOUT_SURGERY:
         already_followed = FollowUp.objects.pending().filter(
             patient_id=decision.patient_id, decision__isnull=False
-        )
+        ).exclude(timepoint=BASELINE)
         if not already_followed.exists():
             schedule_follow_ups(anchor=decision, by=by, existing=set())
     else:
         _cancel_decision_follow_ups(decision.patient, "the plan changed")
+    schedule_baseline(decision=decision, by=by)
     record_event(Action.CREATE, user=by, obj=decision, detail=detail)
     if article is not None:
         assign_article(article=article, patient=decision.patient, assigned_by=by)
@@ -313,6 +366,7 @@ def record_procedure(*, procedure: Procedure, by: User) -> Procedure:
     procedure.recorded_by = by
     _save_new(procedure, by=by, detail="procedure recorded")
     _cancel_decision_follow_ups(procedure.patient, "the patient was operated")
+    _close_baseline(procedure)
     schedule_follow_ups(anchor=procedure, by=by, existing=set())
     return procedure
 
