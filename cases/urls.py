@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import checkins_views, views, views_outcomes, views_quality
+from cases import checkins_views, views, views_outcomes, views_progress, views_quality
 
 app_name = "cases"
 
@@ -37,4 +37,5 @@ urlpatterns = [
     path("export/<slug:table>.csv", views.export_csv, name="export_csv"),
     # The patient's own check-ins (patients only; see cases/checkins_views.py).
     path("checkins/<int:pk>/", checkins_views.checkin, name="checkin"),
+    path("my-progress/", views_progress.my_progress, name="my_progress"),
 ]
