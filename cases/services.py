@@ -263,9 +263,7 @@ def _cancel_decision_follow_ups(followed, reason):
             follow_up.cancel(reason=reason)
 
 
-def schedule_baseline(
-    *, decision: CandidacyDecision, by: User, followed=None
-) -> FollowUp | None:
+def schedule_baseline(*, decision: CandidacyDecision, by: User, followed=None) -> FollowUp | None:
     """Ask the patient for their own baseline (pain, ODI, work) once a decision is made: open
     from the decision day until the procedure day, or for BASELINE_DAYS without one.
 

@@ -5,52 +5,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_followup_pending_order_index'),
-        ('clinic', '0011_patient_name_trigram_indexes'),
+        ("cases", "0011_followup_pending_order_index"),
+        ("clinic", "0011_patient_name_trigram_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='followup',
-            name='followup_one_anchor',
+            model_name="followup",
+            name="followup_one_anchor",
         ),
         migrations.RemoveConstraint(
-            model_name='followup',
-            name='followup_timepoint_valid',
+            model_name="followup",
+            name="followup_timepoint_valid",
         ),
         migrations.AddField(
-            model_name='followup',
-            name='work_status',
-            field=models.CharField(blank=True, choices=[('working', 'Working'), ('off_back', 'Off work because of my back or leg pain'), ('off_other', 'Off work for another reason'), ('not_employed', 'Not employed, or retired')], max_length=12, verbose_name='work status'),
+            model_name="followup",
+            name="work_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("working", "Working"),
+                    ("off_back", "Off work because of my back or leg pain"),
+                    ("off_other", "Off work for another reason"),
+                    ("not_employed", "Not employed, or retired"),
+                ],
+                max_length=12,
+                verbose_name="work status",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalfollowup',
-            name='work_status',
-            field=models.CharField(blank=True, choices=[('working', 'Working'), ('off_back', 'Off work because of my back or leg pain'), ('off_other', 'Off work for another reason'), ('not_employed', 'Not employed, or retired')], max_length=12, verbose_name='work status'),
+            model_name="historicalfollowup",
+            name="work_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("working", "Working"),
+                    ("off_back", "Off work because of my back or leg pain"),
+                    ("off_other", "Off work for another reason"),
+                    ("not_employed", "Not employed, or retired"),
+                ],
+                max_length=12,
+                verbose_name="work status",
+            ),
         ),
         migrations.AlterField(
-            model_name='followup',
-            name='timepoint',
-            field=models.CharField(choices=[('bl', 'Baseline'), ('2w', '2 weeks'), ('6w', '6 weeks'), ('3m', '3 months'), ('12m', '12 months'), ('24m', '24 months')], max_length=3),
+            model_name="followup",
+            name="timepoint",
+            field=models.CharField(
+                choices=[
+                    ("bl", "Baseline"),
+                    ("2w", "2 weeks"),
+                    ("6w", "6 weeks"),
+                    ("3m", "3 months"),
+                    ("12m", "12 months"),
+                    ("24m", "24 months"),
+                ],
+                max_length=3,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalfollowup',
-            name='timepoint',
-            field=models.CharField(choices=[('bl', 'Baseline'), ('2w', '2 weeks'), ('6w', '6 weeks'), ('3m', '3 months'), ('12m', '12 months'), ('24m', '24 months')], max_length=3),
+            model_name="historicalfollowup",
+            name="timepoint",
+            field=models.CharField(
+                choices=[
+                    ("bl", "Baseline"),
+                    ("2w", "2 weeks"),
+                    ("6w", "6 weeks"),
+                    ("3m", "3 months"),
+                    ("12m", "12 months"),
+                    ("24m", "24 months"),
+                ],
+                max_length=3,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision__isnull', True), ('procedure__isnull', False)), models.Q(('decision__isnull', False), ('procedure__isnull', True)), models.Q(('decision__isnull', False), ('timepoint', 'bl')), _connector='OR'), name='followup_one_anchor'),
+            model_name="followup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision__isnull", True), ("procedure__isnull", False)),
+                    models.Q(("decision__isnull", False), ("procedure__isnull", True)),
+                    models.Q(("decision__isnull", False), ("timepoint", "bl")),
+                    _connector="OR",
+                ),
+                name="followup_one_anchor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('timepoint__in', ['bl', '2w', '6w', '3m', '12m', '24m'])), name='followup_timepoint_valid'),
+            model_name="followup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("timepoint__in", ["bl", "2w", "6w", "3m", "12m", "24m"])),
+                name="followup_timepoint_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.CheckConstraint(condition=models.Q(('work_status__in', ['working', 'off_back', 'off_other', 'not_employed', ''])), name='followup_work_valid'),
+            model_name="followup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("work_status__in", ["working", "off_back", "off_other", "not_employed", ""])
+                ),
+                name="followup_work_valid",
+            ),
         ),
     ]

@@ -32,8 +32,8 @@ from cases.models.base import (
 from cases.models.choices import (
     BASELINE,
     AdverseEventType,
-    BaselineWorkStatus,
     ASAClass,
+    BaselineWorkStatus,
     ClavienDindoGrade,
     Criterion,
     DominantPain,
