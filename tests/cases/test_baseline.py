@@ -217,9 +217,7 @@ def test_the_baseline_page_shows_its_questions(client_for, patient_user, due_bas
 def test_the_patient_submits_their_baseline(client_for, patient_user, due_baseline, odi_wording):
     data = {"nrs_back": "5", "nrs_leg": "8", "work_status": "off_back", "submit_checkin": ""}
     data |= {code: "2" for code in odi.SECTIONS}
-    response = client_for(patient_user).post(
-        reverse("cases:checkin", args=[due_baseline.pk]), data
-    )
+    response = client_for(patient_user).post(reverse("cases:checkin", args=[due_baseline.pk]), data)
     assert response.status_code == 302
     due_baseline.refresh_from_db()
     assert due_baseline.completed_at is not None
@@ -235,9 +233,7 @@ def test_a_baseline_without_work_status_is_refused_with_a_message(
     client_for, patient_user, due_baseline
 ):
     data = {"nrs_back": "5", "nrs_leg": "8", "submit_checkin": ""}
-    response = client_for(patient_user).post(
-        reverse("cases:checkin", args=[due_baseline.pk]), data
-    )
+    response = client_for(patient_user).post(reverse("cases:checkin", args=[due_baseline.pk]), data)
     assert response.status_code == 200
     assert "Choose the answer that fits you best." in response.content.decode()
     due_baseline.refresh_from_db()
@@ -393,4 +389,3 @@ def test_a_conservative_patients_chart_uses_their_baseline(patient, specialist):
     [series] = chart_for(patient)["series"]
     assert series["key"] == f"candidacydecision-{decision.pk}"
     assert (series["baseline"]["source"], series["baseline"]["nrs_leg"]) == ("patient", 6)
-
