@@ -45,7 +45,7 @@ def patient_progress(user, today=None):
             for f in follow_ups
             if f.completed_at and f.source == FollowUp.Source.PATIENT and not f.entered_in_error
         ),
-        key=lambda f: f.completed_at,
+        key=lambda f: (f.assessed_on, f.completed_at),
         reverse=True,
     )
     waiting = [

@@ -137,7 +137,7 @@ def test_the_check_ins_sent_are_listed_with_their_dates(client_for, patient_user
     assert {f.timepoint for f in completed} == {BASELINE, "6w"}
     html = response.content.decode()
     assert "Your baseline check-in" in html and "Your 6-week check-in" in html
-    assert "Sent on <time" in html
+    assert "Answered on <time" in html
 
 
 def test_the_next_check_in_due_is_shown_with_its_window(client_for, patient_user, specialist):
