@@ -389,3 +389,27 @@ def test_a_conservative_patients_chart_uses_their_baseline(patient, specialist):
     [series] = chart_for(patient)["series"]
     assert series["key"] == f"candidacydecision-{decision.pk}"
     assert (series["baseline"]["source"], series["baseline"]["nrs_leg"]) == ("patient", 6)
+
+
+# --- the research export -------------------------------------------------------------------------
+
+
+def test_the_research_export_says_whose_baseline_each_procedure_has(client_for, specialist):
+    from tests.cases.test_pages import as_dicts, export, start_export
+
+    operated_patient(specialist, answered=True)
+    operated_patient(specialist, answered=False)
+    client = client_for(specialist)
+    export_id = start_export(client)
+    procedures = as_dicts(export(client, "procedures", export_id))
+    assert sorted(p["baseline_source"] for p in procedures) == ["consult", "patient"]
+    follow_ups = as_dicts(export(client, "follow_ups", export_id))
+    [baseline] = [f for f in follow_ups if f["timepoint"] == BASELINE]
+    assert (baseline["anchor"], baseline["source"], baseline["work_status"]) == (
+        "decision",
+        "patient",
+        "off_back",
+    )
+    assert baseline["days_after_anchor"] == "5"  # answered 405 days ago, decided 410 days ago
+    [patients_row] = [p for p in procedures if p["baseline_source"] == "patient"]
+    assert patients_row["procedure_key"] == baseline["procedure_key"]
