@@ -245,14 +245,16 @@ def _visits_and_returns(procedures, today):
             "satisfaction",
             "returned_to_daily_activities_on",
             "returned_to_work_on",
+            "source",
         )
         .iterator(chunk_size=CHUNK)
     ):
         procedure_id, operated, timepoint, opens, closes, completed, assessed = row[:7]
-        back, leg, odi, satisfaction, daily, work = row[7:]
+        back, leg, odi, satisfaction, daily, work, source = row[7:]
         in_window = completed is not None and assessed and opens <= assessed <= closes
         if timepoint == BASELINE:
-            if in_window:
+            # The patient's own answers only: values the clinic typed in are the consult's kind.
+            if in_window and source == FollowUp.Source.PATIENT:
                 baselines[procedure_id] = (back, leg, odi)
             continue
         if in_window:

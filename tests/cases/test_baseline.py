@@ -413,3 +413,15 @@ def test_the_research_export_says_whose_baseline_each_procedure_has(client_for, 
     assert baseline["days_after_anchor"] == "5"  # answered 405 days ago, decided 410 days ago
     [patients_row] = [p for p in procedures if p["baseline_source"] == "patient"]
     assert patients_row["procedure_key"] == baseline["procedure_key"]
+
+
+def test_a_baseline_the_clinic_typed_in_is_not_the_patients(specialist):
+    procedure = operated_patient(specialist, answered=False)
+    baseline = procedure.follow_ups.get(timepoint=BASELINE)
+    baseline.assessed_on, baseline.nrs_back, baseline.nrs_leg = _days_ago(405), 1, 1
+    services.complete_follow_up(
+        follow_up=baseline, expected_version=baseline.version, by=specialist
+    )
+    assert rows_by_procedure()[procedure.pk].base_source == cohort.CONSULT
+    [series] = chart_for(procedure.patient)["series"]
+    assert series["baseline"]["source"] == "consult"
