@@ -155,6 +155,8 @@ MATRIX = {
     "cases:data_quality": ("", LOGIN, 403, 403, 403, 200, 200),
     # the patient's own check-ins: patients only, another patient's answers 404
     "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
+    # the patient's own progress: patients only, each sees their own (test_my_progress.py)
+    "cases:my_progress": ("", LOGIN, 200, 200, 403, 403, 403),
     "cases:export_index": ("", LOGIN, 403, 403, 403, 200, 200),
     "cases:export_csv": ("table='consults'", LOGIN, 405, 405, 405, 405, 405),
     # the Django admin: staff only (editors and specialists are staff); the models' pages
