@@ -425,3 +425,11 @@ def test_a_baseline_the_clinic_typed_in_is_not_the_patients(specialist):
     assert rows_by_procedure()[procedure.pk].base_source == cohort.CONSULT
     [series] = chart_for(procedure.patient)["series"]
     assert series["baseline"]["source"] == "consult"
+
+
+def test_the_specialist_opens_a_baseline_on_the_follow_up_form(client_for, specialist, patient):
+    decide(patient, specialist, days_ago=2)
+    baseline = baselines(patient).get()
+    response = client_for(specialist).get(reverse("cases:followup_form", args=[baseline.pk]))
+    assert response.status_code == 200
+    assert "Baseline" in response.content.decode()
