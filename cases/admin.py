@@ -163,8 +163,8 @@ class InstrumentAdmin(SuperuserReadOnlyAdmin):
 
 @admin.register(CheckinReminder)
 class CheckinReminderAdmin(SuperuserReadOnlyAdmin):
-    """The check-in reminders sent (``send_checkin_reminders``): at most one per check-in."""
+    """The check-in emails queued (``send_checkin_reminders``): at most one of each kind."""
 
-    list_display = ["follow_up", "sent_at"]
+    list_display = ["follow_up", "kind", "sent_at"]
     list_select_related = ["follow_up"]
     date_hierarchy = "sent_at"

@@ -44,6 +44,7 @@ class PatientForm(forms.ModelForm):
             "preferred_language",
             "email",
             "phone",
+            "checkin_emails_opt_out",
             "primary_specialist",
         ]
         widgets = {"date_of_birth": DATE}
@@ -132,6 +133,11 @@ class ConsultForm(VersionedForm):
 
 
 class DecisionForm(forms.ModelForm):
+    """A candidacy decision on a consult; with ``with_consult``, on the consult being recorded
+    on the same page (its red flags are known only once it is posted, so the acknowledgment is
+    always offered, and shown by static/js/decision-conditional.js when a red flag is ticked).
+    """
+
     assign_article = forms.BooleanField(
         required=False,
         label="Give the patient the MISS article",
@@ -150,10 +156,12 @@ class DecisionForm(forms.ModelForm):
             "symptoms_assessment",
             "symptoms_note",
             "rationale",
+            "planned_on",
             "red_flags_acknowledged",
         ]
         widgets = {
             "decided_on": DATE,
+            "planned_on": DATE,
             "rationale": forms.Textarea(attrs={"rows": 4}),
             "severity_assessment": forms.RadioSelect,
             "health_assessment": forms.RadioSelect,
@@ -162,14 +170,31 @@ class DecisionForm(forms.ModelForm):
 
     # What an amendment copies from the decision it amends (its date is today unless changed).
     AMENDED_FIELDS = [name for name in Meta.fields if name != "decided_on"]
+    # What the specialist types to make a decision: any of them posted with a consult means a
+    # decision was begun (the date and the acknowledgment alone do not).
+    CONTENT_FIELDS = [
+        name for name in Meta.fields if name not in ("decided_on", "red_flags_acknowledged")
+    ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_consult=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rationale"].help_text = "Required: why this plan suits this patient."
         for name in ("severity_assessment", "health_assessment", "symptoms_assessment"):
             self.fields[name].choices = CandidacyDecision.Factor.choices  # no blank radio
+        # Offered for a plan for surgery only; static/js/decision-conditional.js hides it for
+        # the other outcomes.
+        self.fields["planned_on"].widget.attrs["data-for-outcomes"] = " ".join(
+            CandidacyDecision.SURGICAL
+        )
         consult = self.instance.consult
-        if not consult.has_red_flags:
+        if with_consult:
+            acknowledgment = self.fields["red_flags_acknowledged"]
+            acknowledgment.widget.attrs["data-for-red-flags"] = "true"
+            # Worded for the consult page (and so that no label of it but Side's holds "side").
+            acknowledgment.label = (
+                "Red flags ticked above: I have weighed them and this elective plan is appropriate"
+            )
+        elif not consult.has_red_flags:
             del self.fields["red_flags_acknowledged"]
         self.miss_article = miss_article()
         if self.miss_article is None:
@@ -181,9 +206,15 @@ class DecisionForm(forms.ModelForm):
             self.fields["assign_article"].initial = self.initial.get("outcome") == miss
             self.fields["assign_article"].widget.attrs["data-ticked-for-outcome"] = miss
 
+    @classmethod
+    def started(cls, data):
+        """Whether ``data`` (a post) holds any of a decision's content."""
+        return any(str(data.get(name) or "").strip() for name in cls.CONTENT_FIELDS)
+
     def clean(self):
-        # The rationale is checked by the model (CandidacyDecision.clean); whom the MISS article
-        # goes to by the service that records the decision: the form shows their errors.
+        # The rationale and the planned date are checked by the model (CandidacyDecision.clean);
+        # whom the MISS article goes to by the service that records the decision: the form shows
+        # their errors.
         cleaned = super().clean()
         article = self.miss_article if cleaned.get("assign_article") else None
         try:
@@ -191,6 +222,11 @@ class DecisionForm(forms.ModelForm):
         except forms.ValidationError as error:
             self.add_error("assign_article", error)
         return cleaned
+
+    @property
+    def article_to_assign(self):
+        """The MISS article when the specialist chose to give it (None otherwise)."""
+        return self.miss_article if self.cleaned_data.get("assign_article") else None
 
 
 MISS_ARTICLE_SLUG = "miss-spinal-herniations"
@@ -229,10 +265,23 @@ class ProcedureForm(VersionedForm):
         self.fields["surgeon"].queryset = specialists()
 
     @classmethod
-    def initial_from_decision(cls, decision):
-        """What a new procedure takes from its decision."""
+    def initial_from_decision(cls, decision, *, today=None):
+        """What a new procedure takes from its decision: level and side from its consult, the
+        technique its outcome implies, and the planned date once that day has come (a
+        procedure is recorded after it took place)."""
+        consult = decision.consult
+        initial = {
+            "level": consult.level,
+            "second_level": consult.second_level,
+            "side": consult.side,
+        }
         technique = cls.TECHNIQUE_OF_OUTCOME.get(decision.outcome)
-        return {"technique": technique} if technique else {}
+        if technique:
+            initial["technique"] = technique
+        planned, today = decision.planned_on, today or timezone.localdate()
+        if planned is not None and planned <= today:
+            initial["procedure_date"] = planned
+        return initial
 
 
 class AdverseEventForm(VersionedForm):

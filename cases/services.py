@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -31,6 +31,7 @@ from cases.models import (
 from clinic import roles
 from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient, User
+from clinic.tasks import email_builder, queue_email
 from education.services import assign_article
 
 Action = AuditEvent.Action
@@ -87,6 +88,19 @@ def invite_patient(*, patient: Patient, invited_by: User) -> User:
     user.groups.add(Group.objects.get(name=roles.PATIENTS))
     patient.user = user
     patient.save(update_fields=["user", "updated_at"])
+    # Built by the email task when it runs: the password-setting link never sits in the queue.
+    queue_email("cases.services.portal_invitation_email", user_id=user.pk)
+    record_event(Action.UPDATE, user=invited_by, obj=patient, detail="invited to portal")
+    return user
+
+
+@email_builder
+def portal_invitation_email(user_id):
+    """The portal invitation (plain text and HTML): the clinic's name, the username and a link
+    to choose a password, made now. None once the account is gone, inactive or has a password."""
+    user = User.objects.filter(pk=user_id, is_active=True).select_related("patient").first()
+    if user is None or user.has_usable_password():
+        return None
     link = settings.SITE_URL + reverse(
         "password_reset_confirm",
         kwargs={
@@ -94,18 +108,22 @@ def invite_patient(*, patient: Patient, invited_by: User) -> User:
             "token": default_token_generator.make_token(user),
         },
     )
-    context = {"name": patient.given_name, "link": link, "username": user.username}
-    context["clinic_name"] = settings.CLINIC_NAME
-    transaction.on_commit(
-        lambda: send_mail(
-            f"Your {settings.CLINIC_NAME} patient portal account",
-            render_to_string("cases/email/invitation.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [patient.email],
-        )
+    context = {
+        "name": user.first_name,
+        "link": link,
+        "username": user.username,
+        "clinic_name": settings.CLINIC_NAME,
+    }
+    message = EmailMultiAlternatives(
+        f"Your {settings.CLINIC_NAME} patient portal account",
+        render_to_string("cases/email/invitation.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
     )
-    record_event(Action.UPDATE, user=invited_by, obj=patient, detail="invited to portal")
-    return user
+    message.attach_alternative(
+        render_to_string("cases/email/invitation.html", context), "text/html"
+    )
+    return message
 
 
 # --- records -------------------------------------------------------------------------------------
@@ -113,6 +131,10 @@ def invite_patient(*, patient: Patient, invited_by: User) -> User:
 
 @transaction.atomic
 def record_consult(*, consult: Consult, by: User) -> Consult:
+    return _record_consult(consult=consult, by=by)
+
+
+def _record_consult(*, consult, by):
     consult.recorded_by = by
     return _save_new(consult, by=by, detail="consult recorded")
 
@@ -334,6 +356,11 @@ def record_decision(
     Patients not operated are followed from the decision date: a conservative decision schedules
     its follow-ups; an amendment to a surgical plan cancels the pending ones.
     """
+    return _record_decision(decision=decision, by=by, supersedes=supersedes, article=article)
+
+
+def _record_decision(*, decision, by, supersedes=None, article=None):
+    """:func:`record_decision` inside a transaction the caller holds."""
     check_decision_article(outcome=decision.outcome, article=article)
     fields = {
         f.name: getattr(decision, f.name)
@@ -364,6 +391,18 @@ def record_decision(
     if article is not None:
         assign_article(article=article, patient=decision.patient, assigned_by=by)
     return decision
+
+
+@transaction.atomic
+def record_consult_and_decision(
+    *, consult: Consult, decision: CandidacyDecision, by: User, article=None
+) -> tuple[Consult, CandidacyDecision]:
+    """A consult and its candidacy decision recorded in one sitting: both, each with its audit
+    entry and history, or neither (a refusal of the decision undoes the consult). One
+    transaction, without a savepoint of its own for each part."""
+    consult = _record_consult(consult=consult, by=by)
+    decision.consult = consult  # now saved: the decision refers to its row
+    return consult, _record_decision(decision=decision, by=by, article=article)
 
 
 @transaction.atomic

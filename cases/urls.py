@@ -38,4 +38,14 @@ urlpatterns = [
     # The patient's own check-ins (patients only; see cases/checkins_views.py).
     path("checkins/<int:pk>/", checkins_views.checkin, name="checkin"),
     path("my-progress/", views_progress.my_progress, name="my_progress"),
+    # The link in a check-in email (no login; see cases/checkins_views.py) and the opt-out.
+    path("checkin-link/", checkins_views.checkin_link, name="checkin_link"),
+    path("checkin-link/done/", checkins_views.checkin_link_done, name="checkin_link_done"),
+    path("checkin-link/<str:token>/", checkins_views.checkin_link_open, name="checkin_link_open"),
+    path("email-preferences/", checkins_views.email_preferences, name="email_preferences"),
+    path(
+        "email-preferences/unsubscribe/<str:token>/",
+        checkins_views.checkin_unsubscribe,
+        name="checkin_unsubscribe",
+    ),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import charts, export, services
@@ -138,19 +139,64 @@ def patient_invite(request, pk):
 # --- consults ------------------------------------------------------------------------------------
 
 
+# The consult form's second button: the decision on the same page is recorded with the consult.
+DECIDE = "decide"
+DECISION_BEGUN = (
+    "The candidacy decision is filled in: press \u201cRecord consult and decision\u201d to "
+    "record it with the consult, or clear it to save the consult alone."
+)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("cases.add_consult", raise_exception=True)
 def consult_create(request, patient_pk):
+    """Record a consult; a specialist may record its candidacy decision in the same sitting:
+    the two parts are validated together and saved in one transaction, or nothing is saved."""
     patient = _patient_or_404(request, patient_pk)
-    form = ConsultForm(
-        request.POST or None, instance=Consult(patient=patient, specialist=request.user)
-    )
-    if form.is_valid():
+    may_decide = request.user.has_perm("cases.decide_candidacy")
+    deciding = request.method == "POST" and DECIDE in request.POST
+    if deciding and not may_decide:
+        raise PermissionDenied
+    consult = Consult(patient=patient, specialist=request.user)
+    form = ConsultForm(request.POST or None, instance=consult)
+    decision_form = None
+    if deciding:
+        decision_form = _decision_with_consult(consult, request.POST)
+        consult_valid = form.is_valid()  # first: the decision is checked against the consult
+        if decision_form.is_valid() and consult_valid:
+            try:
+                consult, decision = services.record_consult_and_decision(
+                    consult=form.save(commit=False),
+                    decision=decision_form.save(commit=False),
+                    by=request.user,
+                    article=decision_form.article_to_assign,
+                )
+            except ValidationError as error:  # nothing was saved
+                _form_error(decision_form, error)
+            else:
+                messages.success(request, "Consult and decision recorded.")
+                return redirect(decision)
+    elif request.method == "POST" and may_decide and DecisionForm.started(request.POST):
+        form.add_error(None, DECISION_BEGUN)  # never drop a decision the specialist typed
+        decision_form = _decision_with_consult(consult, request.POST)
+    elif form.is_valid():
         consult = services.record_consult(consult=form.save(commit=False), by=request.user)
         messages.success(request, "Consult recorded.")
         return redirect(consult)
+    context = {"form": form, "patient": patient}
+    if may_decide:
+        context["decision_form"] = decision_form or _decision_with_consult(consult, None)
+        context["replaces"] = CandidacyDecision.objects.current_for(patient).first()
     record_view(request, patient, detail="new consult form")
-    return render(request, "cases/consult_form.html", {"form": form, "patient": patient})
+    return render(request, "cases/consult_form.html", context)
+
+
+def _decision_with_consult(consult, data):
+    return DecisionForm(
+        data,
+        instance=CandidacyDecision(consult=consult, patient=consult.patient),
+        with_consult=True,
+    )
 
 
 @require_safe
@@ -222,6 +268,8 @@ def _decide(request, consult, supersedes=None):
         # patient was offered the MISS article with it already.
         initial = {name: getattr(supersedes, name) for name in DecisionForm.AMENDED_FIELDS}
         initial["assign_article"] = False
+        if initial["planned_on"] and initial["planned_on"] < timezone.localdate():
+            initial["planned_on"] = None  # a day gone by is no longer a plan
     form = DecisionForm(
         request.POST or None,
         instance=CandidacyDecision(consult=consult, patient=consult.patient),
@@ -233,7 +281,7 @@ def _decide(request, consult, supersedes=None):
                 decision=form.save(commit=False),
                 by=request.user,
                 supersedes=supersedes,
-                article=form.miss_article if form.cleaned_data.get("assign_article") else None,
+                article=form.article_to_assign,
             )
         except ValidationError as error:
             _form_error(form, error)
@@ -325,16 +373,10 @@ def procedure_create(request, decision_pk):
             "decision.",
         )
         return redirect("cases:procedure_detail", decision.recorded_id)
-    consult = decision.consult
     form = ProcedureForm(
         request.POST or None,
         instance=Procedure(decision=decision, patient=decision.patient, surgeon=request.user),
-        initial={
-            "level": consult.level,
-            "second_level": consult.second_level,
-            "side": consult.side,
-            **ProcedureForm.initial_from_decision(decision),
-        },
+        initial=ProcedureForm.initial_from_decision(decision),
     )
     if form.is_valid():
         try:

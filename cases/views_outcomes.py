@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from cases import outcomes
+from cases import charts, outcomes
 from cases.models import Timepoint
 from clinic import roles, spreadsheet
 from clinic.audit import record_event, record_view
@@ -122,12 +122,8 @@ def outcome_dashboard(request):
             "rows": _table_rows(results, "table"),
             "completeness_rows": _table_rows(results, "completeness"),
             "incision_rows": _incision_rows(results),
-            "chart_data": {
-                "stayBins": list(outcomes.STAY_BINS),
-                "stay": results.stay_distribution(),
-                "points": ["Baseline", *Timepoint.labels],
-                "trajectory": results.trajectory(),
-            },
+            "chart_data": charts.dashboard_charts(results),
+            "mic_sources": charts.mic_sources(results.thresholds),
             "stay_rows": _stay_rows(results),
             "trajectory_rows": _trajectory_rows(results),
         }
@@ -154,7 +150,10 @@ def _table_rows(results, section):
         {
             "spec": spec,
             "claim": outcomes.CLAIMS.get(spec.claim, ""),
-            "cells": [_cell_text(spec, cells[group]) for group in outcomes.GROUPS],
+            "cells": [
+                {"group": outcomes.GROUP_LABELS[group], **_cell_text(spec, cells[group])}
+                for group in outcomes.GROUPS
+            ],
         }
         for spec, cells in results.figures(section)
     ]
@@ -170,7 +169,7 @@ def _stay_rows(results):
     stay = results.stay_distribution()
     return [
         (
-            label,
+            charts.nights_label(label),
             None if stay["miss"] is None else stay["miss"][i],
             None if stay["open"] is None else stay["open"][i],
         )

@@ -16,3 +16,21 @@ def two_factor_required_in_production(app_configs, **kwargs):
             id="clinic.E001",
         )
     ]
+
+
+@checks.register()
+def clinic_logo_exists(app_configs, **kwargs):
+    """``CLINIC_LOGO`` names a static file: one that does not exist would fail every page once
+    the static files are collected (the manifest has no entry for it)."""
+    from django.contrib.staticfiles import finders
+
+    if not settings.CLINIC_LOGO or finders.find(settings.CLINIC_LOGO):
+        return []
+    return [
+        checks.Error(
+            f"CLINIC_LOGO names {settings.CLINIC_LOGO!r}, which is not among the static files.",
+            hint="Put the logo under static/ (e.g. static/img/logo.svg) and set CLINIC_LOGO to "
+            "its path there (img/logo.svg), or unset CLINIC_LOGO for the default.",
+            id="clinic.E002",
+        )
+    ]

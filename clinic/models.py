@@ -262,6 +262,11 @@ class Patient(Versioned):
     preferred_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    checkin_emails_opt_out = models.BooleanField(
+        "No check-in emails",
+        default=False,
+        help_text="The patient asked not to be emailed about check-ins (invitations, reminders).",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

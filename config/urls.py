@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("clinic.urls")),
     path("education/", include("education.urls")),
     path("cases/", include("cases.urls")),
+    path("fhir/r4/", include("interop.urls")),
     path("admin/", admin.site.urls),
 ]
 

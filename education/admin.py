@@ -73,7 +73,7 @@ class ArticleVersionAdmin(PortalHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable:
-            return [*self.frozen, "title", "summary", "body_markdown"]
+            return [*self.frozen, "title", "summary", "body_markdown", "references_markdown"]
         return self.frozen
 
     def has_add_permission(self, request):

@@ -12,9 +12,10 @@ has nothing to say.
 
 The stored ``body_html`` keeps the token; pages replace it when they are shown
 (:func:`render_figure_tokens`), so figures stay live. A token stands alone as its own paragraph,
-and that paragraph becomes "At this clinic: … (95 % CI …) — 24 of 25 operated patients,
-2023–2025.", or is removed when the figure comes from fewer than ``MIN_CELL_SIZE`` patients
-(always, whoever reads the page: articles leave the clinical team). Unknown keys are reported to
+and that paragraph becomes a callout: "At this clinic: … (95 % CI …) — 24 of 25 operated
+patients, 2023–2025." over its facts at a glance ("n = 25 · 95 % CI … · 2023–2025"), or is
+removed when the figure comes from fewer than ``MIN_CELL_SIZE`` patients (always, whoever reads
+the page: articles leave the clinical team). Unknown keys are reported to
 the editor by the version form and never shown to patients. Providers read figures that are
 kept current elsewhere (the cases app recomputes them when its records change), so nothing is
 cached here.
@@ -26,10 +27,18 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from education.rendering import sanitise
+from education.rendering import CALLOUT_CLASSES, sanitise
 
 MIN_CELL_SIZE = 10
 FIGURE_CLASS = "clinic-figure"
+CALLOUT_CLASS = "figure-callout"
+FACTS_CLASS = "figure-callout-facts"
+# The stored body keeps the callouts' classes; the figures add theirs (an editor's text never
+# gets these: they are not in the stored body's allow-list).
+PAGE_CLASSES = {
+    "div": {*CALLOUT_CLASSES["div"], CALLOUT_CLASS},
+    "p": {*CALLOUT_CLASSES["p"], FIGURE_CLASS, FACTS_CLASS},
+}
 
 TOKEN = re.compile(r"\[\[figure:([A-Za-z0-9_\-]*)\]\]")
 # A token alone in its paragraph, as Markdown renders "[[figure:key]]" on a line of its own.
@@ -83,20 +92,34 @@ def figure(key):
     return value
 
 
-def _years_text(years):
+def _period(years):
     first, last = years or (None, None)
     if not last:
         return ""
     if not first or first == last:
-        return f", {last}" if first else f", up to {last}"
-    return f", {first}–{last}"
+        return f"{last}" if first else f"up to {last}"
+    return f"{first}–{last}"
+
+
+def _years_text(years):
+    period = _period(years)
+    return f", {period}" if period else ""
+
+
+def facts(value):
+    """The figure's n, interval and period at a glance: "n = 25 · 95 % CI 80–97 % · 2023–2025"."""
+    return " · ".join(
+        part for part in (f"n = {value.n}", value.interval, _period(value.years)) if part
+    )
 
 
 def sentence(key):
     """The figure as the patient reads it, or None when it is left out."""
     value = figure(key)
-    if value is None:
-        return None
+    return None if value is None else _sentence(value)
+
+
+def _sentence(value):
     interval = f" ({value.interval})" if value.interval else ""
     return f"At this clinic: {value.text}{interval} — {value.count}{_years_text(value.years)}."
 
@@ -111,10 +134,14 @@ def render_figure_tokens(html):
     """
 
     def paragraph(match):
-        text = sentence(match.group(1))
-        if text is None:
+        value = figure(match.group(1))
+        if value is None:
             return ""
-        return f'<p class="{FIGURE_CLASS}">{escape(text)}</p>\n'
+        return (
+            f'<div class="{CALLOUT_CLASS}">\n'
+            f'<p class="{FIGURE_CLASS}">{escape(_sentence(value))}</p>\n'
+            f'<p class="{FACTS_CLASS}">{escape(facts(value))}</p>\n</div>\n'
+        )
 
     html = TOKEN.sub("", PARAGRAPH.sub(paragraph, html or ""))
-    return mark_safe(sanitise(html, allowed_classes={"p": {FIGURE_CLASS}}))
+    return mark_safe(sanitise(html, allowed_classes=PAGE_CLASSES))

@@ -38,15 +38,17 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = ArticleVersion
-        fields = ["title", "summary", "body_markdown"]
+        fields = ["title", "summary", "body_markdown", "references_markdown"]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "body_markdown": forms.Textarea(attrs={"rows": 22, "class": "font-monospace"}),
+            "references_markdown": forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}),
         }
         help_texts = {
             "body_markdown": "Markdown: ## headings, **bold**, *italic*, - lists, [links](https://…),"
             " tables. Other HTML is removed. A live clinic figure: [[figure:key]] on a line of"
-            " its own."
+            " its own. When to get help at once, as a red callout: a line"
+            ' !!! urgent "Get help now" and the advice under it, indented by four spaces.'
         }
 
     def clean_body_markdown(self):
@@ -69,6 +71,14 @@ class VersionForm(forms.ModelForm):
             )
         if errors:
             raise forms.ValidationError(errors)
+        return text
+
+    def clean_references_markdown(self):
+        text = self.cleaned_data["references_markdown"]
+        if figures.TOKEN.search(text):
+            raise forms.ValidationError(
+                "Clinic figures belong in the text, not in the references: remove [[figure:…]]."
+            )
         return text
 
 

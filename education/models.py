@@ -7,6 +7,7 @@ version a specialist gave a patient.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from clinic.backends import with_roles
 from clinic.models import choices_check
 from education import readability
 from education.rendering import render_markdown
@@ -248,6 +250,16 @@ class ArticleVersion(VersionWorkflow, models.Model):
     body_markdown = models.TextField("Body (Markdown)", max_length=50_000)
     body_html = models.TextField(editable=False, help_text="Rendered and sanitised on save.")
     toc = models.JSONField(default=list, editable=False, blank=True)
+    references_markdown = models.TextField(
+        "References (Markdown)",
+        blank=True,
+        max_length=20_000,
+        help_text="The sources of the article's claims, shown under it: one numbered line each "
+        "(1. Author A, Author B. Title. Journal. Year;Volume:Pages. [doi:…](https://doi.org/…)).",
+    )
+    references_html = models.TextField(
+        blank=True, editable=False, help_text="Rendered and sanitised on save."
+    )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_grade = models.DecimalField(
         max_digits=4, decimal_places=1, default=0, editable=False, help_text="Flesch-Kincaid"
@@ -357,12 +369,13 @@ class ArticleVersion(VersionWorkflow, models.Model):
     def save(self, *args, **kwargs):
         # Derived values are computed here, once per saved text, never per request.
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "body_markdown" in update_fields:
+        if update_fields is None or {"body_markdown", "references_markdown"} & set(update_fields):
             self.render()
             if update_fields is not None:
                 kwargs["update_fields"] = {
                     *update_fields,
                     "body_html",
+                    "references_html",
                     "toc",
                     "word_count",
                     "reading_grade",
@@ -379,6 +392,7 @@ class ArticleVersion(VersionWorkflow, models.Model):
     def render(self):
         """Render and sanitise the Markdown and measure its readability."""
         self.body_html, self.toc = render_markdown(self.body_markdown)
+        self.references_html, _ = render_markdown(self.references_markdown)
         measured = readability.measure(self.body_html, self._language())
         self.word_count = measured.words
         self.reading_grade = measured.grade
@@ -404,6 +418,17 @@ class ArticleVersion(VersionWorkflow, models.Model):
     def show_toc(self):
         """Long articles get a table of contents."""
         return len(self.toc) >= 3 or (len(self.toc) >= 2 and self.word_count >= 600)
+
+    def credits(self):
+        """Who wrote this version and who gave it its clinical sign-off, each with the role
+        they hold: ``{"author": user, "reviewer": user}`` (one query), ``None`` for a person
+        the portal cannot name (the import account, the clinic's own sign-off)."""
+        from education.services import IMPORT_USERNAME  # the services import this module
+
+        wanted = {"author": self.author_id, "reviewer": self.reviewed_by_id}
+        users = with_roles(get_user_model().objects.filter(pk__in=set(wanted.values()) - {None}))
+        by_pk = {user.pk: user for user in users if user.username != IMPORT_USERNAME}
+        return {part: by_pk.get(pk) for part, pk in wanted.items()}
 
     def previous(self):
         return self.article.versions.filter(number__lt=self.number).order_by("-number").first()

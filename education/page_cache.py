@@ -8,7 +8,10 @@ served from there — no session, no database, no template — until something i
   save of an :class:`~education.models.Article` or :class:`~education.models.ArticleVersion`;
 - the figures (a new figure snapshot, written in the background when clinical records change);
   the cases app calls :func:`invalidate` for that, since education does not know cases;
-- the calendar day (an article's figures are counted over whole ended years).
+- the calendar day (an article's figures are counted over whole ended years);
+- the clinic's details every page shows (``CLINIC_NAME``, ``CLINIC_LOGO``, ``CLINIC_PHONE``,
+  ``CLINIC_ADDRESS``): they are part of the page's key, so a restart with a new phone number
+  never serves the old one.
 
 Each of these moves a *generation* stored in the cache; a stored page carries the generation and
 day it was made for and is only served while both still hold. The cache must be shared by every
@@ -22,6 +25,7 @@ view marks with :func:`cache_public_page` — 200, no cookie set — are stored.
 """
 
 import functools
+import hashlib
 import logging
 import uuid
 
@@ -33,7 +37,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "education:public-pages:generation"
-PAGE_KEY = "education:public-page:{path}"
+PAGE_KEY = "education:public-page:{site}:{path}"
+SITE_SETTINGS = ("CLINIC_NAME", "CLINIC_LOGO", "CLINIC_PHONE", "CLINIC_ADDRESS")
 TIMEOUT = 24 * 60 * 60  # an unchanged page is rendered again at least daily
 MARK = "_education_public_page"
 
@@ -56,6 +61,12 @@ def cache_public_page(view):
         return response
 
     return wrapper
+
+
+def _site_fingerprint():
+    """A short digest of the clinic's details that every public page shows."""
+    details = "\n".join(str(getattr(settings, name, "")) for name in SITE_SETTINGS)
+    return hashlib.blake2s(details.encode(), digest_size=6).hexdigest()
 
 
 def _anonymous_get(request):
@@ -90,7 +101,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _anonymous_get(request):
             return self.get_response(request)
-        page_key = PAGE_KEY.format(path=request.path)
+        page_key = PAGE_KEY.format(site=_site_fingerprint(), path=request.path)
         today = timezone.localdate().isoformat()
         try:
             found = cache.get_many([GENERATION_KEY, page_key])

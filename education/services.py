@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from clinic.audit import record_event
 from clinic.models import AuditEvent
+from clinic.tasks import email_builder, queue_email
 from education.models import Article, ArticleVersion, Assignment, Audience, Topic
 
 IMPORT_USERNAME = "content-import"
@@ -35,6 +36,7 @@ def create_article(
     topic=Topic.GENERAL,
     audience=Audience.PUBLIC,
     translation_of=None,
+    references_markdown="",
 ) -> Article:
     """A new article with its first draft; without a slug, one is made from the title."""
     article = Article(
@@ -47,7 +49,12 @@ def create_article(
     article.full_clean()
     article.save()
     version = ArticleVersion(
-        article=article, title=title, summary=summary, body_markdown=body_markdown, author=by
+        article=article,
+        title=title,
+        summary=summary,
+        body_markdown=body_markdown,
+        references_markdown=references_markdown,
+        author=by,
     )
     version.full_clean(exclude=["number"])
     version.save()
@@ -55,7 +62,9 @@ def create_article(
 
 
 @transaction.atomic
-def save_draft(*, article, by, title, summary, body_markdown, based_on=None) -> ArticleVersion:
+def save_draft(
+    *, article, by, title, summary, body_markdown, references_markdown="", based_on=None
+) -> ArticleVersion:
     """Save the editor's text as the article's working draft.
 
     An open draft is edited in place; if there is none, a new version is made, so the published
@@ -66,6 +75,7 @@ def save_draft(*, article, by, title, summary, body_markdown, based_on=None) -> 
     if version is None:
         version = ArticleVersion(article=article, author=by)
     version.title, version.summary, version.body_markdown = title, summary, body_markdown
+    version.references_markdown = references_markdown
     if based_on is not None:
         version.based_on = based_on
     version.full_clean(exclude=["number"])
@@ -82,6 +92,7 @@ def restore_version(*, version, by) -> ArticleVersion:
         title=version.title,
         summary=version.summary,
         body_markdown=version.body_markdown,
+        references_markdown=version.references_markdown,
         based_on=version,
     )
 
@@ -89,6 +100,8 @@ def restore_version(*, version, by) -> ArticleVersion:
 # --- importing Markdown files -------------------------------------------------------------------
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(?P<meta>.*?)\n---\s*\n(?P<body>.*)\Z", re.DOTALL)
+# A last section headed "## References" is the version's references, not part of its body.
+REFERENCES = re.compile(r"^## References[ \t]*\n(?P<references>.*)\Z", re.DOTALL | re.MULTILINE)
 REQUIRED_KEYS = ("slug", "title", "summary")
 
 
@@ -100,7 +113,8 @@ class ImportResult:
 
 
 def parse_article_file(text):
-    """Split a Markdown file into its front matter (``key: value`` lines) and body."""
+    """Split a Markdown file into its front matter (``key: value`` lines) and body; a last
+    section headed ``## References`` is left out of the body (:func:`references_of`)."""
     match = FRONT_MATTER.match(text.replace("\r\n", "\n"))
     if not match:
         raise ValidationError("The file must start with front matter between two '---' lines.")
@@ -114,7 +128,13 @@ def parse_article_file(text):
     missing = [key for key in REQUIRED_KEYS if not meta.get(key)]
     if missing:
         raise ValidationError(f"Front matter is missing: {', '.join(missing)}.")
-    return meta, match["body"].strip() + "\n"
+    return meta, REFERENCES.sub("", match["body"]).strip() + "\n"
+
+
+def references_of(text):
+    """The references of a Markdown file: its last section headed ``## References``."""
+    found = REFERENCES.search(text.replace("\r\n", "\n"))
+    return found["references"].strip() + "\n" if found else ""
 
 
 def import_user():
@@ -138,6 +158,7 @@ def import_article(*, text, source="") -> ImportResult:
     version is published directly and the review note says so.
     """
     meta, body = parse_article_file(text)
+    references = references_of(text)
     language = meta.get("language") or settings.LANGUAGE_CODE
     article = Article.objects.select_for_update().filter(slug=meta["slug"], language=language)
     article = article.first() or Article(slug=meta["slug"], language=language)
@@ -153,7 +174,8 @@ def import_article(*, text, source="") -> ImportResult:
     if (
         live is not None
         and article.retired_at is None
-        and (live.title, live.summary, live.body_markdown) == (meta["title"], meta["summary"], body)
+        and (live.title, live.summary, live.body_markdown, live.references_markdown)
+        == (meta["title"], meta["summary"], body, references)
     ):
         return ImportResult(article=article, version=live, created=False)
 
@@ -164,6 +186,7 @@ def import_article(*, text, source="") -> ImportResult:
         title=meta["title"],
         summary=meta["summary"],
         body_markdown=body,
+        references_markdown=references,
         author=user,
         created_at=now,
         submitted_by=user,
@@ -232,17 +255,19 @@ def assign_article(*, article, patient, assigned_by, note="") -> Assignment:
     address = patient.email or (patient.user.email if patient.user_id else "")
     if address:
         link = settings.SITE_URL + reverse("education:assignment_detail", args=[assignment.pk])
-        transaction.on_commit(lambda: _send_assignment_email(address, link))
+        queue_email("education.services.assignment_email", address=address, link=link)
     return assignment
 
 
-def _send_assignment_email(address, link):
+@email_builder
+def assignment_email(address, link):
+    """The new-reading email: the clinic's name and a link, no title or health information."""
     context = {"link": link, "clinic_name": settings.CLINIC_NAME}
-    send_mail(
+    return EmailMessage(
         subject=f"{settings.CLINIC_NAME}: something new to read in your portal",
-        message=render_to_string("education/email/assignment.txt", context),
-        from_email=None,
-        recipient_list=[address],
+        body=render_to_string("education/email/assignment.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address],
     )
 
 

@@ -67,13 +67,15 @@ def article_detail(request, slug, language=None):
         return render(request, "404.html", {"missing_article": True}, status=404)
     if article.audience == "patients" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    version = article.published_version
     return render(
         request,
         "education/article_detail.html",
         {
             "article": article,
-            "version": article.published_version,
+            "version": version,
             "variants": article.language_variants(),
+            "credits": version.credits(),
         },
     )
 
@@ -91,10 +93,16 @@ def manage_article_list(request):
     filterset = ManageArticleFilter(request.GET or None, queryset=articles)
     if filterset.is_valid():
         articles = filterset.qs
+    today = timezone.localdate()
     return render(
         request,
         "education/article_manage_list.html",
-        {"articles": articles, "today": timezone.localdate()},
+        {
+            "articles": articles,
+            "today": today,
+            # Flagged above the table: published articles past their next clinical review.
+            "overdue_reviews": [a for a in articles if a.is_review_overdue(today)],
+        },
     )
 
 
@@ -206,7 +214,12 @@ def version_preview(request, pk):
     return render(
         request,
         "education/article_detail.html",
-        {"article": version.article, "version": version, "preview": True},
+        {
+            "article": version.article,
+            "version": version,
+            "preview": True,
+            "credits": version.credits(),
+        },
     )
 
 

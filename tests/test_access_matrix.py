@@ -36,6 +36,7 @@ from cases.models import CheckinReminder, Instrument
 from clinic.audit import record_event
 from clinic.models import AuditEvent, Patient
 from education import services as education_services
+from interop.models import ApiClient
 from tests import factories
 
 LOGIN = "LOGIN"
@@ -71,6 +72,7 @@ ADMIN_MODELS = {
     "otp_totp.totpdevice": ("", "", "vcd"),  # a lost phone: the superuser resets the device
     "otp_static.staticdevice": ("", "", "vcd"),
     "django_tasks_database.dbtaskresult": ("", "", "v"),  # background tasks, read-only
+    "interop.apiclient": ("", "", "vac"),  # FHIR API clients: superusers; revoked, not deleted
 }
 # fmt: on
 
@@ -157,6 +159,13 @@ MATRIX = {
     "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
     # the patient's own progress: patients only, each sees their own (test_my_progress.py)
     "cases:my_progress": ("", LOGIN, 200, 200, 403, 403, 403),
+    # the link in a check-in email: no login, its own marker in the session (none here: 403),
+    # an unknown token 404; the opt-out: the patient's own page, and the emails' signed link
+    "cases:checkin_link": ("", 403, 403, 403, 403, 403, 403),
+    "cases:checkin_link_done": ("", 200, 200, 200, 200, 200, 200),
+    "cases:checkin_link_open": ("token='bad-token'", 404, 404, 404, 404, 404, 404),
+    "cases:email_preferences": ("", LOGIN, 200, 200, 403, 403, 403),
+    "cases:checkin_unsubscribe": ("token='bad-token'", 404, 404, 404, 404, 404, 404),
     "cases:export_index": ("", LOGIN, 403, 403, 403, 200, 200),
     "cases:export_csv": ("table='consults'", LOGIN, 405, 405, 405, 405, 405),
     # the Django admin: staff only (editors and specialists are staff); the models' pages
@@ -185,6 +194,19 @@ MATRIX = {
     "admin:app_list[django_tasks_database]": ("app_label='django_tasks_database'",
                                               LOGIN, LOGIN, LOGIN, 404, 404, 200),
     "admin:[any other path]": ("path='/admin/no-such-page/'", LOGIN, LOGIN, LOGIN, 404, 404, 404),
+    "admin:app_list[interop]": ("app_label='interop'", LOGIN, LOGIN, LOGIN, 404, 404, 200),
+    # the FHIR API: outside the login, a bearer token or 401 (tests/interop); metadata is public
+    "interop:metadata": ("", 200, 200, 200, 200, 200, 200),
+    "interop:export": ("", 401, 401, 401, 401, 401, 401),
+    "interop:patient_export": ("", 401, 401, 401, 401, 401, 401),
+    "interop:export_status": ("job_id='7f3c2a4e-0000-4000-8000-000000000000'",
+                              401, 401, 401, 401, 401, 401),
+    "interop:export_file": ("job_id='7f3c2a4e-0000-4000-8000-000000000000' file_id='1'",
+                            401, 401, 401, 401, 401, 401),
+    "interop:everything": ("resource_id='1'", 401, 401, 401, 401, 401, 401),
+    "interop:search": ("resource_type='Patient'", 401, 401, 401, 401, 401, 401),
+    "interop:read": ("resource_type='Patient' resource_id='1'", 401, 401, 401, 401, 401, 401),
+    "interop:unknown": ("path='Encounter'", 404, 404, 404, 404, 404, 404),
 }
 # fmt: on
 
@@ -228,6 +250,9 @@ POST_MATRIX = {
     "cases:followup_form": (LOGIN, 403, 403, 403, 200, 200),
     "cases:entered_in_error": (LOGIN, 403, 403, 403, 200, 200),
     "cases:checkin": (LOGIN, 200, 404, 403, 403, 403),
+    "cases:checkin_link": (403, 403, 403, 403, 403, 403),
+    "cases:email_preferences": (LOGIN, 302, 302, 403, 403, 403),
+    "cases:checkin_unsubscribe": (404, 404, 404, 404, 404, 404),
     "cases:export_csv": (LOGIN, 403, 403, 403, 200, 200),
     # the admin's pages that answer a POST otherwise than a GET
     "admin:login": (200, 200, 200, 200, 200, 200),  # the form again, with its errors
@@ -402,6 +427,9 @@ def admin_objects(objects, superuser):
         task_path="cases.tasks.refresh_outcome_figures",
         backend_name="default",
     )
+    api_client = ApiClient(name="ehr")
+    api_client.new_token()
+    api_client.save()
     rows = {}
     for model in admin.site._registry:
         rows[model._meta.label_lower] = model._default_manager.order_by("pk").first()

@@ -130,7 +130,7 @@ if [[ $SOAK_SCALE == 1 ]]; then
     # quits when Redis goes away in the middle of a job.
     DATABASE_URL=$APP_DATABASE_URL setsid bash -c 'while :; do "$@";
         echo "=== task worker exited ($?) at $(date -u +%FT%TZ), restarting"; sleep 1; done' \
-        worker $BIN/python manage.py rqworker --job-class django_tasks_rq.Job default \
+        worker $BIN/python manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default \
         >"$OUT/worker.log" 2>&1 &
     PIDS+=($!)
     WORKER=$!

@@ -65,6 +65,11 @@ from cases.models.followup import (
     _odi_points,
 )
 from cases.models.instruments import CheckinReminder, Instrument, InstrumentQuerySet
+from cases.models.invitations import (
+    MAX_DATE_OF_BIRTH_ATTEMPTS,
+    CheckinLink,
+    CheckinLinkQuerySet,
+)
 from cases.models.outcomes import (
     FigureResult,
     FigureSnapshot,
@@ -128,6 +133,9 @@ __all__ = [
     "InstrumentQuerySet",
     "Instrument",
     "CheckinReminder",
+    "CheckinLink",
+    "CheckinLinkQuerySet",
+    "MAX_DATE_OF_BIRTH_ATTEMPTS",
     "_odi_points",
     "CHECKIN_NAMES",
     "TIMEPOINT_WINDOWS",

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,6 +14,7 @@ from cases.models.base import (
     MARKING_FIELDS,
     ClinicalQuerySet,
     ClinicalRecord,
+    days_from,
     entered_in_error_check,
     long_date,
 )
@@ -24,6 +25,7 @@ from clinic.models import (
     atomic_unless_in_one,
     choices_check,
     from_1900_check,
+    not_before_1900,
     not_in_future,
 )
 
@@ -81,6 +83,14 @@ class CandidacyDecision(ClinicalRecord):
         validators=CLINICAL_DATE,
         help_text="The day the decision was made: for a case entered from paper, that day.",
     )
+    # The day the operation is booked for: the procedure form starts from it.
+    planned_on = models.DateField(
+        "planned procedure date",
+        null=True,
+        blank=True,
+        validators=[not_before_1900],
+        help_text="Optional, for a plan for surgery: the day the operation is booked for.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -115,6 +125,10 @@ class CandidacyDecision(ClinicalRecord):
             choices_check("health_assessment", Factor, "decision_health_valid"),
             choices_check("symptoms_assessment", Factor, "decision_symptoms_valid"),
             from_1900_check("decided_on", "decision_decided_on_from_1900"),
+            models.CheckConstraint(
+                condition=Q(planned_on__isnull=True) | Q(planned_on__gte=F("decided_on")),
+                name="decision_planned_on_not_before_decided_on",
+            ),
             entered_in_error_check("decision"),
         ]
 
@@ -138,34 +152,59 @@ class CandidacyDecision(ClinicalRecord):
         return reverse("cases:decision_detail", args=[self.pk])
 
     def clean(self):
+        errors = {}
         if self.rationale is not None and not self.rationale.strip():
-            raise ValidationError({"rationale": "Give the rationale for the decision."})
-        consult = self.consult if self.consult_id else None
+            errors["rationale"] = "Give the rationale for the decision."
+        # The consult may be one being recorded in the same step (unsaved, held by the decision).
+        held = self.consult_id is not None or CandidacyDecision.consult.is_cached(self)
+        consult = self.consult if held else None
         if consult is not None:
             if consult.entered_in_error:
                 # Not a field of the decision form: a non-field error, so forms can show it.
                 raise ValidationError("That consult was entered in error.")
             if self.decided_on and consult.consult_date and self.decided_on < consult.consult_date:
-                raise ValidationError(
-                    {
-                        "decided_on": "The decision cannot be before its consult "
-                        f"({long_date(consult.consult_date)})."
-                    }
+                errors["decided_on"] = (
+                    "The decision cannot be before its consult "
+                    f"({long_date(consult.consult_date)})."
                 )
             if (
                 consult.has_red_flags
                 and self.outcome in self.ELECTIVE
                 and not self.red_flags_acknowledged
             ):
-                raise ValidationError(
-                    {
-                        "red_flags_acknowledged": (
-                            "The consult records red flags ("
-                            + ", ".join(consult.red_flags)
-                            + "). Confirm you considered them before an elective plan."
-                        )
-                    }
+                errors["red_flags_acknowledged"] = (
+                    "The consult records red flags ("
+                    + ", ".join(consult.red_flags)
+                    + "). Confirm you considered them before an elective plan."
                 )
+        if self.planned_on is not None and (error := self.planned_on_error()):
+            errors["planned_on"] = error
+        if errors:
+            raise ValidationError(errors)
+
+    # A booking further off than this is more likely a mistyped year than a plan.
+    PLANNED_WITHIN_DAYS = 2 * 365
+
+    def planned_on_error(self):
+        """What is wrong with the planned procedure date, if anything (None when it is fine)."""
+        if self.outcome and self.outcome not in self.SURGICAL:
+            return (
+                "A planned procedure date goes with a plan for surgery (MISS or open): clear it "
+                "for this outcome."
+            )
+        if self.decided_on is None:
+            return None
+        if self.planned_on < self.decided_on:
+            return (
+                "The planned procedure date cannot be before the decision "
+                f"({long_date(self.decided_on)})."
+            )
+        if self.planned_on > days_from(self.decided_on, self.PLANNED_WITHIN_DAYS):
+            return (
+                "The planned procedure date is more than two years after the decision: check "
+                "the year."
+            )
+        return None
 
     @property
     def is_current(self):

@@ -1,4 +1,4 @@
-"""The licensed wording of the check-in questionnaires, and the one reminder a check-in gets."""
+"""The licensed wording of the check-in questionnaires, and the emails a check-in gets."""
 
 from django.conf import settings
 from django.db import models
@@ -56,12 +56,34 @@ class Instrument(models.Model):
         return f"{self.get_code_display()} {self.version} ({self.language})"
 
 
-class CheckinReminder(models.Model):
-    """The one reminder a follow-up's check-in gets (send_checkin_reminders sends at most one)."""
+class CheckinEmailKind(models.TextChoices):
+    INVITATION = "invitation", "Invitation"
+    REMINDER_1 = "reminder_1", "First reminder"
+    REMINDER_2 = "reminder_2", "Second reminder"
+    REMINDER_3 = "reminder_3", "Third reminder"
 
-    follow_up = models.OneToOneField("FollowUp", on_delete=models.PROTECT, related_name="reminder")
-    sent_at = models.DateTimeField(default=timezone.now)
+
+class CheckinReminder(models.Model):
+    """One email about a follow-up's check-in: the invitation when its window opens, then the
+    reminders (``settings.CHECKIN_REMINDER_DAYS``). Written when the email is queued; the unique
+    (follow_up, kind) refuses a second of the same kind, so two scheduler runs queue one."""
+
+    Kind = CheckinEmailKind
+
+    follow_up = models.ForeignKey("FollowUp", on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(
+        max_length=20, choices=CheckinEmailKind, default=CheckinEmailKind.INVITATION
+    )
+    sent_at = models.DateTimeField(default=timezone.now, help_text="When the email was queued.")
     email = models.EmailField()
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow_up", "kind"], name="checkinreminder_one_per_kind"
+            ),
+            choices_check("kind", CheckinEmailKind, "checkinreminder_kind_valid"),
+        ]
+
     def __str__(self):
-        return f"Check-in reminder for follow-up {self.follow_up_id}"
+        return f"Check-in {self.get_kind_display().lower()} for follow-up {self.follow_up_id}"

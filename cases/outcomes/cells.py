@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 
 from django.conf import settings
+from django.utils.translation import ngettext
 
 from cases.models import Technique
 from cases.outcomes import stats
@@ -277,7 +278,19 @@ def display_value(spec, cell):
     if cell.value is None:
         return "—"
     number = _number(cell.value, spec.decimals)
+    if spec.unit in COUNTED_UNITS:
+        # "1 night", "1.5 nights": the singular only for a value that reads as exactly one.
+        singular, plural = COUNTED_UNITS[spec.unit]
+        return ngettext(singular, plural, 1 if number == "1" else 2) % {"value": number}
     return f"{number} %" if spec.unit == "%" else f"{number} {spec.unit}".strip()
+
+
+# Units that are counted words, so that a figure reads "1 night", never "1 nights".
+COUNTED_UNITS = {
+    "nights": ("%(value)s night", "%(value)s nights"),
+    "days": ("%(value)s day", "%(value)s days"),
+    "points": ("%(value)s point", "%(value)s points"),
+}
 
 
 def display_interval(spec, cell):

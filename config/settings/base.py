@@ -20,6 +20,11 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 CLINIC_NAME = env.str("CLINIC_NAME", default="Spine Clinic")
+# The clinic's contact details, on every article ("Call the clinic: …"); empty: not shown.
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="")
+CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="")
+# The logo beside the clinic's name in the header: a path under static/.
+CLINIC_LOGO = env.str("CLINIC_LOGO", default="img/clinic-logo.svg")
 # A published article's next clinical review falls due this many days after publication.
 EDUCATION_REVIEW_INTERVAL_DAYS = env.int("EDUCATION_REVIEW_INTERVAL_DAYS", default=365)
 # Which cited set of minimal important change thresholds the outcome figures use.
@@ -33,6 +38,7 @@ INSTALLED_APPS = [
     "clinic",
     "education",
     "cases",
+    "interop",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -76,6 +82,19 @@ if REDIS_URL:
         }
     }
     RQ_SHOW_ADMIN_LINK = False  # the queue's dashboard is not a page the portal offers
+
+# --- FHIR API (interop) -----------------------------------------------------------------------
+FHIR_PAGE_SIZE = env.int("FHIR_PAGE_SIZE", default=50)  # resources per Bundle page
+FHIR_MAX_PAGE_SIZE = env.int("FHIR_MAX_PAGE_SIZE", default=200)  # the largest _count
+# Requests per client per window (a fixed window in the cache), then 429.
+FHIR_RATE_LIMIT = env.int("FHIR_RATE_LIMIT", default=600)
+FHIR_RATE_LIMIT_WINDOW = env.int("FHIR_RATE_LIMIT_WINDOW", default=60)  # seconds
+# Bulk export files: a private directory (not MEDIA_ROOT, never served), deleted after expiry.
+FHIR_EXPORT_DIR = env.str("FHIR_EXPORT_DIR", default=str(BASE_DIR / "var" / "fhir-exports"))
+FHIR_EXPORT_EXPIRY_HOURS = env.int("FHIR_EXPORT_EXPIRY_HOURS", default=24)
+# The URI of the MRN identifiers, and the base of the portal's own code systems.
+FHIR_MRN_SYSTEM = env.str("FHIR_MRN_SYSTEM", default="urn:clinic-portal:mrn")
+FHIR_SYSTEM_BASE = env.str("FHIR_SYSTEM_BASE", default="urn:clinic-portal:fhir")
 
 MIDDLEWARE = [
     # First: every audit entry written while a request is served carries the client's address.
@@ -286,6 +305,13 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@clinic
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails point here (no request is at hand in a cron job).
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Every email is a task (clinic.tasks.send_email): an SMTP error retries it after 1, 2, 4 … times
+# EMAIL_RETRY_BACKOFF_SECONDS, up to EMAIL_MAX_ATTEMPTS attempts in all.
+EMAIL_MAX_ATTEMPTS = env.int("DJANGO_EMAIL_MAX_ATTEMPTS", default=5)
+EMAIL_RETRY_BACKOFF_SECONDS = env.int("DJANGO_EMAIL_RETRY_BACKOFF_SECONDS", default=60)
+# Check-in emails: an invitation the day the window opens, then reminders this many days after
+# it (at most three), while the check-in is open and unanswered.
+CHECKIN_REMINDER_DAYS = tuple(env.list("CHECKIN_REMINDER_DAYS", cast=int, default=[7, 14]))
 
 # --- Security headers -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -1,13 +1,17 @@
 // The patient page's outcome charts (templates/cases/_outcome_chart.html), one per treatment:
 // each canvas's data-series is its index in the json_script data's "series". The
-// Content-Security-Policy keeps scripts out of the HTML.
+// Content-Security-Policy keeps scripts out of the HTML. Styles, axes and label sizes come with
+// the data (cases.charts.outcome_chart); the legend is HTML in the page.
 (function () {
   "use strict";
   var source = document.getElementById("outcome-chart-data");
   if (!source || typeof window.Chart === "undefined") {
     return;
   }
-  var all = JSON.parse(source.textContent).series;
+  var chartData = JSON.parse(source.textContent);
+  var all = chartData.series;
+  window.Chart.defaults.font.size = chartData.text.font.size;
+  window.Chart.defaults.color = chartData.text.color;
   document.querySelectorAll("canvas[data-series]").forEach(function (canvas) {
     var data = all[Number(canvas.dataset.series)];
     if (data) {
@@ -18,11 +22,7 @@
   function draw(canvas, data) {
     var baseline = data.baseline || {};
     var labels = ["Baseline"].concat(data.points.map(function (p) { return p.label; }));
-    var series = {
-      nrs_back: { label: "NRS back", color: "#0d6efd", axis: "nrs", dash: [] },
-      nrs_leg: { label: "NRS leg", color: "#d63384", axis: "nrs", dash: [] },
-      odi: { label: "ODI", color: "#198754", axis: "odi", dash: [6, 4] },
-    };
+    var series = chartData.measures;
     var datasets = [];
     Object.keys(series).forEach(function (key) {
       var s = series[key];
@@ -32,10 +32,13 @@
       datasets.push({
         label: s.label,
         data: values,
-        borderColor: s.color,
-        backgroundColor: s.color,
-        borderDash: s.dash,
-        yAxisID: s.axis,
+        borderColor: s.borderColor,
+        backgroundColor: s.backgroundColor,
+        borderDash: s.borderDash,
+        borderWidth: 2.5,
+        pointStyle: s.pointStyle,
+        pointRadius: 4,
+        yAxisID: key === "odi" ? "odi" : "nrs",
         spanGaps: true,
         tension: 0,
       });
@@ -46,25 +49,26 @@
         datasets.push({
           label: s.label + " baseline",
           data: upper,
-          borderColor: s.color,
+          borderColor: s.borderColor,
           borderWidth: 1,
           borderDash: [2, 2],
           pointRadius: 0,
-          yAxisID: s.axis,
+          yAxisID: key === "odi" ? "odi" : "nrs",
           isBand: true,
         });
         datasets.push({
           label: s.label + " MIC band",
           data: lower,
           borderColor: "transparent",
-          backgroundColor: s.color + "22",
+          backgroundColor: s.borderColor + "33",
           pointRadius: 0,
           fill: "-1",
-          yAxisID: s.axis,
+          yAxisID: key === "odi" ? "odi" : "nrs",
           isBand: true,
         });
       }
     });
+    canvas.dataset.rendered = "true";
     new window.Chart(canvas, {
       type: "line",
       data: { labels: labels, datasets: datasets },
@@ -72,16 +76,16 @@
         animation: false,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
-        scales: {
-          nrs: { type: "linear", position: "left", min: 0, max: 10, title: { display: true, text: "NRS (0–10)" } },
-          odi: { type: "linear", position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: "ODI (0–100)" } },
-        },
+        layout: { padding: { top: 8 } },
+        scales: chartData.scales,
         plugins: {
-          legend: {
-            labels: {
-              filter: function (item, chart) {
-                return !chart.datasets[item.datasetIndex].isBand || /MIC band$/.test(item.text);
-              },
+          legend: { display: false },
+          tooltip: {
+            titleFont: chartData.text.font,
+            bodyFont: chartData.text.font,
+            usePointStyle: true,
+            filter: function (item) {
+              return !item.dataset.isBand;
             },
           },
         },

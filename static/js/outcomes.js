@@ -1,5 +1,7 @@
-// Outcome dashboard charts. Data comes from the json_script element "outcome-data"; every chart
-// has a table fallback in the page, so nothing is lost without JavaScript.
+// Outcome dashboard charts. Data, styles and axes come from the json_script element
+// "outcome-data" (cases.charts.dashboard_charts): labels of at least 12 px, a colour, marker and
+// dash per series, headroom on the count axis. Legends are HTML in the page; every chart has a
+// table beside or below it, so nothing is lost without JavaScript.
 (function () {
   "use strict";
   var source = document.getElementById("outcome-data");
@@ -7,55 +9,40 @@
     return;
   }
   var data = JSON.parse(source.textContent);
-  var colours = { miss: "#0b5ed7", open: "#b02a37" };
-  var names = { miss: "MISS", open: "Open surgery" };
-  var measures = { nrs_back: "back", nrs_leg: "leg", odi: "ODI" };
+  Chart.defaults.font.size = data.text.font.size;
+  Chart.defaults.color = data.text.color;
 
-  function chart(id, config) {
+  function chart(id, type, spec, datasetDefaults) {
     var canvas = document.getElementById(id);
-    if (canvas) {
-      config.options = Object.assign({ responsive: true, animation: false }, config.options);
-      canvas.chart = new Chart(canvas, config);
-      canvas.dataset.rendered = "true";
+    if (!canvas) {
+      return;
     }
-  }
-
-  var stayDatasets = [];
-  ["miss", "open"].forEach(function (group) {
-    if (data.stay[group]) {
-      stayDatasets.push({ label: names[group], data: data.stay[group], backgroundColor: colours[group] });
-    }
-  });
-  chart("stay-chart", {
-    type: "bar",
-    data: { labels: data.stayBins.map(function (bin) { return bin + " nights"; }), datasets: stayDatasets },
-    options: { scales: { y: { beginAtZero: true, title: { display: true, text: "Procedures" } } } },
-  });
-
-  function lines(keys, dashed) {
-    var datasets = [];
-    ["miss", "open"].forEach(function (group) {
-      keys.forEach(function (measure) {
-        datasets.push({
-          label: names[group] + " " + measures[measure],
-          data: data.trajectory[group][measure],
-          borderColor: colours[group],
-          backgroundColor: colours[group],
-          borderDash: dashed[measure] ? [6, 4] : [],
-          spanGaps: true,
-        });
-      });
+    canvas.chart = new Chart(canvas, {
+      type: type,
+      data: {
+        labels: spec.labels,
+        datasets: spec.datasets.map(function (dataset) {
+          return Object.assign({}, datasetDefaults, dataset);
+        }),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        layout: { padding: { top: 8 } },
+        interaction: { mode: "index", intersect: false },
+        scales: spec.scales,
+        plugins: {
+          legend: { display: false },
+          tooltip: { titleFont: data.text.font, bodyFont: data.text.font, usePointStyle: true },
+        },
+      },
     });
-    return datasets;
+    canvas.dataset.rendered = "true";
   }
-  chart("nrs-chart", {
-    type: "line",
-    data: { labels: data.points, datasets: lines(["nrs_back", "nrs_leg"], { nrs_back: true }) },
-    options: { scales: { y: { min: 0, max: 10, title: { display: true, text: "Median NRS" } } } },
-  });
-  chart("odi-chart", {
-    type: "line",
-    data: { labels: data.points, datasets: lines(["odi"], {}) },
-    options: { scales: { y: { min: 0, max: 100, title: { display: true, text: "Median ODI" } } } },
-  });
+
+  chart("stay-chart", "bar", data.stay, {});
+  var line = { spanGaps: true, pointRadius: 4, pointHoverRadius: 6, borderWidth: 2.5 };
+  chart("nrs-chart", "line", data.nrs, line);
+  chart("odi-chart", "line", data.odi, line);
 })();

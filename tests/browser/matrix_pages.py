@@ -19,12 +19,18 @@ from tests.test_access_matrix import (
 # The roles a person signs in as ("other patient" sees what "patient" sees, of their own).
 BROWSER_ROLES = ("anonymous", "patient", "editor", "specialist", "superuser")
 WIDTHS = (390, 768, 1280, 1440)
+# Pages of the matrix that are not HTML pages for people (the FHIR API's JSON).
+NOT_HTML = ("interop:",)
 
 
 def pages_for(role, objects, admin_objects):
     """(key, URL) of every GET page the matrix says ``role`` may open (200), admin's included."""
     column = 1 + ROLES.index(role)
-    pages = [(key, url) for key, url in _portal_urls(objects) if MATRIX[key][column] == 200]
+    pages = [
+        (key, url)
+        for key, url in _portal_urls(objects)
+        if MATRIX[key][column] == 200 and not key.startswith(NOT_HTML)
+    ]
     for model, page, url in _admin_model_pages(admin_objects):
         if _admin_expected(model, page, role) == 200:
             pages.append((f"admin:{model}:{page}", url))

@@ -28,8 +28,10 @@ def test_the_pain_scale_is_one_row_of_large_tap_targets_at_390_px(login, live_se
     page = login("patient")
     page.set_viewport_size(PHONE)
     page.get_by_role("link", name="Your 3-month check-in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your 3-month check-in")
     for question in (BACK, LEG):
         scale = page.get_by_role("group", name=question)
+        expect(scale.locator("label.nrs-option")).to_have_count(11)
         boxes = [label.bounding_box() for label in scale.locator("label.nrs-option").all()]
         assert len(boxes) == 11
         assert len({round(box["y"]) for box in boxes}) == 1, "the scale wraps"

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from cases import instruments
-from cases.models import CheckinReminder, FollowUp
+from cases.models import CheckinLink, CheckinReminder, FollowUp
 from clinic.backup import table_row_counts
 from clinic.models import Patient, User
 from tests.factories import PatientFactory
@@ -45,6 +45,7 @@ def _a_row_in_every_table():
     )
     instruments.load_instrument("odi", json.loads(ODI_PLACEHOLDER.read_text()))
     CheckinReminder.objects.create(follow_up=FollowUp.objects.first(), email="p@example.org")
+    CheckinLink.issue(follow_up=FollowUp.objects.first())
     admin.user_permissions.add(Permission.objects.first())
     patient = Patient.objects.first()
     LogEntry.objects.create(

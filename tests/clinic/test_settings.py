@@ -131,3 +131,11 @@ def test_without_redis_sessions_go_through_the_file_cache_and_tasks_to_the_datab
         "django.contrib.sessions.backends.cached_db "
         "django_tasks_db.DatabaseBackend"
     )
+
+
+def test_check_fails_when_the_clinic_logo_is_not_a_static_file():
+    """A CLINIC_LOGO that names no static file would fail every page in production."""
+    result = run_check({"DJANGO_DEBUG": "true", "CLINIC_LOGO": "img/no-such-logo.svg"})
+    assert result.returncode != 0
+    assert "clinic.E002" in result.stderr + result.stdout
+    assert run_check({"DJANGO_DEBUG": "true", "CLINIC_LOGO": "img/clinic-logo.svg"}).returncode == 0

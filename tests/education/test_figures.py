@@ -118,10 +118,14 @@ def test_the_page_is_sanitised_after_the_figures_are_filled_in(provide):
         '<p><a href="jav[[figure:test_home]]ascript:alert(1)">x</a></p>\n'
         "<p>[[figure:test_home]]</p>"
     )
+    # The figure stands in its own callout: the sentence, then its n, interval and period.
     assert html == (
         '<p><a rel="noopener noreferrer">x</a></p>\n'
+        '<div class="figure-callout">\n'
         '<p class="clinic-figure">At this clinic: 87 % went home (95 % CI 60–97 %) — 12 of 12 '
         "operated patients, 2023–2025.</p>\n"
+        '<p class="figure-callout-facts">n = 12 · 95 % CI 60–97 % · 2023–2025</p>\n'
+        "</div>\n"
     )
 
 

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,9 @@ def test_the_seed_article_is_imported_published_and_public():
 def test_the_seed_article_keeps_the_clinics_wording_exactly():
     meta, body = services.parse_article_file(SEED.read_text(encoding="utf-8"))
     source = CLINIC_TEXT.read_text(encoding="utf-8") if CLINIC_TEXT.exists() else None
-    # Headings and live clinic figures ([[figure:key]] paragraphs) are the portal's additions.
+    # Headings, live clinic figures ([[figure:key]] paragraphs) and the callouts (when to get
+    # help: "!!! urgent" and its indented lines) are the portal's additions.
+    body = re.sub(r"^!!! .*\n(?:(?: {4}.*)?\n)*", "", body, flags=re.MULTILINE)
     body_paragraphs = [
         p for p in _paragraphs(body) if not p.startswith("## ") and not p.startswith("[[figure:")
     ]

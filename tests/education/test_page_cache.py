@@ -124,13 +124,30 @@ def test_a_signed_in_reader_never_gets_the_anonymous_page(client, article, patie
     assert "Log out" in signed_in
 
 
+def test_new_clinic_details_are_shown_at_once(client, article, settings):
+    """The phone number and the address are on every public page: a new one (a restart with new
+    settings) is never answered with a page stored under the old one."""
+    settings.CLINIC_PHONE = "555 0100"
+    settings.CLINIC_ADDRESS = "1 Spine Road"
+    url = article.get_absolute_url()
+    get(client, url)
+    stored, queries = get(client, url)
+    assert queries == 0 and "555 0100" in stored.content.decode()
+    settings.CLINIC_PHONE = "555 0199"
+    changed, queries = get(client, url)
+    assert queries > 0
+    assert "555 0199" in changed.content.decode()
+    assert "555 0100" not in changed.content.decode()
+
+
 def test_a_page_for_patients_only_is_never_stored(client, editor, specialist):
     article = factories.published_article(
         author=editor, reviewer=specialist, publisher=editor, article__audience="patients"
     )
     url = article.get_absolute_url()
     assert client.get(url).status_code == 302
-    assert cache.get(page_cache.PAGE_KEY.format(path=url)) is None
+    key = page_cache.PAGE_KEY.format(site=page_cache._site_fingerprint(), path=url)
+    assert cache.get(key) is None
 
 
 def test_a_failing_cache_is_a_miss(client, article, monkeypatch):

@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 from textstat.textstat import textstatistics
 
-from education import readability
+from education import readability, services
 from education.models import ArticleVersion
 from education.rendering import render_markdown
 from tests import factories
@@ -26,8 +26,9 @@ FIGURE = re.compile(r"\[\[figure:[^\]]*\]\]")
 
 
 def _markdown(path):
+    """The body a file gives an article: after its front matter, without its references."""
     text = path.read_text(encoding="utf-8")
-    return text.split("---", 2)[2] if text.startswith("---") else text
+    return services.parse_article_file(text)[1] if text.startswith("---") else text
 
 
 def _seen(body_html):

@@ -8,9 +8,11 @@ class Command(BaseCommand):
     help = (
         "Import Markdown articles (files, or directories of *.md) and publish them. Each file "
         "starts with front matter between '---' lines: slug, title, summary, and optionally "
-        "topic, language, audience, translation_of. Safe to run again: unchanged text writes "
-        "nothing; changed text becomes a new published version. Versions are recorded as "
-        f"written, reviewed and published by the inactive '{services.IMPORT_USERNAME}' account."
+        "topic, language, audience, translation_of. A last section headed '## References' "
+        "becomes the version's references (shown under the article). Safe to run again: "
+        "unchanged text writes nothing; changed text becomes a new published version. "
+        "Versions are recorded as written, reviewed and published by the inactive "
+        f"'{services.IMPORT_USERNAME}' account."
     )
 
     def add_arguments(self, parser):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_followup_pending_order_index"),
+        ("cases", "0013_decision_planned_on"),
         ("clinic", "0011_patient_name_trigram_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
