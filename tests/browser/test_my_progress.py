@@ -63,6 +63,9 @@ def test_the_patient_sees_their_follow_ups_against_their_own_baseline(login):
     page.set_viewport_size(PHONE)
     page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     open_my_progress(page)
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('my-progress-chart'))"
+    )
     drawn = page.evaluate(
         "() => Chart.getChart(document.getElementById('my-progress-chart')).data.labels.length"
     )
