@@ -241,6 +241,9 @@ def seed(*, accounts, stdout, outcomes=True):
                 "date_of_birth": dob,
                 "sex": sex,
                 "email": f"{mrn.lower()}@example.org",
+                # Invented numbers (555 01xx are reserved for fiction): the work queue shows
+                # whom to call.
+                "phone": f"+1 555 01{mrn[-2:]}",
                 "primary_specialist": specialist,
             },
         )

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from cases import charts, outcomes
+from cases.dashboard import non_responders, with_waiting_time
 from cases.models import Timepoint
 from clinic import roles, spreadsheet
 from clinic.audit import record_event, record_view
@@ -21,6 +22,8 @@ from clinic.models import AuditEvent, User
 
 # The clinical team: may see every figure with its n.
 FULL_VIEW = ["cases.view_procedure", "cases.view_followup", "cases.view_adverseevent"]
+# The non-responders the page lists (the clinical team's view only: it names patients).
+NON_RESPONDERS_LISTED = 100
 # Content editors: aggregate figures only, protected.
 SUPPRESSED_VIEW = ["education.change_article"]
 
@@ -126,6 +129,12 @@ def outcome_dashboard(request):
             "mic_sources": charts.mic_sources(results.thresholds),
             "stay_rows": _stay_rows(results),
             "trajectory_rows": _trajectory_rows(results),
+        }
+    if full:
+        late = non_responders()
+        context |= {
+            "non_responders": with_waiting_time(late[:NON_RESPONDERS_LISTED]),
+            "non_responders_count": late.count(),
         }
     context |= {
         "min_cell_size": outcomes.MIN_CELL_SIZE,

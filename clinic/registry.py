@@ -13,7 +13,8 @@ _patient_url = None
 
 
 def register_dashboard_panel(panel):
-    """``panel(user) -> dict``: context the signed-in dashboard shows for ``user``."""
+    """``panel(user, *, everyone=False) -> dict``: context the signed-in dashboard shows for
+    ``user``; ``everyone`` asks a clinician's work queue for the whole clinic, not their own."""
     if panel not in _dashboard_panels:
         _dashboard_panels.append(panel)
 
@@ -24,10 +25,10 @@ def register_landing_panel(panel):
         _landing_panels.append(panel)
 
 
-def dashboard_context(user):
+def dashboard_context(user, *, everyone=False):
     context = {}
     for panel in _dashboard_panels:
-        context.update(panel(user))
+        context.update(panel(user, everyone=everyone))
     return context
 
 

@@ -22,6 +22,9 @@ from clinic.forms import TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
 from clinic.paging import MARKERS, keyset_page
 
+# The dashboard's recent patients, after the work queue; the patient list has them all.
+RECENT_PATIENTS_SHOWN = 10
+
 
 @require_safe
 @login_not_required
@@ -33,15 +36,19 @@ def dashboard(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "clinic/landing.html", registry.landing_context())
-    context = {}
+    # A clinician's work queue is their own patients' unless they ask for the whole clinic's;
+    # a superuser, who usually has no patients of their own, sees the clinic's by default.
+    scope = request.GET.get("queue")
+    everyone = scope == "all" or (user.is_superuser and scope != "mine")
+    context = {"queue_everyone": everyone}
     if user.is_clinician:
         context["my_patients"] = (
             Patient.objects.filter(primary_specialist=user)
-            .only("mrn", "given_name", "family_name")
-            .order_by("family_name", "given_name", "id")[:20]
+            .only("mrn", "given_name", "family_name", "updated_at")
+            .order_by("-updated_at", "-id")[:RECENT_PATIENTS_SHOWN]
         )
         record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
-    context.update(registry.dashboard_context(user))
+    context.update(registry.dashboard_context(user, everyone=everyone))
     return render(request, "clinic/dashboard.html", context)
 
 

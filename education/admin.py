@@ -23,10 +23,18 @@ class ArticleAdmin(PortalHistoryAdmin):
     review's date) and retiring sets are read-only."""
 
     form = ArticleForm
-    list_display = ["slug", "language", "topic", "audience", "published_version", "next_review_due"]
+    list_display = [
+        "slug",
+        "language",
+        "topic",
+        "audience",
+        "published_version",
+        "next_review_due",
+        "source_updated",
+    ]
     list_filter = ["topic", "language", "audience"]
     search_fields = ["slug", "versions__title"]
-    list_select_related = ["published_version"]
+    list_select_related = ["published_version", "translation_of__published_version"]
     readonly_fields = [
         "published_version",
         "next_review_due",
@@ -35,6 +43,10 @@ class ArticleAdmin(PortalHistoryAdmin):
         "created_at",
     ]
     inlines = [VersionInline]
+
+    @admin.display(boolean=True, description="Source updated since this translation")
+    def source_updated(self, obj):
+        return obj.is_source_updated
 
     def has_delete_permission(self, request, obj=None):
         return False  # retire instead: assignments point at articles
@@ -47,7 +59,16 @@ class ArticleVersionAdmin(PortalHistoryAdmin):
     """
 
     form = VersionForm
-    list_display = ["article", "number", "title", "status", "reading_grade", "author", "created_at"]
+    list_display = [
+        "article",
+        "number",
+        "title",
+        "status",
+        "reading_grade",
+        "reading_scale",
+        "author",
+        "created_at",
+    ]
     list_filter = ["status"]
     search_fields = ["title", "article__slug"]
     list_select_related = ["article", "author"]
@@ -57,6 +78,7 @@ class ArticleVersionAdmin(PortalHistoryAdmin):
         "status",
         "word_count",
         "reading_grade",
+        "reading_scale",
         "reading_minutes",
         "author",
         "created_at",
@@ -69,6 +91,7 @@ class ArticleVersionAdmin(PortalHistoryAdmin):
         "published_at",
         "readability_reason",
         "based_on",
+        "translated_from",
     ]
 
     def get_readonly_fields(self, request, obj=None):

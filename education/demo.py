@@ -3,6 +3,8 @@ draft waiting for clinical review so the workflow has something to show. Idempot
 
 from pathlib import Path
 
+from django.db.models import Q
+
 from education import services
 from education.models import Article, Assignment
 
@@ -32,7 +34,9 @@ def seed(*, accounts, stdout):
     article = Article.objects.get(slug=SEED_SLUG, language="en")
     for username in ("patient", "patient2"):
         patient = accounts[username].patient
-        if not Assignment.objects.filter(patient=patient, article=article).exists():
+        # A Spanish-speaking patient is given the Spanish translation (services.assign_article).
+        given = Assignment.objects.filter(patient=patient)
+        if not given.filter(Q(article=article) | Q(article__translation_of=article)).exists():
             services.assign_article(
                 article=article,
                 patient=patient,

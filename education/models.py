@@ -31,6 +31,14 @@ class Topic(models.TextChoices):
     GENERAL = "general", "Back health"
 
 
+class ReadingScale(models.TextChoices):
+    """The readability scale a version is graded on, after its article's language
+    (``education.readability``)."""
+
+    FK_GRADE = readability.FK_GRADE, "Flesch-Kincaid grade"
+    INFLESZ = readability.INFLESZ, "INFLESZ (Szigriszt-Pazos)"
+
+
 class Audience(models.TextChoices):
     PUBLIC = "public", "Everyone (public)"
     PATIENTS = "patients", "Patients only (log in)"
@@ -182,6 +190,14 @@ class Article(models.Model):
     def is_live(self):
         return self.published_version_id is not None and not self.is_retired
 
+    @property
+    def is_source_updated(self):
+        """A live translation whose original has published a newer version than the one it was
+        translated from ("source updated since this translation")."""
+        if self.translation_of_id is None or self.published_version_id is None:
+            return False
+        return self.published_version.source_updated(self.translation_of.published_version_id)
+
     def is_review_overdue(self, today=None):
         today = today or timezone.localdate()
         return self.is_live and self.next_review_due is not None and self.next_review_due < today
@@ -262,7 +278,15 @@ class ArticleVersion(VersionWorkflow, models.Model):
     )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_grade = models.DecimalField(
-        max_digits=4, decimal_places=1, default=0, editable=False, help_text="Flesch-Kincaid"
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        editable=False,
+        help_text="The score on the version's reading scale: the Flesch-Kincaid grade (English), "
+        "INFLESZ (Spanish).",
+    )
+    reading_scale = models.CharField(
+        max_length=10, choices=ReadingScale, default=ReadingScale.FK_GRADE, editable=False
     )
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     status = models.CharField(
@@ -276,6 +300,15 @@ class ArticleVersion(VersionWorkflow, models.Model):
         related_name="+",
         editable=False,
         help_text="The version this one was restored from.",
+    )
+    translated_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="For a translation: the original article's version it was translated from.",
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -311,8 +344,9 @@ class ArticleVersion(VersionWorkflow, models.Model):
         blank=True,
         editable=False,
         max_length=2000,
-        help_text=f"Why this version is published above grade "
-        f"{readability.MAX_GRADE_WITHOUT_REASON}.",
+        help_text=f"Why this version is published though its reading score misses its "
+        f"language's target (grade {readability.MAX_GRADE_WITHOUT_REASON} or below in English, "
+        f"INFLESZ {readability.MIN_INFLESZ_WITHOUT_REASON} or above in Spanish).",
     )
     history = HistoricalRecords()
 
@@ -335,6 +369,7 @@ class ArticleVersion(VersionWorkflow, models.Model):
                 name="articleversion_one_working",
             ),
             choices_check("status", VersionStatus, "articleversion_status_valid"),
+            choices_check("reading_scale", ReadingScale, "articleversion_reading_scale_valid"),
             models.CheckConstraint(condition=Q(number__gte=1), name="articleversion_number_gte_1"),
             # Nothing is published without a clinical review, and time runs forward.
             models.CheckConstraint(
@@ -379,11 +414,14 @@ class ArticleVersion(VersionWorkflow, models.Model):
                     "toc",
                     "word_count",
                     "reading_grade",
+                    "reading_scale",
                     "reading_minutes",
                 }
         if self.number is None:
             last = self.article.versions.aggregate(models.Max("number"))["number__max"]
             self.number = (last or 0) + 1
+        if self._state.adding and self.translated_from_id is None:
+            self.translated_from_id = self.source_version_id()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -395,7 +433,8 @@ class ArticleVersion(VersionWorkflow, models.Model):
         self.references_html, _ = render_markdown(self.references_markdown)
         measured = readability.measure(self.body_html, self._language())
         self.word_count = measured.words
-        self.reading_grade = measured.grade
+        self.reading_grade = measured.score
+        self.reading_scale = measured.scale
         self.reading_minutes = measured.minutes
 
     def _language(self):
@@ -405,9 +444,36 @@ class ArticleVersion(VersionWorkflow, models.Model):
     def is_editable(self):
         return self.status in self.Status.editable()
 
+    def source_version_id(self):
+        """For a translation: the original's live version, the one a new text translates."""
+        source = self.article.translation_of if self.article_id else None
+        return source.published_version_id if source is not None else None
+
+    def source_updated(self, source_published_id):
+        """Whether the original has published a newer version than the one this translates
+        (``source_published_id``: the original article's live version now)."""
+        return (
+            self.translated_from_id is not None
+            and source_published_id is not None
+            and source_published_id != self.translated_from_id
+        )
+
+    @property
+    def scale(self):
+        return readability.SCALES[self.reading_scale]
+
+    @property
+    def reading_label(self):
+        """The score with its place on its scale: "grade 7.5", "INFLESZ 62.0 (normal)"."""
+        return self.scale.describe(self.reading_grade)
+
     @property
     def needs_readability_reason(self):
-        return self.reading_grade > readability.MAX_GRADE_WITHOUT_REASON
+        return not self.scale.passes(self.reading_grade)
+
+    @property
+    def readability_refusal(self):
+        return self.scale.refusal(self.reading_grade)
 
     @property
     def show_summary(self):

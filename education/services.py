@@ -11,7 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinic.audit import record_event
 from clinic.models import AuditEvent
@@ -166,7 +166,14 @@ def import_article(*, text, source="") -> ImportResult:
         if meta.get(field):
             setattr(article, field, meta[field])
     if meta.get("translation_of"):
-        article.translation_of = Article.objects.filter(slug=meta["translation_of"]).first()
+        article.translation_of = (
+            Article.objects.filter(slug=meta["translation_of"]).exclude(language=language).first()
+        )
+        if article.translation_of is None:
+            raise ValidationError(
+                f"translation_of: no article {meta['translation_of']!r} in another language. "
+                "Import the original first."
+            )
     article.full_clean()
     article.save()
 
@@ -215,7 +222,14 @@ def article_files(paths):
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(path.glob("*.md")))
+            # Originals before their translations ("a.md" before "a.es.md"): a translation
+            # names the article it translates.
+            files.extend(
+                sorted(
+                    path.glob("*.md"),
+                    key=lambda f: (f.name.split(".")[0], f.name.count("."), f.name),
+                )
+            )
         elif path.is_file():
             files.append(path)
         else:
@@ -226,16 +240,59 @@ def article_files(paths):
 # --- assigned reading ---------------------------------------------------------------------------
 
 
+def article_for_patient(article, patient):
+    """The live article to give ``patient`` for ``article``: its published translation in the
+    patient's preferred language if there is one (or the original, if the specialist chose a
+    translation), else ``article`` itself."""
+    language = patient.preferred_language
+    if article.language == language:
+        return article
+    in_language = article.language_variants().filter(language=language).first()
+    return in_language or article
+
+
+def language_name(code):
+    return translation.get_language_info(code)["name"]
+
+
+def fallback_note(*, article, patient):
+    """The note a specialist sees when ``patient`` gets ``article`` in another language than
+    their own ("" when they get it in theirs)."""
+    if article.language == patient.preferred_language:
+        return ""
+    return (
+        f"No {language_name(patient.preferred_language)} version is published; the "
+        f"{language_name(article.language)} article was assigned."
+    )
+
+
+def untranslated(articles, language):
+    """Of the live ``articles`` (all of them, originals and translations), the ones with no
+    published version in ``language``: assigning one gives a ``language`` reader the article
+    as it is (``fallback_note``)."""
+    articles = list(articles)
+    in_language = {a.translation_of_id or a.pk for a in articles if a.language == language}
+    return [
+        a
+        for a in articles
+        if a.language != language and (a.translation_of_id or a.pk) not in in_language
+    ]
+
+
 @transaction.atomic
 def assign_article(*, article, patient, assigned_by, note="") -> Assignment:
     """Give ``patient`` the live version of ``article`` to read, and tell them by email.
 
-    The email holds only a link to the portal: no article title, nothing about their health.
+    The patient gets the article in their preferred language when a translation of it is
+    published (``article_for_patient``); otherwise the article as chosen, and the specialist
+    is told (``fallback_note``). The email holds only a link to the portal: no article title,
+    nothing about their health.
     """
     if not assigned_by.has_perm("education.assign_article"):
         raise ValidationError("Only a specialist may assign reading to a patient.")
     if not article.is_live:
         raise ValidationError("Only a published article can be assigned.")
+    article = article_for_patient(article, patient)
     assignment = Assignment(
         patient=patient,
         article=article,

@@ -9,6 +9,7 @@ from django.db.models import Case, Prefetch, When
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.audit import record_view
@@ -129,12 +130,23 @@ def article_create(request):
 @require_safe
 @permission_required("education.view_articleversion", raise_exception=True)
 def article_versions(request, pk):
-    article = get_object_or_404(Article.objects.select_related("published_version"), pk=pk)
-    versions = article.versions.defer("body_markdown", "body_html").select_related(
-        "author", "reviewed_by", "published_by"
+    article = get_object_or_404(
+        Article.objects.select_related("published_version", "translation_of__published_version"),
+        pk=pk,
     )
+    versions = article.versions.defer("body_markdown", "body_html").select_related(
+        "author", "reviewed_by", "published_by", "translated_from"
+    )
+    # A translation's versions are flagged when the original has published a newer version
+    # than the one each was translated from ("source updated since this translation").
+    source = article.translation_of
+    source_live = source.published_version_id if source is not None else None
+    for version in versions:
+        version.is_source_updated = version.source_updated(source_live)
     return render(
-        request, "education/articleversion_list.html", {"article": article, "versions": versions}
+        request,
+        "education/articleversion_list.html",
+        {"article": article, "versions": versions, "source": source},
     )
 
 
@@ -296,9 +308,10 @@ def assign_article(request, patient_pk):
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
     form = AssignForm(request.POST or None, patient=patient)
     if form.is_valid():
+        chosen = form.cleaned_data["article"]
         try:
-            services.assign_article(
-                article=form.cleaned_data["article"],
+            assignment = services.assign_article(
+                article=chosen,
                 patient=patient,
                 assigned_by=request.user,
                 note=form.cleaned_data["note"],
@@ -306,10 +319,30 @@ def assign_article(request, patient_pk):
         except ValidationError as error:
             _error(request, error)
         else:
-            messages.success(request, f"Assigned to {patient.full_name}. They get an email.")
+            given = assignment.article
+            if given != chosen:  # its published translation in the patient's language
+                done = f"Assigned the {services.language_name(given.language)} version to "
+            else:
+                done = "Assigned to "
+            note = services.fallback_note(article=given, patient=patient)
+            messages.success(
+                request, f"{done}{patient.full_name}. They get an email. {note}".strip()
+            )
             return redirect("education:patient_assignments", patient_pk=patient.pk)
     record_view(request, patient, detail="assign reading form")
-    return render(request, "education/assignment_form.html", {"form": form, "patient": patient})
+    untranslated = services.untranslated(
+        form.fields["article"].queryset, patient.preferred_language
+    )
+    return render(
+        request,
+        "education/assignment_form.html",
+        {
+            "form": form,
+            "patient": patient,
+            "untranslated": untranslated,
+            "patient_language": services.language_name(patient.preferred_language),
+        },
+    )
 
 
 @require_safe
@@ -367,6 +400,7 @@ def assignment_detail(request, pk):
             "assignment": assignment,
             "article": assignment.article,
             "version": assignment.version,
+            "credits": assignment.version.credits(),
             "is_own": is_own,
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
@@ -415,9 +449,16 @@ def assignment_question(request, pk):
 @require_POST
 @permission_required("education.change_assignment", raise_exception=True)
 def assignment_answer(request, pk):
+    """Answer a patient's question, from its page or from the dashboard's work queue: ``next``
+    (a page of this site only) is where the specialist goes back to, with the outcome."""
     assignment = get_object_or_404(
         Assignment.objects.visible_to(request.user).select_related("patient"), pk=pk
     )
+    back = request.POST.get("next", "")
+    from_elsewhere = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    name = assignment.patient.full_name
     form = AnswerForm(request.POST)
     try:
         if not form.is_valid():
@@ -428,7 +469,13 @@ def assignment_answer(request, pk):
             text=form.cleaned_data["answer"],
         )
     except ValidationError as error:
-        _error(request, error)
+        if from_elsewhere:  # say whose question, on a page that lists several
+            messages.error(
+                request, f"Your answer to {name} was not sent. " + " ".join(error.messages)
+            )
+        else:
+            _error(request, error)
     else:
-        messages.success(request, "Answer sent. The patient sees it on their reading page.")
-    return redirect(assignment)
+        sent = f"Answer sent to {name}." if from_elsewhere else "Answer sent."
+        messages.success(request, f"{sent} The patient sees it on their reading page.")
+    return redirect(back if from_elsewhere else assignment)

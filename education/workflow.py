@@ -18,8 +18,6 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from education import readability
-
 # Published articles are due for a clinical re-review after this many days.
 REVIEW_INTERVAL_DAYS = getattr(settings, "EDUCATION_REVIEW_INTERVAL_DAYS", 365)
 
@@ -276,11 +274,7 @@ class VersionWorkflow:
         self.check_action("publish", by)
         reason = (reason or "").strip()
         if self.needs_readability_reason and not reason:
-            raise ValidationError(
-                f"This version reads at grade {self.reading_grade}, above grade "
-                f"{readability.MAX_GRADE_WITHOUT_REASON}. Simplify it, or give the reason it "
-                f"must be published as it is."
-            )
+            raise ValidationError(self.readability_refusal)  # per language: readability.SCALES
         with transaction.atomic():
             self.readability_reason = reason if self.needs_readability_reason else ""
             self.save(update_fields=["readability_reason"])

@@ -31,7 +31,7 @@ def trusted_article(demo, settings, monkeypatch):
         years=(2023, 2025),
     )
     monkeypatch.setitem(figures._providers, "same_day_discharge", (lambda: value, "Test"))
-    article = Article.objects.get(slug="miss-spinal-herniations")
+    article = Article.objects.get(slug="miss-spinal-herniations", language="en")
     live = article.published_version
     editor, specialist = demo["editor"], demo["specialist"]
     draft = services.save_draft(

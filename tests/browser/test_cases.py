@@ -19,7 +19,7 @@ def test_specialist_takes_a_new_patient_from_consult_to_follow_up(login, live_se
     page.get_by_label("Family name").fill("Fernandez")
     page.get_by_label("Date of birth").fill("1979-05-21")
     page.get_by_label("Sex").select_option("female")
-    page.get_by_label("Email").fill("lucia.fernandez@example.org")
+    page.get_by_label("Email", exact=True).fill("lucia.fernandez@example.org")
     expect(page.get_by_label("Primary specialist")).not_to_have_value("")  # the one registering
     page.get_by_role("button", name="Register patient").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lucia Fernandez")

@@ -9,27 +9,26 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import axe_violations
 
+SPANISH_TITLE = "Cómo la cirugía de columna mínimamente invasiva trata las hernias de disco"
+
 
 def _log_out(page):
     page.context.clear_cookies()
 
 
 def test_patient_reads_assigned_article_and_specialist_sees_it_understood(login, live_server):
+    # Maria Lopez prefers Spanish: she was given the Spanish translation of the MISS article.
     page = login("patient")
     reading = page.get_by_role("region", name="Your reading list")
-    link = reading.get_by_role(
-        "link", name="How Minimally Invasive Spine Surgery Treats Spinal Herniations"
-    )
+    link = reading.get_by_role("link", name=SPANISH_TITLE)
     expect(link).to_be_visible()
     expect(reading.get_by_text("New", exact=True)).to_be_visible()
     link.click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "How Minimally Invasive Spine Surgery Treats Spinal Herniations"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(SPANISH_TITLE)
     expect(page.get_by_text("Please read this before our next appointment.")).to_be_visible()
     expect(page.get_by_role("navigation", name="On this page")).to_be_visible()
-    expect(page.get_by_text("incisions as small as one inch", exact=False)).to_be_visible()
+    expect(page.get_by_text("basta un corte de una pulgada", exact=False)).to_be_visible()
     screenshot(page, "patient-assigned-article")
     # At the top of the article and at its end: the top one saves the scroll.
     expect(page.get_by_role("button", name="I understood")).to_have_count(2)
@@ -108,7 +107,9 @@ def test_education_pages_are_accessible_and_keep_to_the_csp(
     ids = {
         "assignment": assignment.pk,
         "patient": assignment.patient_id,
-        "version": Article.objects.get(slug="miss-spinal-herniations").published_version_id,
+        "version": Article.objects.get(
+            slug="miss-spinal-herniations", language="en"
+        ).published_version_id,
         "draft": ArticleVersion.objects.get(status="in_review").pk,
     }
     if username:

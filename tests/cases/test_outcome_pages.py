@@ -162,8 +162,8 @@ def test_the_page_takes_the_same_queries_whatever_the_number_of_procedures(
     outcomes.refresh()
     client = client_for(specialist)
     # Session, user with roles, permissions, the snapshot with its freshness and thresholds, the
-    # audit entry and the specialist choices of the filter.
-    with django_assert_num_queries(6):
+    # audit entry and the specialist choices of the filter; the non-responders and their count.
+    with django_assert_num_queries(8):
         response = client.get(URL)
     assert response.status_code == 200
     cells = response.context["results"].cell("incision_length", "miss")

@@ -65,6 +65,22 @@ def test_the_page_names_the_author_and_the_reviewing_specialist_with_their_roles
     assert "Clinically reviewed by <strong>Ana Ruiz</strong>, specialist" in page
 
 
+def test_the_patients_assigned_article_names_its_author_and_reviewer_too(client, people):
+    """The patient reads the version assigned to them: it carries the same credits."""
+    patient_user = factories.UserFactory()
+    patient_user.groups.add(Group.objects.get(name=roles.PATIENTS))
+    article = _published(people)
+    assignment = factories.AssignmentFactory(
+        patient=factories.PatientFactory(user=patient_user), article=article
+    )
+    client.force_login(patient_user)
+    response = client.get(assignment.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Written by <strong>Erin Walsh</strong>, content editor" in page
+    assert "Clinically reviewed by <strong>Ana Ruiz</strong>, specialist" in page
+
+
 def test_the_reviewer_is_the_specialist_who_approved_the_published_version(client, people):
     """The sign-off recorded by the workflow (Approve), not whoever published."""
     article = factories.ArticleVersionFactory(author=people["author"]).article

@@ -120,7 +120,15 @@ def test_seed_demo_imports_and_assigns_the_seed_article_once(settings):
     settings.DEBUG = True
     call_command("seed_demo", "--password", "demo-password-long", verbosity=0)
     call_command("seed_demo", "--password", "demo-password-long", verbosity=0)
-    article = Article.objects.get(slug="miss-spinal-herniations")
-    assignments = article.assignments.select_related("patient__user")
-    assert sorted(a.patient.user.username for a in assignments) == ["patient", "patient2"]
+    # Maria Lopez ("patient") prefers Spanish: she is given the Spanish translation.
+    given = {
+        language: sorted(
+            a.patient.user.username
+            for a in Article.objects.get(
+                slug="miss-spinal-herniations", language=language
+            ).assignments.select_related("patient__user")
+        )
+        for language in ("en", "es")
+    }
+    assert given == {"en": ["patient2"], "es": ["patient"]}
     assert ArticleVersion.objects.filter(status="in_review").count() == 1
