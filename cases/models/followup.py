@@ -2,6 +2,7 @@
 the patient."""
 
 import decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -414,15 +415,24 @@ class FollowUp(ClinicalRecord):
         decision = anchor.decision if isinstance(anchor, Procedure) else anchor
         return decision.consult
 
-    def mic_reached(self, thresholds=None):
+    def mic_reached(self, thresholds=None, baseline=None):
         """``{measure: True/False/None}``: did the change from baseline reach the MIC?
 
         ``thresholds`` defaults to the active set (``cases.outcomes.active_thresholds()``); pass
-        it in when checking many follow-ups. None where a value or a threshold is missing.
+        it in when checking many follow-ups. ``baseline`` is the treatment's baseline as the
+        chart has it (``cases.charts``: the patient's own where they reported one, with
+        ``nrs_back``, ``nrs_leg`` and ``odi``); without it, the decision's consult. None where a
+        value or a threshold is missing.
         """
         if thresholds is None:
             thresholds = MinimalImportantChange.objects.active().by_measure()
         consult = self.baseline_consult
+        if baseline is not None:
+            consult = SimpleNamespace(
+                nrs_back=baseline["nrs_back"],
+                nrs_leg=baseline["nrs_leg"],
+                odi_score=baseline["odi"],
+            )
         pairs = {
             MICMeasure.NRS_BACK: ("nrs_back", "nrs_back"),
             MICMeasure.NRS_LEG: ("nrs_leg", "nrs_leg"),

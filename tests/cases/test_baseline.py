@@ -433,3 +433,32 @@ def test_the_specialist_opens_a_baseline_on_the_follow_up_form(client_for, speci
     response = client_for(specialist).get(reverse("cases:followup_form", args=[baseline.pk]))
     assert response.status_code == 200
     assert "Baseline" in response.content.decode()
+
+
+def test_the_timelines_mic_flags_measure_from_the_patients_own_baseline(client_for, specialist):
+    """Consult: back 3; the patient's own baseline: back 6. Back 3 at three months is no change
+    from the consult but a 3-point improvement on what the patient reported: MIC reached."""
+    procedure = operated_patient(specialist, answered=True)
+    follow_up = procedure.follow_ups.get(timepoint="3m")
+    follow_up.nrs_back, follow_up.nrs_leg = 3, 8
+    follow_up.assessed_on = follow_up.due_date
+    services.complete_follow_up(
+        follow_up=follow_up, expected_version=follow_up.version, by=specialist
+    )
+    response = client_for(specialist).get(procedure.patient.get_absolute_url())
+    shown = next(f for f in response.context["follow_ups"] if f.pk == follow_up.pk)
+    assert shown.mic["nrs_back"] is True
+    assert follow_up.mic_reached()["nrs_back"] is False  # from the consult
+
+
+def test_without_a_reported_baseline_the_flags_measure_from_the_consult(client_for, specialist):
+    procedure = operated_patient(specialist, answered=False)
+    follow_up = procedure.follow_ups.get(timepoint="3m")
+    follow_up.nrs_back, follow_up.nrs_leg = 3, 8
+    follow_up.assessed_on = follow_up.due_date
+    services.complete_follow_up(
+        follow_up=follow_up, expected_version=follow_up.version, by=specialist
+    )
+    response = client_for(specialist).get(procedure.patient.get_absolute_url())
+    shown = next(f for f in response.context["follow_ups"] if f.pk == follow_up.pk)
+    assert shown.mic["nrs_back"] is False
