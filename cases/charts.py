@@ -1,5 +1,6 @@
 """The outcome charts: the specialist's chart of a patient's outcomes (one series per treatment,
-each against its own decision's consult as baseline and the minimal-important-change band), and
+each against its own baseline — the patient's own, reported before the treatment, where there is
+one, else the decision's consult — and the minimal-important-change band), and
 what every chart shares so that it reads at a glance (issue 14): labels of at least 12 px in a
 dark colour, a colour-blind-safe palette with a marker and a dash per series, legends drawn in
 HTML with plain swatches, axes with headroom, sources cited in plain words and correct plurals.
@@ -12,7 +13,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.models import FollowUp, Procedure, Timepoint
+from cases.models import CandidacyDecision, FollowUp, Procedure, Timepoint
 from cases.outcomes import GROUP_LABELS, GROUPS, STAY_BINS
 
 # Every label drawn on a canvas (ticks, axis titles, tooltips): at least 12 px, in Bootstrap's
@@ -223,18 +224,48 @@ def _point(follow_up):
     }
 
 
-def _series(anchor, follow_ups, thresholds):
-    # The baseline is the consult the decision was made on, as for the MIC flags
-    # (FollowUp.baseline_consult), not the patient's latest consult.
-    consult = follow_ups[0].baseline_consult
-    baseline = None
-    if consult is not None and not consult.entered_in_error:
-        baseline = {
-            "consult_date": consult.consult_date.isoformat(),
-            "nrs_back": consult.nrs_back,
-            "nrs_leg": consult.nrs_leg,
-            "odi": consult.odi_score,
-        }
+def reported_baseline(follow_up):
+    """``follow_up`` as a chart baseline if it is a patient-reported baseline answered inside
+    its window (which closes on the procedure day), else None."""
+    if not follow_up.is_baseline or not follow_up.is_completed or not follow_up.in_window:
+        return None
+    if follow_up.entered_in_error or follow_up.source != FollowUp.Source.PATIENT:
+        return None
+    return {
+        "source": "patient",
+        "label": f"reported by the patient on {date_format(follow_up.assessed_on)}",
+        "date": follow_up.assessed_on.isoformat(),
+        "consult_date": None,
+        "nrs_back": follow_up.nrs_back,
+        "nrs_leg": follow_up.nrs_leg,
+        "odi": follow_up.odi_score,
+    }
+
+
+def _consult_baseline(consult, reported=None):
+    """The consult's values; with ``reported``, the patient's own, keeping the consult's ODI
+    only where the patient's check-in had none (the clinic had not loaded its wording)."""
+    if reported is not None:
+        if reported["odi"] is None and consult is not None and not consult.entered_in_error:
+            reported["odi"] = consult.odi_score
+        return reported
+    if consult is None or consult.entered_in_error:
+        return None
+    return {
+        "source": "consult",
+        "label": f"the consult of {date_format(consult.consult_date)}",
+        "date": consult.consult_date.isoformat(),
+        "consult_date": consult.consult_date.isoformat(),
+        "nrs_back": consult.nrs_back,
+        "nrs_leg": consult.nrs_leg,
+        "odi": consult.odi_score,
+    }
+
+
+def _series(anchor, follow_ups, thresholds, reported=None):
+    # The baseline is the patient's own, reported before this treatment, or else the consult the
+    # decision was made on, as for the MIC flags (FollowUp.baseline_consult), not the latest.
+    baseline = _consult_baseline(follow_ups[0].baseline_consult, reported)
     bands = {}
     if baseline and thresholds:
         for measure in ("nrs_back", "nrs_leg", "odi"):
@@ -260,12 +291,26 @@ def outcome_chart(follow_ups, thresholds=None):
     ``follow_ups`` are what the patient page already loaded (with their anchors and the
     decisions' consults); ``thresholds`` is ``cases.outcomes.active_thresholds()`` (one query)
     when given. Records entered in error, and follow-ups of a procedure or decision entered in
-    error, are left out. A series' baseline is its decision's consult.
+    error, are left out. A series' baseline is the patient's own where they answered their
+    baseline check-in before the treatment, else its decision's consult; ``baseline["source"]``
+    says which ("patient" or "consult") and ``baseline["label"]`` says it in words.
     """
-    by_anchor = {}
+    by_anchor, reported = {}, {}
     for follow_up in follow_ups:
         anchor = follow_up.anchor
         if follow_up.entered_in_error or anchor is None or anchor.entered_in_error:
+            continue
+        if follow_up.is_baseline:
+            # Not a series of its own: the baseline of the procedure that closed it, or of the
+            # treatment decided on its consult without surgery.
+            values = reported_baseline(follow_up)
+            if values is not None:
+                key = (
+                    (Procedure, follow_up.procedure_id)
+                    if follow_up.procedure_id
+                    else (CandidacyDecision, anchor.consult_id)
+                )
+                reported[key] = values
             continue
         by_anchor.setdefault((type(anchor), anchor.pk), (anchor, []))[1].append(follow_up)
     newest_first = sorted(
@@ -273,7 +318,10 @@ def outcome_chart(follow_ups, thresholds=None):
         key=lambda pair: (pair[1][0].anchor_date, isinstance(pair[0], Procedure), pair[0].pk),
         reverse=True,
     )
-    series = [_series(anchor, group, thresholds) for anchor, group in newest_first]
+    series = [
+        _series(anchor, group, thresholds, reported.get(_baseline_key(anchor)))
+        for anchor, group in newest_first
+    ]
     for one in series:
         one["legend"] = _series_legend(one)
         sources = {band["source"] for band in one["bands"].values()}
@@ -291,6 +339,12 @@ def outcome_chart(follow_ups, thresholds=None):
         },
         "text": text_style(),
     }
+
+
+def _baseline_key(anchor):
+    if isinstance(anchor, Procedure):
+        return (Procedure, anchor.pk)
+    return (CandidacyDecision, anchor.consult_id)
 
 
 def _series_legend(series):

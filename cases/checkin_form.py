@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from cases import odi
-from cases.models import FollowUp, Instrument, long_date
+from cases.models import BaselineWorkStatus, FollowUp, Instrument, long_date
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
@@ -68,12 +68,31 @@ class CheckinForm(forms.Form):
     )
 
     REQUIRED = ("nrs_back", "nrs_leg", "satisfaction", "global_perceived_effect")
+    # Asked after the treatment only: the baseline asks for work status instead.
+    AFTER_TREATMENT = (
+        "daily_activities",
+        "returned_to_daily_activities_on",
+        "work",
+        "returned_to_work_on",
+        "satisfaction",
+        "global_perceived_effect",
+    )
 
     def __init__(self, *args, follow_up, instrument=None, draft=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.follow_up = follow_up
         self.instrument = instrument
         self.draft = draft
+        if follow_up.is_baseline:
+            # Before the treatment there is no result to rate and no return to date.
+            for name in self.AFTER_TREATMENT:
+                del self.fields[name]
+            self.fields["work_status"] = forms.ChoiceField(
+                label="What is your work situation now?",
+                choices=BaselineWorkStatus.choices,
+                widget=RADIO,
+                error_messages={"required": "Choose the answer that fits you best."},
+            )
         for section in instrument.sections if instrument else []:
             self.fields[section["code"]] = forms.TypedChoiceField(
                 label=section["title"],
@@ -97,11 +116,15 @@ class CheckinForm(forms.Form):
     @property
     def return_fields(self):
         names = ("daily_activities", "returned_to_daily_activities_on", "work")
-        return [self[name] for name in (*names, "returned_to_work_on")]
+        return [self[name] for name in (*names, "returned_to_work_on") if name in self.fields]
 
     @property
     def rating_fields(self):
-        return [self[name] for name in self.REQUIRED[2:]]
+        return [self[name] for name in self.REQUIRED[2:] if name in self.fields]
+
+    @property
+    def baseline_fields(self):
+        return [self["work_status"]] if "work_status" in self.fields else []
 
     def clean(self):
         data = super().clean()
@@ -111,6 +134,8 @@ class CheckinForm(forms.Form):
             ("daily_activities", "returned_to_daily_activities_on"),
             ("work", "returned_to_work_on"),
         ):
+            if choice not in self.fields:
+                continue
             day = data.get(day_field)
             if data.get(choice) != "yes":
                 # The date belongs to "Yes" only: whatever came with another answer (a page

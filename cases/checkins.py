@@ -76,8 +76,10 @@ def submit_checkin(*, follow_up: FollowUp, form: CheckinForm, by) -> FollowUp:
     follow_up.assessed_on = today
     follow_up.nrs_back = data["nrs_back"]
     follow_up.nrs_leg = data["nrs_leg"]
-    follow_up.satisfaction = data["satisfaction"]
-    follow_up.global_perceived_effect = data["global_perceived_effect"]
+    # The baseline asks no rating of the treatment but the work status (checkin_form).
+    follow_up.satisfaction = data.get("satisfaction")
+    follow_up.global_perceived_effect = data.get("global_perceived_effect", "")
+    follow_up.work_status = data.get("work_status", "")
     follow_up.returned_to_daily_activities_on = data.get("returned_to_daily_activities_on")
     follow_up.returned_to_work_on = data.get("returned_to_work_on")
     follow_up.odi_answers = form.odi_answers()

@@ -10,7 +10,15 @@ import random
 from django.utils import timezone
 
 from cases import services
-from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.models import (
+    BASELINE,
+    AdverseEvent,
+    BaselineWorkStatus,
+    CandidacyDecision,
+    Consult,
+    FollowUp,
+    Procedure,
+)
 from clinic.models import Patient
 
 DEMO_PATIENTS = {
@@ -103,12 +111,34 @@ def _complete(procedure, timepoint, specialist, **results):
     )
 
 
+def _baseline_answered(procedure, days_after_opening, **answers):
+    """The patient answered their baseline check-in (as the portal stores it), before the
+    procedure: its window ran from the decision to the procedure day."""
+    baseline = procedure.follow_ups.get(timepoint=BASELINE)
+    baseline.source = FollowUp.Source.PATIENT
+    baseline.assessed_on = baseline.window_opens + datetime.timedelta(days=days_after_opening)
+    for name, value in answers.items():
+        setattr(baseline, name, value)
+    services.complete_follow_up(
+        follow_up=baseline, expected_version=baseline.version, by=procedure.patient.user
+    )
+
+
 def _miss_done(patient, specialist):
     consult = _consult(patient, specialist, 120)
     decision = _decide(
         consult, specialist, "miss", "Leg-dominant pain, concordant extrusion, failed physio.", 115
     )
     procedure = _procedure(decision, specialist, 100, Procedure.Technique.FE_TRANSFORAMINAL)
+    # "My progress" starts from the patient's own baseline, then the visits after the procedure.
+    _baseline_answered(
+        procedure,
+        3,
+        nrs_back=4,
+        nrs_leg=8,
+        odi_score=46,
+        work_status=BaselineWorkStatus.OFF_BACK,
+    )
     _complete(
         procedure,
         "2w",
@@ -286,6 +316,17 @@ def _outcome_case(patient, specialist, index, is_miss, rng):
     daily = rng.randint(4, 20) if is_miss else rng.randint(14, 40)
     work = rng.randint(18, 45) if is_miss else rng.randint(40, 80)
     procedure.follow_ups.get(timepoint="6w").cancel(reason="Not attended (demo).")
+    # Two in three answered their own baseline before the procedure; the figures say so.
+    if index % 3:
+        _baseline_answered(
+            procedure,
+            rng.randint(1, 15),
+            nrs_back=min(back + rng.randint(-1, 1), 10),
+            nrs_leg=min(leg + rng.randint(-1, 1), 10),
+            work_status=rng.choice(BaselineWorkStatus.values),
+        )
+    else:
+        procedure.follow_ups.get(timepoint=BASELINE).cancel(reason="Not answered (demo).")
     for timepoint, leg_gain, extra in (
         ("2w", gain[0], {}),
         (

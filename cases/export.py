@@ -22,14 +22,23 @@ import secrets
 
 from django.utils import timezone
 
-from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
+from cases.models import (
+    BASELINE,
+    AdverseEvent,
+    CandidacyDecision,
+    Consult,
+    FollowUp,
+    Procedure,
+)
 
 TABLES = {
     "consults": "Consults: symptoms, imaging, conservative care, case-mix, baseline NRS/ODI",
     "decisions": "Candidacy decisions: outcome, the three factors, the criteria checklist",
-    "procedures": "Procedures: technique, incision, time, blood loss, length of stay",
+    "procedures": "Procedures: technique, incision, time, blood loss, length of stay, whose "
+    "baseline (patient-reported or the consult's)",
     "adverse_events": "Adverse events: type, Clavien-Dindo grade, days after the procedure",
-    "follow_ups": "Follow-ups: NRS, return to activities and work, satisfaction, ODI",
+    "follow_ups": "Follow-ups: NRS, return to activities and work, satisfaction, ODI; the "
+    "patient's baseline (timepoint bl) with work status",
 }
 
 
@@ -186,11 +195,35 @@ PROCEDURE_FIELDS = [
 ]  # fmt: skip
 
 
+def _reported_baselines():
+    """The procedures whose patient answered their baseline check-in inside its window (which
+    closes on the procedure day): their baseline is the patient's, the others' the consult's,
+    as in the outcome figures (cases.outcomes.cohort)."""
+    reported = set()
+    for procedure_id, opens, closes, assessed in (
+        FollowUp.objects.valid()
+        .filter(
+            timepoint=BASELINE,
+            procedure__isnull=False,
+            completed_at__isnull=False,
+            source=FollowUp.Source.PATIENT,
+        )
+        .values_list("procedure_id", "window_opens", "window_closes", "assessed_on")
+    ):
+        if assessed and opens <= assessed <= closes:
+            reported.add(procedure_id)
+    return reported
+
+
 def _procedures(baselines, keys):
-    header = ["patient_key", "procedure_key", "decision_key", "day", *PROCEDURE_FIELDS]
+    header = [
+        "patient_key", "procedure_key", "decision_key", "day", *PROCEDURE_FIELDS,
+        "baseline_source",
+    ]  # fmt: skip
     qs = Procedure.objects.valid()
 
     def generate():
+        reported = _reported_baselines()
         for p in qs.iterator(chunk_size=500):
             yield [
                 keys("patient", p.patient_id),
@@ -198,6 +231,7 @@ def _procedures(baselines, keys):
                 keys("decision", p.decision_id),
                 _day(baselines, p.patient_id, p.procedure_date),
                 *[_blank(getattr(p, f)) for f in PROCEDURE_FIELDS],
+                "patient" if p.pk in reported else "consult",
             ]
 
     return header, generate
@@ -232,7 +266,7 @@ def _follow_ups(baselines, keys):
         "patient_key", "follow_up_key", "anchor", "procedure_key", "decision_key", "timepoint",
         "days_after_anchor", "in_window", "source", "nrs_back", "nrs_leg",
         "days_to_daily_activities", "days_to_work", "satisfaction", "global_perceived_effect",
-        "odi_score",
+        "odi_score", "work_status",
     ]  # fmt: skip
     qs = FollowUp.objects.valid().filter(completed_at__isnull=False)
 
@@ -245,7 +279,8 @@ def _follow_ups(baselines, keys):
             yield [
                 keys("patient", f.patient_id),
                 keys("follow_up", f.pk),
-                "procedure" if f.procedure_id else "decision",
+                # The baseline ("bl") is its decision's, whatever procedure closed it.
+                "procedure" if f.procedure_id and not f.is_baseline else "decision",
                 keys("procedure", f.procedure_id),
                 keys("decision", f.decision_id),
                 f.timepoint,
@@ -259,6 +294,7 @@ def _follow_ups(baselines, keys):
                 _blank(f.satisfaction),
                 f.global_perceived_effect,
                 _blank(f.odi_score),
+                f.work_status,
             ]
 
     return header, generate

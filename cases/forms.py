@@ -9,7 +9,6 @@ from cases.models import (
     Consult,
     FollowUp,
     Procedure,
-    Timepoint,
     long_date,
 )
 from clinic import roles
@@ -320,7 +319,7 @@ class FollowUpForm(VersionedForm):
         opens, closes = follow_up.window_opens, follow_up.window_closes
         if opens and closes:
             self.fields["assessed_on"].help_text = (
-                f"The {CHECKIN_NAMES[Timepoint(follow_up.timepoint)]} window: "
+                f"The {CHECKIN_NAMES[follow_up.timepoint]} window: "
                 f"{long_date(opens)} to {long_date(closes)}."
             )
             # Today is offered only inside the window; a day outside it is typed, with a reason.

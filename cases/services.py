@@ -13,6 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -21,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 
 from cases.models import (
+    BASELINE,
     TIMEPOINT_WINDOWS,
     CandidacyDecision,
     Consult,
@@ -268,9 +270,72 @@ def schedule_follow_ups(*, anchor, by: User, existing=None) -> list[FollowUp]:
     return created
 
 
-def _cancel_decision_follow_ups(patient, reason):
-    for follow_up in FollowUp.objects.pending().filter(patient=patient, decision__isnull=False):
-        follow_up.cancel(reason=reason)
+def _followed_from_decisions(patient_id):
+    """In one query: the patient's follow-ups anchored on a decision and still expected, and
+    their baselines (answered or not), each with its decision's consult — what a new decision
+    or a procedure changes."""
+    return list(
+        FollowUp.objects.valid()
+        .filter(patient_id=patient_id, decision__isnull=False, cancelled_at__isnull=True)
+        .filter(Q(completed_at__isnull=True) | Q(timepoint=BASELINE))
+        .annotate(decision_consult_id=F("decision__consult_id"))
+    )
+
+
+def _cancel_decision_follow_ups(followed, reason):
+    # The baseline is not one of them: it is asked before any treatment (schedule_baseline).
+    for follow_up in followed:
+        if follow_up.is_pending and not follow_up.is_baseline:
+            follow_up.cancel(reason=reason)
+
+
+def schedule_baseline(*, decision: CandidacyDecision, by: User, followed=None) -> FollowUp | None:
+    """Ask the patient for their own baseline (pain, ODI, work) once a decision is made: open
+    from the decision day until the procedure day, or for BASELINE_DAYS without one.
+
+    One baseline per consult: an amendment (or another decision on the same consult) keeps the
+    one already asked, so running this twice schedules nothing more. A decision on a newer
+    consult asks again, and the unanswered baseline of the older one is no longer expected.
+    ``followed``: ``_followed_from_decisions()``, when the caller has read it. Returns the new
+    baseline, or None.
+    """
+    if followed is None:
+        followed = _followed_from_decisions(decision.patient_id)
+    baselines = [f for f in followed if f.is_baseline]
+    if any(f.decision_consult_id == decision.consult_id for f in baselines):
+        return None
+    for earlier in baselines:
+        if earlier.is_pending and not earlier.procedure_id:
+            earlier.cancel(reason="a decision on a newer consult asks again")
+    baseline = FollowUp(
+        timepoint=BASELINE, recorded_by=by, patient=decision.patient, decision=decision
+    )
+    baseline.compute_schedule()
+    # One baseline per consult, settled above from what was read in this transaction: the
+    # unique constraints are not looked up again; the CHECK constraints are (in Python).
+    baseline.full_clean(validate_constraints=False)
+    baseline.validate_check_constraints()
+    baseline.save()
+    return baseline
+
+
+def _close_baseline(procedure, followed):
+    """The patient's open baseline ends on the procedure day: it is the procedure's from now
+    on (its window closes then). One answered after the procedure is not a baseline of it."""
+    candidates = [
+        f
+        for f in followed
+        if f.is_baseline
+        and not f.procedure_id
+        and f.anchor_date <= procedure.procedure_date
+        and (f.assessed_on is None or f.assessed_on <= procedure.procedure_date)
+    ]
+    if not candidates:
+        return
+    baseline = max(candidates, key=lambda f: (f.anchor_date, f.pk))
+    baseline.procedure = procedure
+    baseline.version += 1
+    baseline.save(update_fields=["procedure", "version"])
 
 
 def check_decision_article(*, outcome, article):
@@ -319,14 +384,13 @@ def _record_decision(*, decision, by, supersedes=None, article=None):
         decision.full_clean()
         decision.save()
         detail = "decision recorded"
+    followed = _followed_from_decisions(decision.patient_id)
     if decision.outcome in CandidacyDecision.FOLLOWED_WITHOUT_SURGERY:
-        already_followed = FollowUp.objects.pending().filter(
-            patient_id=decision.patient_id, decision__isnull=False
-        )
-        if not already_followed.exists():
+        if not any(f.is_pending and not f.is_baseline for f in followed):
             schedule_follow_ups(anchor=decision, by=by, existing=set())
     else:
-        _cancel_decision_follow_ups(decision.patient, "the plan changed")
+        _cancel_decision_follow_ups(followed, "the plan changed")
+    schedule_baseline(decision=decision, by=by, followed=followed)
     record_event(Action.CREATE, user=by, obj=decision, detail=detail)
     if article is not None:
         assign_article(article=article, patient=decision.patient, assigned_by=by)
@@ -355,7 +419,9 @@ def record_procedure(*, procedure: Procedure, by: User) -> Procedure:
     CandidacyDecision._base_manager.select_for_update().filter(pk=procedure.decision_id).first()
     procedure.recorded_by = by
     _save_new(procedure, by=by, detail="procedure recorded")
-    _cancel_decision_follow_ups(procedure.patient, "the patient was operated")
+    followed = _followed_from_decisions(procedure.patient_id)
+    _cancel_decision_follow_ups(followed, "the patient was operated")
+    _close_baseline(procedure, followed)
     schedule_follow_ups(anchor=procedure, by=by, existing=set())
     return procedure
 

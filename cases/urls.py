@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import checkins_views, views, views_outcomes, views_quality
+from cases import checkins_views, views, views_outcomes, views_progress, views_quality
 
 app_name = "cases"
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("export/<slug:table>.csv", views.export_csv, name="export_csv"),
     # The patient's own check-ins (patients only; see cases/checkins_views.py).
     path("checkins/<int:pk>/", checkins_views.checkin, name="checkin"),
+    path("my-progress/", views_progress.my_progress, name="my_progress"),
     # The link in a check-in email (no login; see cases/checkins_views.py) and the opt-out.
     path("checkin-link/", checkins_views.checkin_link, name="checkin_link"),
     path("checkin-link/done/", checkins_views.checkin_link_done, name="checkin_link_done"),

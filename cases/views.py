@@ -100,8 +100,12 @@ def patient_detail(request, pk):
         context["procedures"]
     )
     context["outcome_chart"] = charts.outcome_chart(context["follow_ups"], thresholds=thresholds)
+    # The timeline's MIC flags measure from the baseline the chart uses (the patient's own).
+    baselines = {s["key"]: s["baseline"] for s in context["outcome_chart"]["series"]}
     for follow_up in context["follow_ups"]:
-        follow_up.mic = follow_up.mic_reached(thresholds)  # shown on the timeline
+        anchor = follow_up.anchor
+        key = f"{anchor._meta.model_name}-{anchor.pk}" if anchor is not None else None
+        follow_up.mic = follow_up.mic_reached(thresholds, baseline=baselines.get(key))
     record_view(request, patient, detail="patient record")
     return render(request, "cases/patient_detail.html", {"patient": patient, **context})
 

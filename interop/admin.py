@@ -1,4 +1,5 @@
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.template.response import TemplateResponse
 
 from clinic.admin import AuditedAdmin
 from interop.models import ApiClient
@@ -6,8 +7,9 @@ from interop.models import ApiClient
 
 @admin.register(ApiClient)
 class ApiClientAdmin(AuditedAdmin):
-    """API clients: superusers only. The token is shown once, in the message after the client
-    is created; only its hash is stored. A client is revoked, never deleted (the audit trail
+    """API clients: superusers only. The token is shown once, on the page the creation answers
+    with (never in a message: the default message storage is a cookie); only its hash is
+    stored. A client is revoked, never deleted (the audit trail
     names it)."""
 
     list_display = ["name", "scopes", "expires_at", "is_revoked", "created_at"]
@@ -31,14 +33,20 @@ class ApiClientAdmin(AuditedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        token = None
         if not change:
-            token = obj.new_token()
+            request._new_api_token = obj.new_token()
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        if token:
-            messages.warning(
-                request,
-                f"The token of {obj.name} (copy it now: it is shown only this once and only "
-                f"its hash is kept): {token}",
-            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        token = getattr(request, "_new_api_token", None)
+        if token is None:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Token of {obj.name}",
+            "client": obj,
+            "token": token,
+        }
+        return TemplateResponse(request, "admin/interop/apiclient/token.html", context)

@@ -157,6 +157,8 @@ MATRIX = {
     "cases:data_quality": ("", LOGIN, 403, 403, 403, 200, 200),
     # the patient's own check-ins: patients only, another patient's answers 404
     "cases:checkin": ("pk=followup", LOGIN, 200, 404, 403, 403, 403),
+    # the patient's own progress: patients only, each sees their own (test_my_progress.py)
+    "cases:my_progress": ("", LOGIN, 200, 200, 403, 403, 403),
     # the link in a check-in email: no login, its own marker in the session (none here: 403),
     # an unknown token 404; the opt-out: the patient's own page, and the emails' signed link
     "cases:checkin_link": ("", 403, 403, 403, 403, 403, 403),

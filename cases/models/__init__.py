@@ -30,13 +30,16 @@ from cases.models.base import (
     range_check,
 )
 from cases.models.choices import (
+    BASELINE,
     AdverseEventType,
     ASAClass,
+    BaselineWorkStatus,
     ClavienDindoGrade,
     Criterion,
     DominantPain,
     Factor,
     FollowUpSource,
+    FollowUpTimepoint,
     GlobalEffect,
     InstrumentCode,
     Level,
@@ -54,6 +57,7 @@ from cases.models.choices import (
 from cases.models.consult import Consult
 from cases.models.decision import CandidacyDecision, CandidacyDecisionQuerySet
 from cases.models.followup import (
+    BASELINE_DAYS,
     CHECKIN_NAMES,
     TIMEPOINT_WINDOWS,
     FollowUp,
@@ -100,6 +104,10 @@ __all__ = [
     "InstrumentCode",
     "Timepoint",
     "FollowUpSource",
+    "BASELINE",
+    "BASELINE_DAYS",
+    "BaselineWorkStatus",
+    "FollowUpTimepoint",
     "GlobalEffect",
     "Satisfaction",
     "MICMeasure",

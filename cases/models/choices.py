@@ -120,6 +120,24 @@ class Timepoint(models.TextChoices):
     MONTHS_24 = "24m", _("24 months")
 
 
+# A follow-up's timepoint: the patient-reported baseline, before treatment, then Timepoint's
+# (the ones after it, which the outcome figures and their charts walk through).
+BASELINE = "bl"
+FollowUpTimepoint = models.TextChoices(
+    "FollowUpTimepoint",
+    [("BASELINE", (BASELINE, "Baseline")), *((t.name, (t.value, t.label)) for t in Timepoint)],
+)
+
+
+class BaselineWorkStatus(models.TextChoices):
+    """Work at baseline, in the patient's words: whether the back keeps them off work."""
+
+    WORKING = "working", "Working"
+    OFF_BACK = "off_back", "Off work because of my back or leg pain"
+    OFF_OTHER = "off_other", "Off work for another reason"
+    NOT_EMPLOYED = "not_employed", "Not employed, or retired"
+
+
 class FollowUpSource(models.TextChoices):
     SPECIALIST = "specialist", _("Entered by the specialist")
     PATIENT = "patient", _("Answered by the patient")

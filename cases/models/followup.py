@@ -2,6 +2,7 @@
 the patient."""
 
 import decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,7 +25,16 @@ from cases.models.base import (
     odi_field,
     range_check,
 )
-from cases.models.choices import FollowUpSource, GlobalEffect, MICMeasure, Satisfaction, Timepoint
+from cases.models.choices import (
+    BASELINE,
+    BaselineWorkStatus,
+    FollowUpSource,
+    FollowUpTimepoint,
+    GlobalEffect,
+    MICMeasure,
+    Satisfaction,
+    Timepoint,
+)
 from cases.models.decision import CandidacyDecision
 from cases.models.outcomes import MinimalImportantChange
 from cases.models.procedure import Procedure
@@ -38,8 +48,9 @@ def _odi_points(score):
     return int(decimal.Decimal(str(score)).quantize(decimal.Decimal(1), decimal.ROUND_HALF_UP))
 
 
-# The patient's name for each timepoint: "your 6-week check-in".
+# The patient's name for each timepoint: "your 6-week check-in" (keyed by the stored value).
 CHECKIN_NAMES = {
+    BASELINE: "baseline",
     Timepoint.WEEKS_2: "2-week",
     Timepoint.WEEKS_6: "6-week",
     Timepoint.MONTHS_3: "3-month",
@@ -48,6 +59,7 @@ CHECKIN_NAMES = {
 }
 # The patient's title of each check-in, whole sentences for the translators.
 CHECKIN_TITLES = {
+    BASELINE: _("Your baseline check-in"),
     Timepoint.WEEKS_2: _("Your 2-week check-in"),
     Timepoint.WEEKS_6: _("Your 6-week check-in"),
     Timepoint.MONTHS_3: _("Your 3-month check-in"),
@@ -65,6 +77,10 @@ TIMEPOINT_WINDOWS = {
     Timepoint.MONTHS_12: (365, 330, 420),
     Timepoint.MONTHS_24: (730, 690, 780),
 }
+
+# The patient-reported baseline: open from the decision until the procedure day, or for this many
+# days after the decision while no procedure is recorded (patients who are not operated).
+BASELINE_DAYS = 30
 
 
 class FollowUpQuerySet(ClinicalQuerySet):
@@ -113,7 +129,7 @@ class FollowUp(ClinicalRecord):
         related_name="follow_ups",
         help_text="The anchor for patients who were not operated.",
     )
-    timepoint = models.CharField(max_length=3, choices=Timepoint)
+    timepoint = models.CharField(max_length=3, choices=FollowUpTimepoint)
     # Derived from the anchor in compute_schedule(), never typed.
     anchor_date = models.DateField(editable=False)
     due_date = models.DateField(editable=False)
@@ -144,6 +160,10 @@ class FollowUp(ClinicalRecord):
         null=True, blank=True, choices=Satisfaction, help_text="NASS: 1–2 count as satisfied."
     )
     global_perceived_effect = models.CharField(max_length=25, choices=GlobalEffect, blank=True)
+    # Asked at baseline only (the later check-ins ask when the patient went back to work).
+    work_status = models.CharField(
+        "work status", max_length=12, choices=BaselineWorkStatus, blank=True
+    )
     odi_score = odi_field()
     # Patient check-ins: the ODI item marks ({section code: [marks]}), from which odi_score is
     # derived (compute_odi), and the patient's unsubmitted answers, which count nowhere.
@@ -174,7 +194,9 @@ class FollowUp(ClinicalRecord):
         constraints = [
             models.CheckConstraint(
                 condition=Q(procedure__isnull=False, decision__isnull=True)
-                | Q(procedure__isnull=True, decision__isnull=False),
+                | Q(procedure__isnull=True, decision__isnull=False)
+                # The baseline belongs to the decision; its procedure, once recorded, closes it.
+                | Q(timepoint=BASELINE, decision__isnull=False),
                 name="followup_one_anchor",
             ),
             models.UniqueConstraint(
@@ -216,7 +238,8 @@ class FollowUp(ClinicalRecord):
                 "returned_to_daily_activities_on", "followup_daily_from_1900", nullable=True
             ),
             from_1900_check("returned_to_work_on", "followup_work_from_1900", nullable=True),
-            choices_check("timepoint", Timepoint, "followup_timepoint_valid"),
+            choices_check("timepoint", FollowUpTimepoint, "followup_timepoint_valid"),
+            choices_check("work_status", BaselineWorkStatus, "followup_work_valid", blank=True),
             choices_check("source", FollowUpSource, "followup_source_valid"),
             choices_check(
                 "global_perceived_effect", GlobalEffect, "followup_gpe_valid", blank=True
@@ -276,7 +299,7 @@ class FollowUp(ClinicalRecord):
         """An assessment outside the window needs a reason; one inside it takes none."""
         reason = (self.out_of_window_reason or "").strip()
         outside = self.assessed_on is not None and not opens <= self.assessed_on <= closes
-        name = CHECKIN_NAMES[Timepoint(self.timepoint)]  # "2-week"
+        name = CHECKIN_NAMES[self.timepoint]  # "2-week"
         if outside and not reason:
             return {
                 "assessed_on": f"The {name} window runs from {long_date(opens)} to "
@@ -291,7 +314,13 @@ class FollowUp(ClinicalRecord):
         return {}
 
     @property
+    def is_baseline(self):
+        return self.timepoint == BASELINE
+
+    @property
     def anchor(self):
+        if self.is_baseline and self.decision_id:
+            return self.decision
         if self.procedure_id:
             return self.procedure
         if self.decision_id:
@@ -309,11 +338,16 @@ class FollowUp(ClinicalRecord):
         TIMEPOINT_WINDOWS, or None without an anchor or a known timepoint: the one place the
         schedule is worked out."""
         anchor = self.anchor
-        if anchor is None or self.timepoint not in Timepoint.values:
+        if anchor is None or self.timepoint not in FollowUpTimepoint.values:
             return None
         day = self.anchor_day(anchor)
         if day is None:
             return None
+        if self.is_baseline:
+            # Before treatment: from the decision to the procedure day once there is one.
+            operated = self.procedure.procedure_date if self.procedure_id else None
+            closes = max(operated, day) if operated else days_from(day, BASELINE_DAYS)
+            return day, day, day, closes
         target, opens, closes = TIMEPOINT_WINDOWS[Timepoint(self.timepoint)]
         return day, days_from(day, target), days_from(day, opens), days_from(day, closes)
 
@@ -347,7 +381,7 @@ class FollowUp(ClinicalRecord):
     @property
     def checkin_title(self):
         """The patient's name for this timepoint: "Your 6-week check-in"."""
-        return CHECKIN_TITLES[Timepoint(self.timepoint)]
+        return CHECKIN_TITLES[self.timepoint]
 
     @property
     def is_completed(self):
@@ -391,15 +425,24 @@ class FollowUp(ClinicalRecord):
         decision = anchor.decision if isinstance(anchor, Procedure) else anchor
         return decision.consult
 
-    def mic_reached(self, thresholds=None):
+    def mic_reached(self, thresholds=None, baseline=None):
         """``{measure: True/False/None}``: did the change from baseline reach the MIC?
 
         ``thresholds`` defaults to the active set (``cases.outcomes.active_thresholds()``); pass
-        it in when checking many follow-ups. None where a value or a threshold is missing.
+        it in when checking many follow-ups. ``baseline`` is the treatment's baseline as the
+        chart has it (``cases.charts``: the patient's own where they reported one, with
+        ``nrs_back``, ``nrs_leg`` and ``odi``); without it, the decision's consult. None where a
+        value or a threshold is missing.
         """
         if thresholds is None:
             thresholds = MinimalImportantChange.objects.active().by_measure()
         consult = self.baseline_consult
+        if baseline is not None:
+            consult = SimpleNamespace(
+                nrs_back=baseline["nrs_back"],
+                nrs_leg=baseline["nrs_leg"],
+                odi_score=baseline["odi"],
+            )
         pairs = {
             MICMeasure.NRS_BACK: ("nrs_back", "nrs_back"),
             MICMeasure.NRS_LEG: ("nrs_leg", "nrs_leg"),

@@ -7,9 +7,11 @@
   those due at a timepoint) and so its completeness; below ``OUTCOME_COMPLETENESS_MIN`` % the
   figure is marked (:mod:`~cases.outcomes.cells`).
 * The cohort is :mod:`~cases.outcomes.cohort`'s rows: valid procedures, the baseline being the
-  consult of the procedure's decision, follow-ups counted only when answered inside their
-  window. MISS is the three minimally invasive techniques; a MISS procedure converted to open
-  stays MISS (intention to treat, what a patient choosing MISS faces).
+  patient's own (their baseline check-in, answered before the procedure) where there is one and
+  else the consult of the procedure's decision — each row says which, and the completeness table
+  counts them — follow-ups counted only when answered inside their window. MISS is the three
+  minimally invasive techniques; a MISS procedure converted to open stays MISS (intention to
+  treat, what a patient choosing MISS faces).
 * **Snapshots, off the request path** (:mod:`~cases.outcomes.snapshots`). ``refresh()`` reads
   the cohort and stores a :class:`~cases.models.FigureSnapshot`: the rows, the clinical team's
   unfiltered figures, every aggregate the editors can request (already protected) and the

@@ -265,7 +265,8 @@ def is_incomplete(spec, cell):
     for a completeness figure, its value, below ``OUTCOME_COMPLETENESS_MIN`` %."""
     if cell.suppressed:
         return False
-    if spec.section == "completeness":
+    if spec.section == "completeness" and not spec.count_successes:
+        # (Whose baseline it is, count_successes, is no follow-up to complete.)
         return cell.value is not None and cell.value < settings.OUTCOME_COMPLETENESS_MIN
     return cell.is_incomplete
 
@@ -310,4 +311,6 @@ def display_count(spec, cell):
     """ "12 of 14 operated patients due at 2 weeks" (n of the denominator)."""
     if cell.suppressed:
         return f"fewer than {MIN_CELL_SIZE} patients, or protected"
+    if spec.count_successes and cell.value is not None:
+        return f"{round(cell.value * cell.n / 100)} of {cell.n} {spec.population}"
     return f"{cell.n} of {cell.denominator} {spec.population}"

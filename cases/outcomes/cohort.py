@@ -6,7 +6,11 @@ whatever the number of procedures:
 
 * the procedure: patient, surgeon, day, technique, incision, nights, same-/next-day discharge;
 * adverse events (valid ones) within 30 and 90 days, any and surgical-site infections;
-* the baseline: NRS back, NRS leg and ODI of the consult of the procedure's decision;
+* the baseline: NRS back, NRS leg and ODI the patient reported before the procedure (their
+  baseline check-in, answered inside its window, which closes on the procedure day) where there
+  is one, else those of the consult of the procedure's decision; ``base_source`` says which
+  (``"patient"`` or ``"consult"``). A patient's baseline without an ODI (the clinic had not
+  loaded its wording) keeps the consult's ODI;
 * each follow-up timepoint's state and values. A follow-up is **due** once its window has closed,
   or earlier when it was answered inside its window; it is **answered** when completed, valid,
   not cancelled and assessed inside its window. An assessment outside its window is kept on the
@@ -21,10 +25,14 @@ later without the database (:mod:`cases.outcomes`).
 import dataclasses
 import datetime
 
-from cases.models import AdverseEvent, FollowUp, Procedure, Timepoint
+from cases.models import BASELINE, AdverseEvent, FollowUp, Procedure, Timepoint
 
 TIMEPOINTS = tuple(Timepoint.values)
 MISS_TECHNIQUES = tuple(t.value for t in Procedure.MISS_TECHNIQUES)
+
+# Where a row's baseline comes from.
+PATIENT_REPORTED = "patient"
+CONSULT = "consult"
 
 # A follow-up timepoint's state in a row.
 NOT_DUE = 0  # none scheduled, cancelled, or its window is still open and it is unanswered
@@ -72,6 +80,7 @@ class Row:
     visits: tuple  # a Visit per TIMEPOINTS entry
     return_daily: int | None
     return_work: int | None
+    base_source: str = CONSULT  # PATIENT_REPORTED or CONSULT: whose baseline values these are
 
     @property
     def group(self):
@@ -108,6 +117,7 @@ class Row:
             ],
             self.return_daily,
             self.return_work,
+            self.base_source,
         ]
 
     @classmethod
@@ -144,7 +154,7 @@ def build(today):
     """Every counted procedure as a :class:`Row`, as things stand on ``today``."""
     procedures = counted_procedures()
     events = _adverse_event_flags(procedures)
-    visits, returns = _visits_and_returns(procedures, today)
+    visits, returns, baselines = _visits_and_returns(procedures, today)
     rows = []
     for values in (
         procedures.order_by("pk")
@@ -168,6 +178,13 @@ def build(today):
         ae_30, ae_90, ssi_30, ssi_90 = events.get(pk, (False, False, False, False))
         own = visits.get(pk, {})
         daily, work = returns.get(pk, (None, None))
+        back, leg, odi = values[9:12]
+        source = CONSULT
+        reported = baselines.get(pk)
+        if reported is not None:
+            source = PATIENT_REPORTED
+            back, leg = reported[0], reported[1]
+            odi = odi if reported[2] is None else reported[2]
         rows.append(
             Row(
                 *values[:9],
@@ -175,12 +192,13 @@ def build(today):
                 ae_90=ae_90,
                 ssi_30=ssi_30,
                 ssi_90=ssi_90,
-                base_back=values[9],
-                base_leg=values[10],
-                base_odi=values[11],
+                base_back=back,
+                base_leg=leg,
+                base_odi=odi,
                 visits=tuple(own.get(t, NOT_DUE_VISIT) for t in TIMEPOINTS),
                 return_daily=daily,
                 return_work=work,
+                base_source=source,
             )
         )
     return rows
@@ -206,9 +224,10 @@ def _adverse_event_flags(procedures):
 
 
 def _visits_and_returns(procedures, today):
-    """Each procedure's :class:`Visit` per timepoint, and its earliest return to daily activities
-    and to work (days after the procedure) among the follow-ups answered in their window."""
-    visits, returns = {}, {}
+    """Each procedure's :class:`Visit` per timepoint, its earliest return to daily activities
+    and to work (days after the procedure) among the follow-ups answered in their window, and
+    the patient-reported baseline ``(back, leg, odi)`` of those who answered it in its window."""
+    visits, returns, baselines = {}, {}, {}
     for row in (
         FollowUp.objects.valid()
         .filter(procedure__in=procedures, cancelled_at__isnull=True)
@@ -226,12 +245,18 @@ def _visits_and_returns(procedures, today):
             "satisfaction",
             "returned_to_daily_activities_on",
             "returned_to_work_on",
+            "source",
         )
         .iterator(chunk_size=CHUNK)
     ):
         procedure_id, operated, timepoint, opens, closes, completed, assessed = row[:7]
-        back, leg, odi, satisfaction, daily, work = row[7:]
+        back, leg, odi, satisfaction, daily, work, source = row[7:]
         in_window = completed is not None and assessed and opens <= assessed <= closes
+        if timepoint == BASELINE:
+            # The patient's own answers only: values the clinic typed in are the consult's kind.
+            if in_window and source == FollowUp.Source.PATIENT:
+                baselines[procedure_id] = (back, leg, odi)
+            continue
         if in_window:
             visit = Visit(ANSWERED, back, leg, odi, satisfaction)
             earliest = returns.setdefault(procedure_id, [None, None])
@@ -246,4 +271,4 @@ def _visits_and_returns(procedures, today):
             visit = NOT_DUE_VISIT
         visits.setdefault(procedure_id, {})[timepoint] = visit
 
-    return visits, returns
+    return visits, returns, baselines

@@ -59,6 +59,8 @@ class Spec:
     decimals: int = 0
     section: str = "table"  # "table", "completeness" or "trajectory"
     timepoint: str = ""
+    # A proportion whose count reads as its successes: "4 of 10 operated patients".
+    count_successes: bool = False
 
 
 def _always(row, context):
@@ -264,7 +266,20 @@ def _change_specs():
 
 
 def _completeness_specs():
-    specs = []
+    specs = [
+        # Whose baseline the improvements are measured from (cohort.Row.base_source).
+        Spec(
+            "baseline_patient_reported",
+            "Baseline reported by the patient (the others: the consult's)",
+            PROPORTION,
+            "operated patients",
+            _always,
+            lambda row, context: row.base_source == cohort.PATIENT_REPORTED,
+            unit="%",
+            section="completeness",
+            count_successes=True,
+        )
+    ]
     for timepoint in Timepoint:
         specs.append(
             Spec(

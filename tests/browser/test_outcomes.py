@@ -27,7 +27,8 @@ def test_a_specialist_opens_the_dashboard_and_the_charts_render(login):
     assert table.locator("tbody tr").count() == 19
     discharge = table.locator("tr[data-figure='same_or_next_day_discharge']")
     assert "n = " in discharge.inner_text() and "95 % CI" in discharge.inner_text()
-    assert page.locator("#completeness-table tbody tr").count() == 5
+    # Whose baseline (issue 15: "Baseline reported by the patient"), then the five timepoints.
+    assert page.locator("#completeness-table tbody tr").count() == 6
     for chart in ("stay-chart", "nrs-chart", "odi-chart"):
         canvas = page.locator(f"#{chart}")
         assert canvas.get_attribute("data-rendered") == "true"

@@ -359,8 +359,13 @@ def test_patient_page_charts_the_patients_answer_beside_the_baseline(
     assert series["label"] == (
         f"Full-endoscopic transforaminal L4-L5 left, {date_format(procedure.procedure_date)}"
     )
+    # The patient answered no baseline check-in: the consult's, and it says so (issue 15).
+    consult_day = procedure.decision.consult.consult_date
     assert series["baseline"] == {
-        "consult_date": procedure.decision.consult.consult_date.isoformat(),
+        "source": "consult",
+        "label": f"the consult of {date_format(consult_day)}",
+        "date": consult_day.isoformat(),
+        "consult_date": consult_day.isoformat(),
         "nrs_back": 3,
         "nrs_leg": 7,
         "odi": None,
@@ -452,12 +457,18 @@ def test_each_procedure_is_its_own_series_with_its_own_decisions_consult_as_base
         f"Full-endoscopic transforaminal L4-L5 left, {date_format(_days_ago(410))}"
     )
     assert newest["baseline"] == {
+        "source": "consult",  # no baseline check-in answered (issue 15)
+        "label": f"the consult of {date_format(_days_ago(120))}",
+        "date": _days_ago(120).isoformat(),
         "consult_date": _days_ago(120).isoformat(),
         "nrs_back": 4,
         "nrs_leg": 8,
         "odi": 40,
     }
     assert oldest["baseline"] == {
+        "source": "consult",  # no baseline check-in answered (issue 15)
+        "label": f"the consult of {date_format(_days_ago(420))}",
+        "date": _days_ago(420).isoformat(),
         "consult_date": _days_ago(420).isoformat(),
         "nrs_back": 6,
         "nrs_leg": 9,

@@ -104,7 +104,8 @@ def test_a_conservative_decision_is_followed_from_the_decision_date(specialist):
     consult = factories.ConsultFactory(specialist=specialist)
     decision = factories.CandidacyDecisionFactory.build(consult=consult, outcome="conservative")
     decision = services.record_decision(decision=decision, by=specialist)
-    follow_ups = FollowUp.objects.filter(decision=decision)
+    # The five timepoints from the decision date, beside the patient's baseline (issue 15).
+    follow_ups = FollowUp.objects.filter(decision=decision).exclude(timepoint="bl")
     assert follow_ups.count() == 5
     assert {f.anchor_date for f in follow_ups} == {timezone.localdate(decision.decided_at)}
 
@@ -117,12 +118,17 @@ def test_operating_after_conservative_care_moves_follow_up_to_the_procedure(spec
     )
     miss = factories.CandidacyDecisionFactory.build(consult=consult, outcome="miss")
     miss = services.record_decision(decision=miss, by=specialist, supersedes=conservative)
-    assert not FollowUp.objects.pending().filter(decision=conservative).exists()
+    # The conservative plan's follow-ups stop; the patient's baseline is still asked (issue 15).
+    assert not (
+        FollowUp.objects.pending().filter(decision=conservative).exclude(timepoint="bl").exists()
+    )
     procedure = services.record_procedure(
         procedure=factories.ProcedureFactory.build(decision=miss, surgeon=specialist),
         by=specialist,
     )
-    assert FollowUp.objects.pending().filter(patient=consult.patient).count() == 5
+    pending = FollowUp.objects.pending().filter(patient=consult.patient)
+    assert pending.exclude(timepoint="bl").count() == 5
+    assert pending.get(timepoint="bl").procedure == procedure  # it closes on the procedure day
     assert all(f.procedure_id == procedure.pk for f in FollowUp.objects.pending())
 
 

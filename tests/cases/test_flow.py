@@ -40,7 +40,9 @@ def test_specialist_records_the_whole_pathway_through_the_pages(
     response = client.post(reverse("cases:procedure_create", args=[decision.pk]), procedure_data)
     assert response.status_code == 302, response.context["form"].errors
     procedure = Procedure.objects.get(patient=patient)
-    assert procedure.follow_ups.count() == 5
+    # The five timepoints, and the patient's baseline check-in, which the procedure closes.
+    assert procedure.follow_ups.count() == 6
+    assert procedure.follow_ups.get(timepoint="bl").window_closes == procedure.procedure_date
 
     response = client.get(patient.get_absolute_url())
     assert response.status_code == 200

@@ -163,7 +163,9 @@ def test_a_conservative_decision_with_its_consult_schedules_its_follow_ups(
     response = client_for(specialist).post(url, {**sitting, "outcome": "conservative"})
     assert response.status_code == 302
     decision = CandidacyDecision.objects.get(patient=patient)
-    assert decision.follow_ups.count() == 5
+    # The five timepoints, and the patient's own baseline check-in (issue 15).
+    assert decision.follow_ups.exclude(timepoint="bl").count() == 5
+    assert decision.follow_ups.filter(timepoint="bl").count() == 1
 
 
 def test_the_combined_save_replaces_the_patients_current_decision(
@@ -468,9 +470,10 @@ def test_who_may_record_a_consult_but_not_decide_gets_no_decision_and_may_not_po
 
 # session, user with roles, permissions (3); the patient; the MISS article the form offers;
 # the service's savepoint (2); consult, its history, its audit entry (3); the patient's current
-# decision; decision and history (2); pending follow-ups from a decision date to cancel; the
+# decision; decision and history (2); pending follow-ups from a decision date to cancel and the
+# baselines asked (one query); the patient's baseline check-in and its history (2, issue 15); the
 # decision's audit entry. (The consult alone: test_write_queries.CONSULT_CREATE, unchanged.)
-SITTING = 15
+SITTING = 17
 
 
 def test_the_combined_save_costs_the_same_queries_however_many_records(

@@ -116,7 +116,8 @@ def test_patient_list_filters_by_current_decision_technique_and_follow_up(
     assert pks(technique="fe_transforaminal") == {records["patient"].pk}
     assert pks(technique="open") == set()
     assert pks(follow_up="overdue") == {records["patient"].pk}
-    assert pks(follow_up="due") == {records["patient"].pk}
+    # The conservative patient's baseline check-in is due from their decision (issue 15).
+    assert pks(follow_up="due") == {records["patient"].pk, conservative.patient_id}
 
 
 def test_superseded_decision_no_longer_counts_as_the_current_outcome(
@@ -348,7 +349,8 @@ def test_seed_demo_creates_patients_in_every_state():
     )
     assert FollowUp.objects.overdue().filter(patient=demo["DEMO-0004"]).exists()
     assert demo["DEMO-0001"].procedures.get().technique == "fe_transforaminal"
-    assert demo["DEMO-0001"].follow_ups.filter(completed_at__isnull=False).count() == 2
+    # Her own baseline (issue 15), then the 2- and 6-week follow-ups.
+    assert demo["DEMO-0001"].follow_ups.filter(completed_at__isnull=False).count() == 3
     assert FollowUp.objects.due().filter(patient=demo["DEMO-0001"]).exists()
     assert demo["DEMO-0005"].procedures.get().technique == "open"
     assert demo["DEMO-0005"].adverse_events.count() == 1

@@ -152,7 +152,12 @@ def test_amending_a_decision_adds_one_superseding_it_or_shows_errors_and_writes_
     expected = amendment_form(data)
     # The form, and the amendment's own rule: never dated before the decision it amends.
     valid = expected.is_valid() and expected.cleaned_data["decided_on"] >= decision.decided_on
-    pending = list(FollowUp.objects.pending().filter(patient=patient, decision__isnull=False))
+    # The patient's baseline check-in stays whatever the plan (issue 15): not among these.
+    pending = list(
+        FollowUp.objects.pending()
+        .filter(patient=patient, decision__isnull=False)
+        .exclude(timepoint="bl")
+    )
 
     response, before, rows, last = post_once(
         specialist_client,

@@ -95,8 +95,9 @@ def test_a_consult_edit_costs_the_same_queries_however_many_records(
 
 
 # 3; the consult with its patient; the MISS article the form offers; savepoints (2); the
-# patient's current decision; decision and history (2); pending follow-ups to cancel; audit.
-DECISION_CREATE = 12
+# patient's current decision; decision and history (2); pending follow-ups to cancel and the
+# baselines asked (one query); the patient's baseline check-in and its history (2, issue 15); audit.
+DECISION_CREATE = 14
 
 
 def test_a_decision_costs_the_same_queries_however_many_records(
@@ -119,8 +120,9 @@ def test_a_decision_costs_the_same_queries_however_many_records(
 
 # 3; the amended decision with its consult and patient; the MISS article; savepoints (2); the
 # amended decision's row lock; an amendment saved meanwhile; decision and history (2); pending
-# follow-ups from a decision date; five follow-ups with their history (10); audit.
-DECISION_AMEND_TO_CONSERVATIVE = 23
+# follow-ups from a decision date and the baselines asked (one query); five follow-ups with their
+# history (10); the baseline check-in with its history (2, issue 15); audit.
+DECISION_AMEND_TO_CONSERVATIVE = 25
 
 
 def test_the_heaviest_decision_costs_the_same_queries_however_many_records(
@@ -145,12 +147,14 @@ def test_the_heaviest_decision_costs_the_same_queries_however_many_records(
     client.get(url)
     with django_assert_num_queries(DECISION_AMEND_TO_CONSERVATIVE):
         assert client.post(url, data).status_code == 302
-    assert second.superseded_by.follow_ups.count() == 5
+    assert second.superseded_by.follow_ups.exclude(timepoint="bl").count() == 5
+    assert second.superseded_by.follow_ups.filter(timepoint="bl").count() == 1
 
 
 # 3; the decision with its consult, patient and any procedure; the surgeon chosen; savepoints
 # (2); the decision's row lock; its procedure, if one was saved meanwhile; procedure, history,
-# audit (3); pending follow-ups from the decision date; five follow-ups with their history (10).
+# audit (3); pending follow-ups from the decision date and the baselines (one query); five
+# follow-ups with their history (10). A baseline the procedure closes adds its save (2).
 PROCEDURE_CREATE = 23
 
 
