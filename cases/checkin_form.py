@@ -7,6 +7,8 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 
 from cases import odi
 from cases.models import BaselineWorkStatus, FollowUp, Instrument, long_date
@@ -16,8 +18,8 @@ RADIO = forms.RadioSelect(attrs={"class": "form-check-input"})
 # The pain scale's radios are hidden behind their labels, drawn as one row of large buttons.
 SCALE = forms.RadioSelect(attrs={"class": "btn-check"})
 
-RETURN_CHOICES = [("yes", "Yes, on this date:"), ("not_yet", "Not yet")]
-WORK_CHOICES = [*RETURN_CHOICES, ("not_applicable", "Does not apply to me (I do not work)")]
+RETURN_CHOICES = [("yes", _("Yes, on this date:")), ("not_yet", _("Not yet"))]
+WORK_CHOICES = [*RETURN_CHOICES, ("not_applicable", _("Does not apply to me (I do not work)"))]
 NRS_CHOICES = [(n, str(n)) for n in range(11)]
 
 
@@ -28,41 +30,43 @@ class CheckinForm(forms.Form):
     """The patient's questionnaire. ``draft=True`` makes every answer optional (Save draft)."""
 
     nrs_back = forms.TypedChoiceField(
-        label="Back pain now",
+        label=_("Back pain now"),
         choices=NRS_CHOICES,
         coerce=int,
         widget=SCALE,
     )
     nrs_leg = forms.TypedChoiceField(
-        label="Leg pain now",
+        label=_("Leg pain now"),
         choices=NRS_CHOICES,
         coerce=int,
         widget=SCALE,
     )
     daily_activities = forms.ChoiceField(
-        label="Are you back to your usual daily activities?",
+        label=_("Are you back to your usual daily activities?"),
         choices=RETURN_CHOICES,
         widget=RADIO,
         required=False,
     )
     returned_to_daily_activities_on = forms.DateField(
-        label="Back to daily activities since", widget=DATE, required=False
+        label=_("Back to daily activities since"), widget=DATE, required=False
     )
     work = forms.ChoiceField(
-        label="Are you back at work?",
+        label=_("Are you back at work?"),
         choices=WORK_CHOICES,
         widget=RADIO,
         required=False,
     )
-    returned_to_work_on = forms.DateField(label="Back at work since", widget=DATE, required=False)
+    returned_to_work_on = forms.DateField(
+        label=_("Back at work since"), widget=DATE, required=False
+    )
     satisfaction = forms.TypedChoiceField(
-        label="How satisfied are you with the result of your treatment?",
+        label=_("How satisfied are you with the result of your treatment?"),
         choices=FollowUp.Satisfaction.choices,
         coerce=int,
         widget=RADIO,
     )
     global_perceived_effect = forms.ChoiceField(
-        label="Compared with before the treatment, how are you now?",
+        label=_("Compared with before the treatment, how are you now?"),
         choices=FollowUp.GlobalEffect.choices,
         widget=RADIO,
     )
@@ -88,10 +92,10 @@ class CheckinForm(forms.Form):
             for name in self.AFTER_TREATMENT:
                 del self.fields[name]
             self.fields["work_status"] = forms.ChoiceField(
-                label="What is your work situation now?",
+                label=_("What is your work situation now?"),
                 choices=BaselineWorkStatus.choices,
                 widget=RADIO,
-                error_messages={"required": "Choose the answer that fits you best."},
+                error_messages={"required": _("Choose the answer that fits you best.")},
             )
         for section in instrument.sections if instrument else []:
             self.fields[section["code"]] = forms.TypedChoiceField(
@@ -145,11 +149,14 @@ class CheckinForm(forms.Form):
                 continue
             if day is None:
                 if not self.draft:
-                    self.add_error(day_field, "Give the date, or choose “Not yet”.")
+                    self.add_error(day_field, gettext_now("Give the date, or choose “Not yet”."))
             elif day > today:
-                self.add_error(day_field, "This date cannot be in the future.")
+                self.add_error(day_field, gettext_now("This date cannot be in the future."))
             elif day < anchor:
-                self.add_error(day_field, f"This date cannot be before {long_date(anchor)}.")
+                self.add_error(
+                    day_field,
+                    gettext_now("This date cannot be before %(day)s.") % {"day": long_date(anchor)},
+                )
         return data
 
     def odi_answers(self):

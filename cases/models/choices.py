@@ -132,10 +132,10 @@ FollowUpTimepoint = models.TextChoices(
 class BaselineWorkStatus(models.TextChoices):
     """Work at baseline, in the patient's words: whether the back keeps them off work."""
 
-    WORKING = "working", "Working"
-    OFF_BACK = "off_back", "Off work because of my back or leg pain"
-    OFF_OTHER = "off_other", "Off work for another reason"
-    NOT_EMPLOYED = "not_employed", "Not employed, or retired"
+    WORKING = "working", _("Working")
+    OFF_BACK = "off_back", _("Off work because of my back or leg pain")
+    OFF_OTHER = "off_other", _("Off work for another reason")
+    NOT_EMPLOYED = "not_employed", _("Not employed, or retired")
 
 
 class FollowUpSource(models.TextChoices):
