@@ -381,7 +381,7 @@ class FollowUp(ClinicalRecord):
     @property
     def checkin_title(self):
         """The patient's name for this timepoint: "Your 6-week check-in"."""
-        return CHECKIN_TITLES[self.timepoint]
+        return str(CHECKIN_TITLES[self.timepoint])
 
     @property
     def is_completed(self):
