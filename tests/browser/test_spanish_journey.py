@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from clinic.models import Patient
 from tests.browser.conftest import DEMO_PASSWORD, screenshot
+from tests.browser.test_checkins import choose
 from tests.test_i18n import po_entries
 
 PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -93,6 +94,28 @@ def test_maria_walks_her_journey_in_spanish(browser, live_server, maria):
         page.get_by_role("button", name="Enviar mi pregunta").click()
         expect(page.get_by_text("Su pregunta fue enviada a su equipo de atención.")).to_be_visible()
         assert_no_english(page, msgids)
+
+        # Her due check-in, in Spanish (no Spanish ODI wording loaded: no ODI part), sent.
+        page.goto(f"{live_server.url}/")
+        checkins = page.get_by_role("region", name="Sus cuestionarios de seguimiento")
+        checkins.get_by_role("link", name="Su cuestionario de los 3 meses").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Su cuestionario de los 3 meses")
+        assert_no_english(page, msgids)
+        choose(page, "Dolor de espalda ahora", "2")
+        choose(page, "Dolor de pierna ahora", "1")
+        choose(page, "¿Ya volvió a sus actividades diarias habituales?", "Todavía no")
+        choose(page, "¿Ya volvió al trabajo?", "Todavía no")
+        choose(
+            page,
+            "¿Qué tan satisfecho está con el resultado de su tratamiento?",
+            "1 — El tratamiento cumplió mis expectativas",
+        )
+        choose(page, "Comparado con antes del tratamiento, ¿cómo se siente ahora?", "Mucho mejor")
         screenshot(page, "maria-spanish-390")
+        page.get_by_role("button", name="Enviar mi cuestionario").click()
+        expect(
+            page.get_by_text("Gracias: su cuestionario fue enviado a su clínica.")
+        ).to_be_visible()
+        assert_no_english(page, msgids)
     finally:
         context.close()
