@@ -9,6 +9,7 @@ import datetime
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cases import charts
@@ -75,7 +76,9 @@ def _rows(baseline, points):
     if baseline is not None:
         rows.append(
             {
-                "label": "Before treatment" if baseline["source"] == "patient" else "Your consult",
+                "label": _("Before treatment")
+                if baseline["source"] == "patient"
+                else _("Your consult"),
                 "date": _day(baseline["date"]),
                 "nrs_back": baseline["nrs_back"],
                 "nrs_leg": baseline["nrs_leg"],
@@ -111,6 +114,15 @@ def _chart_data(rows):
         "baseline": {key: rows[0][key] for key in ("nrs_back", "nrs_leg", "odi")}
         if rows and rows[0]["is_baseline"]
         else None,
+        # The chart's words, in the patient's language (the script has none of its own).
+        "text": {
+            "nrs_back": _("Back pain"),
+            "nrs_leg": _("Leg pain"),
+            "odi": _("ODI"),
+            "before": _("%(measure)s before treatment"),
+            "pain_axis": _("Pain (0–10)"),
+            "odi_axis": _("ODI (0–100)"),
+        },
     }
 
 

@@ -9,10 +9,11 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  var text = data.text; // the words, translated by the page (cases/views_progress.py)
   var measures = [
-    { key: "nrs_back", label: "Back pain", color: "#0d6efd", axis: "nrs", dash: [] },
-    { key: "nrs_leg", label: "Leg pain", color: "#d63384", axis: "nrs", dash: [] },
-    { key: "odi", label: "ODI", color: "#198754", axis: "odi", dash: [6, 4] },
+    { key: "nrs_back", label: text.nrs_back, color: "#0d6efd", axis: "nrs", dash: [] },
+    { key: "nrs_leg", label: text.nrs_leg, color: "#d63384", axis: "nrs", dash: [] },
+    { key: "odi", label: text.odi, color: "#198754", axis: "odi", dash: [6, 4] },
   ];
   var datasets = [];
   measures.forEach(function (m) {
@@ -29,7 +30,7 @@
     // The baseline as a faint line across the chart: each answer reads against it.
     if (data.baseline && data.baseline[m.key] !== null && data.baseline[m.key] !== undefined) {
       datasets.push({
-        label: m.label + " before treatment",
+        label: text.before.replace("%(measure)s", m.label),
         data: data.labels.map(function () { return data.baseline[m.key]; }),
         borderColor: m.color,
         borderWidth: 1,
@@ -48,8 +49,8 @@
       maintainAspectRatio: false,
       interaction: { mode: "index", intersect: false },
       scales: {
-        nrs: { type: "linear", position: "left", min: 0, max: 10, title: { display: true, text: "Pain (0–10)" } },
-        odi: { type: "linear", position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: "ODI (0–100)" } },
+        nrs: { type: "linear", position: "left", min: 0, max: 10, title: { display: true, text: text.pain_axis } },
+        odi: { type: "linear", position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: text.odi_axis } },
       },
       plugins: {
         legend: {

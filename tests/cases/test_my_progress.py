@@ -219,3 +219,19 @@ def test_the_page_costs_the_same_queries_however_many_check_ins(
     services.schedule_follow_ups(anchor=earlier, by=specialist)
     assert FollowUp.objects.filter(patient=patient_user.patient).count() == 11
     assert queries(client) == few
+
+
+def test_a_spanish_patient_reads_their_progress_in_spanish(client, patient_user, specialist):
+    """The page, its table and the chart's words (sent with the data: the script has none)."""
+    patient = patient_user.patient
+    patient.preferred_language = "es"
+    patient.save_if_current(expected_version=patient.version)
+    treated(patient, specialist, back=6, leg=9)
+    client.force_login(patient_user)
+    html = client.get(URL).content.decode()
+    assert '<h1 class="h2 mb-3">Mi progreso</h1>' in html
+    assert "Antes del tratamiento" in html and "Comparado con sus propias respuestas" in html
+    assert "Before treatment" not in html and "My progress" not in html
+    data = json.loads(html.split('id="my-progress-data"')[1].split(">", 1)[1].split("</script>")[0])
+    assert data["text"]["nrs_back"] == "Dolor de espalda"
+    assert data["text"]["before"] == "%(measure)s antes del tratamiento"
