@@ -96,6 +96,7 @@ ADMIN_PAGE_NEEDS = {
 MATRIX = {
     # clinic
     "dashboard": ("", 200, 200, 200, 200, 200, 200),
+    "set_language": ("", 405, 405, 405, 405, 405, 405),  # the header's switcher posts to it
     "favicon": ("", 302, 302, 302, 302, 302, 302),  # to the static SVG
     "two_factor_setup": ("", LOGIN, 200, 200, 200, 200, 200),
     "two_factor_verify": ("", LOGIN, 302, 302, 302, 302, 302),
@@ -219,6 +220,7 @@ MATRIX = {
 # fmt: off
 POST_MATRIX = {
     # clinic
+    "set_language": (302, 302, 302, 302, 302, 302),  # no language chosen: back, unchanged
     "two_factor_setup": (LOGIN, 200, 200, 200, 200, 200),
     "two_factor_verify": (LOGIN, 302, 302, 302, 302, 302),  # nobody has enrolled: to setup
     "login": (200, 200, 200, 200, 200, 200),
