@@ -324,3 +324,46 @@ def test_figure_sentences_are_in_the_articles_language(monkeypatch):
     assert "At this clinic: 92 %" in figures.render_figure_tokens(body, "en")
     with translation.override("es"):  # a Spanish reader of an English article
         assert "At this clinic: 92 %" in figures.render_figure_tokens(body, "en")
+
+
+# --- the cases pages for the clinical team ------------------------------------------------------
+
+
+def test_a_spanish_specialist_sees_the_cases_pages_in_spanish(client, specialist):
+    specialist.language = "es"
+    specialist.save(update_fields=["language"])
+    procedure = factories.ProcedureFactory(decision__consult__specialist=specialist)
+    patient = procedure.decision.consult.patient
+    client.force_login(specialist)  # the login puts the account's language in the session
+    spanish_by_page = {
+        reverse("cases:patient_list"): ["Registrar paciente", "Nombre o NHC", "1 paciente<"],
+        reverse("cases:patient_detail", args=[patient.pk]): [
+            "Cronología",
+            "Decisión vigente",
+            "Calendario de seguimiento",
+            "Procedimiento: ",
+        ],
+        reverse("cases:consult_create", args=[patient.pk]): [
+            "Registrar una consulta",
+            "Signos de alarma",
+            "Situación basal",
+            "Cancelar",
+        ],
+        reverse("cases:outcomes"): ["Panel de resultados", "Cómo se calculan estas cifras"],
+    }
+    # The templates' own English (the header's links, choices and figures are others' strings).
+    english = [
+        "Name or MRN",
+        "Timeline",
+        "Current decision",
+        "Follow-up schedule",
+        "Record a consult",
+        ">Red flags<",
+        ">Cancel<",
+        "Outcome dashboard",
+        "How these figures are computed",
+    ]
+    for url, expected in spanish_by_page.items():
+        html = page(client, url)
+        assert [text for text in expected if text not in html] == [], url
+        assert [text for text in english if text in html] == [], url
