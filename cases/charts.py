@@ -6,6 +6,7 @@ dark colour, a colour-blind-safe palette with a marker and a dash per series, le
 HTML with plain swatches, axes with headroom, sources cited in plain words and correct plurals.
 """
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ MEASURE_STYLES = {
     "nrs_leg": {"label": "NRS leg", "colour": VERMILLION, "dash": "dashed", "marker": "triangle"},
     "odi": {"label": "ODI", "colour": GREEN, "dash": "dotted", "marker": "rect"},
 }
+MEASURES = tuple(MEASURE_STYLES)
 # The outcome dashboard: a colour and a marker per group, a dash per measure.
 GROUP_STYLES = {
     "miss": {"colour": BLUE, "marker": "circle"},
@@ -268,7 +270,7 @@ def _series(anchor, follow_ups, thresholds, reported=None):
     baseline = _consult_baseline(follow_ups[0].baseline_consult, reported)
     bands = {}
     if baseline and thresholds:
-        for measure in ("nrs_back", "nrs_leg", "odi"):
+        for measure in MEASURES:
             band = _band(baseline[measure], thresholds.get(measure))
             if band:
                 bands[measure] = band
@@ -347,14 +349,36 @@ def _baseline_key(anchor):
     return (CandidacyDecision, anchor.consult_id)
 
 
+def chart_rows(baseline, points):
+    """A series' values in the order its chart draws them, all alike: its ``baseline`` (when it
+    has one; ``is_baseline``, labelled by where it comes from), then each completed follow-up of
+    ``points``; each with its ``date`` (a date, or None), ``by_patient`` and the measures."""
+    charted = [(baseline, True)] if baseline is not None else []
+    charted += [(point, False) for point in points]
+    return [
+        {
+            "label": values["label"],
+            "date": _day(values["date"] if is_baseline else values["assessed_on"]),
+            "by_patient": values["source"] == FollowUp.Source.PATIENT,
+            "is_baseline": is_baseline,
+            **{measure: values[measure] for measure in MEASURES},
+        }
+        for values, is_baseline in charted
+    ]
+
+
+def _day(iso):
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
 def _series_legend(series):
     """The lines of one treatment's chart (the measures it has a value of), then the shaded
     bands, as HTML legend entries."""
-    charted = [series["baseline"] or {}, *series["points"]]
+    charted = chart_rows(series["baseline"], series["points"])
     legend = [
         legend_item(style["label"], **{k: style[k] for k in ("colour", "marker", "dash")})
         for measure, style in MEASURE_STYLES.items()
-        if any(values.get(measure) is not None for values in charted)
+        if any(row[measure] is not None for row in charted)
     ]
     for measure, style in MEASURE_STYLES.items():
         if measure in series["bands"]:
