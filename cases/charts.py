@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases.models import CandidacyDecision, FollowUp, Procedure, Timepoint
 from cases.outcomes import GROUP_LABELS, GROUPS, STAY_BINS
@@ -32,9 +32,19 @@ MARKERS = ("circle", "triangle", "rect")
 
 # The patient page's chart: one line per measure.
 MEASURE_STYLES = {
-    "nrs_back": {"label": "NRS back", "colour": BLUE, "dash": "solid", "marker": "circle"},
-    "nrs_leg": {"label": "NRS leg", "colour": VERMILLION, "dash": "dashed", "marker": "triangle"},
-    "odi": {"label": "ODI", "colour": GREEN, "dash": "dotted", "marker": "rect"},
+    "nrs_back": {
+        "label": gettext_lazy("NRS back"),
+        "colour": BLUE,
+        "dash": "solid",
+        "marker": "circle",
+    },
+    "nrs_leg": {
+        "label": gettext_lazy("NRS leg"),
+        "colour": VERMILLION,
+        "dash": "dashed",
+        "marker": "triangle",
+    },
+    "odi": {"label": gettext_lazy("ODI"), "colour": GREEN, "dash": "dotted", "marker": "rect"},
 }
 MEASURES = tuple(MEASURE_STYLES)
 # The outcome dashboard: a colour and a marker per group, a dash per measure.
@@ -206,11 +216,16 @@ def _series_label(anchor):
     """What tells one treatment's series from another's: "Tubular microdiscectomy L4-L5 left,
     2 Mar 2026" or "Conservative care from 2 Mar 2026" (DATE_FORMAT)."""
     if isinstance(anchor, Procedure):
-        return (
-            f"{anchor.get_technique_display()} {anchor.levels_display} "
-            f"{anchor.get_side_display().lower()}, {date_format(anchor.procedure_date)}"
-        )
-    return f"{anchor.get_outcome_display()} from {date_format(FollowUp.anchor_day(anchor))}"
+        return _("%(technique)s %(levels)s %(side)s, %(day)s") % {
+            "technique": anchor.get_technique_display(),
+            "levels": anchor.levels_display,
+            "side": anchor.get_side_display().lower(),
+            "day": date_format(anchor.procedure_date),
+        }
+    return _("%(outcome)s from %(day)s") % {
+        "outcome": anchor.get_outcome_display(),
+        "day": date_format(FollowUp.anchor_day(anchor)),
+    }
 
 
 def _point(follow_up):
@@ -235,7 +250,8 @@ def reported_baseline(follow_up):
         return None
     return {
         "source": "patient",
-        "label": f"reported by the patient on {date_format(follow_up.assessed_on)}",
+        "label": _("reported by the patient on %(day)s")
+        % {"day": date_format(follow_up.assessed_on)},
         "date": follow_up.assessed_on.isoformat(),
         "consult_date": None,
         "nrs_back": follow_up.nrs_back,
@@ -255,7 +271,7 @@ def _consult_baseline(consult, reported=None):
         return None
     return {
         "source": "consult",
-        "label": f"the consult of {date_format(consult.consult_date)}",
+        "label": _("the consult of %(day)s") % {"day": date_format(consult.consult_date)},
         "date": consult.consult_date.isoformat(),
         "consult_date": consult.consult_date.isoformat(),
         "nrs_back": consult.nrs_back,
@@ -331,7 +347,7 @@ def outcome_chart(follow_ups, thresholds=None):
     return {
         "series": series,
         "measures": {
-            measure: {"label": style["label"], **_dataset(style, style["dash"])}
+            measure: {"label": str(style["label"]), **_dataset(style, style["dash"])}
             for measure, style in MEASURE_STYLES.items()
         },
         "scales": {
@@ -376,7 +392,7 @@ def _series_legend(series):
     bands, as HTML legend entries."""
     charted = chart_rows(series["baseline"], series["points"])
     legend = [
-        legend_item(style["label"], **{k: style[k] for k in ("colour", "marker", "dash")})
+        legend_item(str(style["label"]), **{k: style[k] for k in ("colour", "marker", "dash")})
         for measure, style in MEASURE_STYLES.items()
         if any(row[measure] is not None for row in charted)
     ]

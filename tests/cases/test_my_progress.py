@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from cases import services
 from cases.models import BASELINE, FollowUp
@@ -235,3 +236,24 @@ def test_a_spanish_patient_reads_their_progress_in_spanish(client, patient_user,
     data = json.loads(html.split('id="my-progress-data"')[1].split(">", 1)[1].split("</script>")[0])
     assert data["text"]["nrs_back"] == "Dolor de espalda"
     assert data["text"]["before"] == "%(measure)s antes del tratamiento"
+
+
+def test_a_spanish_patient_reads_the_date_of_their_treatment_in_spanish(
+    client, patient_user, specialist
+):
+    """The treatment's name comes from cases.charts (the series label): its words too."""
+    patient = patient_user.patient
+    patient.preferred_language = "es"
+    patient.save_if_current(expected_version=patient.version)
+    decision = factories.CandidacyDecisionFactory(
+        consult=factories.ConsultFactory(patient=patient, specialist=specialist),
+        outcome="conservative",
+        decided_on=_days_ago(30),
+    )
+    services.schedule_follow_ups(anchor=decision, by=specialist)
+    client.force_login(patient_user)
+    response = client.get(URL)
+    with translation.override("es"):
+        day = date_format(_days_ago(30))
+    assert response.context["treatment"].endswith(f" desde el {day}")
+    assert response.context["rows"][0]["label"] == "Su consulta"
