@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from clinic.paging import marker_pk, seek
+from interop.resources import SOURCES
 
 
 class SearchError(ValueError):
@@ -123,8 +124,6 @@ class Search:
     parameters: list = field(default_factory=list)  # (name, value) as given, for links
 
     def sources(self):
-        from interop.resources import SOURCES
-
         return [s for s in SOURCES if s.resource_type in self.resource_types]
 
     def filtered(self, source):
