@@ -6,12 +6,13 @@ dark colour, a colour-blind-safe palette with a marker and a dash per series, le
 HTML with plain swatches, axes with headroom, sources cited in plain words and correct plurals.
 """
 
+import datetime
 import re
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases.models import CandidacyDecision, FollowUp, Procedure, Timepoint
 from cases.outcomes import GROUP_LABELS, GROUPS, STAY_BINS
@@ -31,10 +32,21 @@ MARKERS = ("circle", "triangle", "rect")
 
 # The patient page's chart: one line per measure.
 MEASURE_STYLES = {
-    "nrs_back": {"label": "NRS back", "colour": BLUE, "dash": "solid", "marker": "circle"},
-    "nrs_leg": {"label": "NRS leg", "colour": VERMILLION, "dash": "dashed", "marker": "triangle"},
-    "odi": {"label": "ODI", "colour": GREEN, "dash": "dotted", "marker": "rect"},
+    "nrs_back": {
+        "label": gettext_lazy("NRS back"),
+        "colour": BLUE,
+        "dash": "solid",
+        "marker": "circle",
+    },
+    "nrs_leg": {
+        "label": gettext_lazy("NRS leg"),
+        "colour": VERMILLION,
+        "dash": "dashed",
+        "marker": "triangle",
+    },
+    "odi": {"label": gettext_lazy("ODI"), "colour": GREEN, "dash": "dotted", "marker": "rect"},
 }
+MEASURES = tuple(MEASURE_STYLES)
 # The outcome dashboard: a colour and a marker per group, a dash per measure.
 GROUP_STYLES = {
     "miss": {"colour": BLUE, "marker": "circle"},
@@ -204,11 +216,16 @@ def _series_label(anchor):
     """What tells one treatment's series from another's: "Tubular microdiscectomy L4-L5 left,
     2 Mar 2026" or "Conservative care from 2 Mar 2026" (DATE_FORMAT)."""
     if isinstance(anchor, Procedure):
-        return (
-            f"{anchor.get_technique_display()} {anchor.levels_display} "
-            f"{anchor.get_side_display().lower()}, {date_format(anchor.procedure_date)}"
-        )
-    return f"{anchor.get_outcome_display()} from {date_format(FollowUp.anchor_day(anchor))}"
+        return _("%(technique)s %(levels)s %(side)s, %(day)s") % {
+            "technique": anchor.get_technique_display(),
+            "levels": anchor.levels_display,
+            "side": anchor.get_side_display().lower(),
+            "day": date_format(anchor.procedure_date),
+        }
+    return _("%(outcome)s from %(day)s") % {
+        "outcome": anchor.get_outcome_display(),
+        "day": date_format(FollowUp.anchor_day(anchor)),
+    }
 
 
 def _point(follow_up):
@@ -233,7 +250,8 @@ def reported_baseline(follow_up):
         return None
     return {
         "source": "patient",
-        "label": f"reported by the patient on {date_format(follow_up.assessed_on)}",
+        "label": _("reported by the patient on %(day)s")
+        % {"day": date_format(follow_up.assessed_on)},
         "date": follow_up.assessed_on.isoformat(),
         "consult_date": None,
         "nrs_back": follow_up.nrs_back,
@@ -253,7 +271,7 @@ def _consult_baseline(consult, reported=None):
         return None
     return {
         "source": "consult",
-        "label": f"the consult of {date_format(consult.consult_date)}",
+        "label": _("the consult of %(day)s") % {"day": date_format(consult.consult_date)},
         "date": consult.consult_date.isoformat(),
         "consult_date": consult.consult_date.isoformat(),
         "nrs_back": consult.nrs_back,
@@ -268,7 +286,7 @@ def _series(anchor, follow_ups, thresholds, reported=None):
     baseline = _consult_baseline(follow_ups[0].baseline_consult, reported)
     bands = {}
     if baseline and thresholds:
-        for measure in ("nrs_back", "nrs_leg", "odi"):
+        for measure in MEASURES:
             band = _band(baseline[measure], thresholds.get(measure))
             if band:
                 bands[measure] = band
@@ -329,7 +347,7 @@ def outcome_chart(follow_ups, thresholds=None):
     return {
         "series": series,
         "measures": {
-            measure: {"label": style["label"], **_dataset(style, style["dash"])}
+            measure: {"label": str(style["label"]), **_dataset(style, style["dash"])}
             for measure, style in MEASURE_STYLES.items()
         },
         "scales": {
@@ -347,14 +365,36 @@ def _baseline_key(anchor):
     return (CandidacyDecision, anchor.consult_id)
 
 
+def chart_rows(baseline, points):
+    """A series' values in the order its chart draws them, all alike: its ``baseline`` (when it
+    has one; ``is_baseline``, labelled by where it comes from), then each completed follow-up of
+    ``points``; each with its ``date`` (a date, or None), ``by_patient`` and the measures."""
+    charted = [(baseline, True)] if baseline is not None else []
+    charted += [(point, False) for point in points]
+    return [
+        {
+            "label": values["label"],
+            "date": _day(values["date"] if is_baseline else values["assessed_on"]),
+            "by_patient": values["source"] == FollowUp.Source.PATIENT,
+            "is_baseline": is_baseline,
+            **{measure: values[measure] for measure in MEASURES},
+        }
+        for values, is_baseline in charted
+    ]
+
+
+def _day(iso):
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
 def _series_legend(series):
     """The lines of one treatment's chart (the measures it has a value of), then the shaded
     bands, as HTML legend entries."""
-    charted = [series["baseline"] or {}, *series["points"]]
+    charted = chart_rows(series["baseline"], series["points"])
     legend = [
-        legend_item(style["label"], **{k: style[k] for k in ("colour", "marker", "dash")})
+        legend_item(str(style["label"]), **{k: style[k] for k in ("colour", "marker", "dash")})
         for measure, style in MEASURE_STYLES.items()
-        if any(values.get(measure) is not None for values in charted)
+        if any(row[measure] is not None for row in charted)
     ]
     for measure, style in MEASURE_STYLES.items():
         if measure in series["bands"]:

@@ -10,7 +10,7 @@ the session then holds a signed marker naming the link and its follow-up, which 
 Also here: the patient's email preference and the unsubscribe link of the emails.
 """
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +34,8 @@ LINK_SESSION_KEY = "checkin_link"
 LINK_SALT = "cases.checkin-link-session"
 # How long an opened link stays open in the browser: long enough to answer, not all day.
 LINK_SESSION_SECONDS = 2 * 60 * 60
+# What a check-in form's POST saved (_answer).
+DRAFT, SUBMITTED = "draft", "submitted"
 
 
 def patient_required(view):
@@ -56,40 +58,54 @@ def checkin(request, pk):
         ),
         pk=pk,
     )
-    instrument = checkin_form.active_odi(follow_up.patient)
     status = follow_up.status()
     answerable = status == "due"
+    form, saved = _answer(
+        request,
+        follow_up,
+        by=request.user,
+        submit=partial(checkins.submit_checkin, follow_up=follow_up, by=request.user),
+        answerable=answerable,
+    )
+    if saved == SUBMITTED:
+        messages.success(request, _("Thank you: your check-in is sent to your clinic."))
+    if saved:
+        return redirect("dashboard")
+    record_view(request, follow_up, detail="check-in")
+    return _questionnaire(request, form, answerable=answerable, closed=status == "overdue")
+
+
+def _answer(request, follow_up, *, by, submit, answerable=True):
+    """The questionnaire of ``follow_up``, and what a POST of it saved: a draft (``by`` its
+    author, with a message), the answers (``submit(form=form)``), or None (then the form says
+    why). Both check-in pages, the signed-in patient's and the emailed link's, answer here."""
     is_draft = "save_draft" in request.POST
     form = checkin_form.CheckinForm(
         request.POST or None,
         follow_up=follow_up,
-        instrument=instrument,
+        instrument=checkin_form.active_odi(follow_up.patient),
         draft=is_draft,
         initial=checkin_form.checkin_initial(follow_up),
     )
-    if request.method == "POST" and answerable and form.is_valid():
-        write = checkins.save_checkin_draft if is_draft else checkins.submit_checkin
-        try:
-            write(follow_up=follow_up, form=form, by=request.user)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
+    if request.method != "POST" or not answerable or not form.is_valid():
+        return form, None
+    try:
+        if is_draft:
+            checkins.save_checkin_draft(follow_up=follow_up, form=form, by=by)
         else:
-            if is_draft:
-                messages.success(request, _("Your answers are saved. Come back to finish them."))
-            else:
-                messages.success(request, _("Thank you: your check-in is sent to your clinic."))
-            return redirect("dashboard")
-    record_view(request, follow_up, detail="check-in")
-    return render(
-        request,
-        "cases/checkin_form.html",
-        {
-            "form": form,
-            "follow_up": follow_up,
-            "answerable": answerable,
-            "closed": status == "overdue",
-        },
-    )
+            submit(form=form)
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return form, None
+    if is_draft:
+        messages.success(request, _("Your answers are saved. Come back to finish them."))
+        return form, DRAFT
+    return form, SUBMITTED
+
+
+def _questionnaire(request, form, *, answerable=True, **context):
+    context.update(form=form, follow_up=form.follow_up, answerable=answerable)
+    return render(request, "cases/checkin_form.html", context)
 
 
 # --- the link in a check-in email ----------------------------------------------------------------
@@ -206,38 +222,24 @@ def _confirm_date_of_birth(request, link):
 
 def _answer_by_link(request, link):
     follow_up = link.follow_up
-    is_draft = "save_draft" in request.POST
-    form = checkin_form.CheckinForm(
-        request.POST or None,
-        follow_up=follow_up,
-        instrument=checkin_form.active_odi(follow_up.patient),
-        draft=is_draft,
-        initial=checkin_form.checkin_initial(follow_up),
+    form, saved = _answer(
+        request,
+        follow_up,
+        by=follow_up.patient.user,
+        submit=partial(checkins.submit_checkin_by_link, link=link),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if is_draft:
-                checkins.save_checkin_draft(
-                    follow_up=follow_up, form=form, by=follow_up.patient.user
-                )
-            else:
-                checkins.submit_checkin_by_link(link=link, form=form)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
-        else:
-            if is_draft:
-                messages.success(request, _("Your answers are saved. Come back to finish them."))
-                return redirect("cases:checkin_link")
-            request.session.pop(LINK_SESSION_KEY, None)
-            return redirect("cases:checkin_link_done")
+    if saved == DRAFT:
+        return redirect("cases:checkin_link")
+    if saved == SUBMITTED:
+        request.session.pop(LINK_SESSION_KEY, None)
+        return redirect("cases:checkin_link_done")
     record_event(
         AuditEvent.Action.VIEW,
         user=follow_up.patient.user,
         obj=follow_up,
         detail="check-in (through link)",
     )
-    context = {"form": form, "follow_up": follow_up, "answerable": True, "via_link": True}
-    return render(request, "cases/checkin_form.html", context)
+    return _questionnaire(request, form, via_link=True)
 
 
 @login_not_required

@@ -4,8 +4,6 @@ the check-ins they have sent and the next one due. Patients only, and only their
 specialist's patient chart instead (cases.charts on the patient page).
 """
 
-import datetime
-
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -72,33 +70,9 @@ def _anchor_in_error(follow_up):
 
 def _rows(baseline, points):
     """The chart's and the table's numbers: the baseline first, then each follow-up."""
-    rows = []
-    if baseline is not None:
-        rows.append(
-            {
-                "label": _("Before treatment")
-                if baseline["source"] == "patient"
-                else _("Your consult"),
-                "date": _day(baseline["date"]),
-                "nrs_back": baseline["nrs_back"],
-                "nrs_leg": baseline["nrs_leg"],
-                "odi": baseline["odi"],
-                "by_patient": baseline["source"] == "patient",
-                "is_baseline": True,
-            }
-        )
-    for point in points:
-        rows.append(
-            {
-                "label": point["label"],
-                "date": _day(point["assessed_on"]),
-                "nrs_back": point["nrs_back"],
-                "nrs_leg": point["nrs_leg"],
-                "odi": point["odi"],
-                "by_patient": point["source"] == FollowUp.Source.PATIENT,
-                "is_baseline": False,
-            }
-        )
+    rows = charts.chart_rows(baseline, points)
+    if rows and rows[0]["is_baseline"]:
+        rows[0]["label"] = _("Before treatment") if rows[0]["by_patient"] else _("Your consult")
     return rows
 
 
@@ -108,10 +82,8 @@ def _chart_data(rows):
             f"{row['label']} ({date_format(row['date'])})" if row["date"] else row["label"]
             for row in rows
         ],
-        "nrs_back": [row["nrs_back"] for row in rows],
-        "nrs_leg": [row["nrs_leg"] for row in rows],
-        "odi": [row["odi"] for row in rows],
-        "baseline": {key: rows[0][key] for key in ("nrs_back", "nrs_leg", "odi")}
+        **{measure: [row[measure] for row in rows] for measure in charts.MEASURES},
+        "baseline": {measure: rows[0][measure] for measure in charts.MEASURES}
         if rows and rows[0]["is_baseline"]
         else None,
         # The chart's words, in the patient's language (the script has none of its own).
@@ -124,10 +96,6 @@ def _chart_data(rows):
             "odi_axis": _("ODI (0–100)"),
         },
     }
-
-
-def _day(iso):
-    return datetime.date.fromisoformat(iso) if iso else None
 
 
 @require_safe

@@ -1,4 +1,5 @@
-"""Keyset ("seek") pagination for the long lists: the patient list and the audit trail.
+"""Keyset ("seek") pagination for the long lists: the patient list, the audit trail and the
+FHIR API's search pages (interop.search, which seeks with :func:`marker_pk` and :func:`seek`).
 
 Django's ``Paginator`` reaches page n with ``OFFSET``, which reads and throws away every row
 before it, so the deeper the page the slower. A keyset page starts right after the last row the
@@ -23,15 +24,15 @@ from django.db.models import Q, Subquery
 _MAX_PK = 2**63 - 1
 
 
-def _marker(value):
-    """The primary key a marker names, or None for anything that is not one (the first page)."""
+def marker_pk(value):
+    """The primary key a marker names, or None for anything that is not one."""
     if not value or len(value) > 19 or not (value.isascii() and value.isdigit()):
         return None
     pk = int(value)
     return pk if 0 < pk <= _MAX_PK else None
 
 
-def _seek(queryset, ordering, pk, *, forward):
+def seek(queryset, ordering, pk, *, forward=True):
     """``queryset`` from the row ``pk`` on, excluding it: the rows after it in ``ordering``
     (``forward``), or those before it, nearest first."""
     fields = [(name.removeprefix("-"), name.startswith("-")) for name in ordering]
@@ -116,10 +117,11 @@ MARKERS = ("after", "before", "page")
 def keyset_page(queryset, query, *, ordering, size, count_limit=None):
     """The page of ``queryset`` (in ``ordering``, which ends with the primary key) that the
     request's ``query`` parameters mark: after a row, before a row, or the first page."""
-    after, before = _marker(query.get("after")), _marker(query.get("before"))
+    # A marker that is no primary key is no marker: the first page.
+    after, before = marker_pk(query.get("after")), marker_pk(query.get("before"))
     page = {"queryset": queryset, "count_limit": count_limit}
     if after is not None:
-        rows = list(_seek(queryset, ordering, after, forward=True)[: size + 1])
+        rows = list(seek(queryset, ordering, after, forward=True)[: size + 1])
     if after is not None and rows:  # nothing after the marker, or no such row: the first page
         return KeysetPage(
             rows[:size],
@@ -129,7 +131,7 @@ def keyset_page(queryset, query, *, ordering, size, count_limit=None):
             **page,
         )
     if before is not None:
-        rows = list(_seek(queryset, ordering, before, forward=False)[: size + 1])
+        rows = list(seek(queryset, ordering, before, forward=False)[: size + 1])
         # Fewer than a page before the marker (rows were added or the filter changed since the
         # link was made, or no such row): the first page, full, rather than a short one.
         if len(rows) >= size:

@@ -2,7 +2,8 @@
 
 A page marker (``_page``) names a source and the last row of it already served: the next page
 starts right after it, in the order of SOURCES and then of primary keys, so a late page costs
-what the first does (one query per source at most) and no row is served twice or skipped.
+what the first does (one query per source at most) and no row is served twice or skipped. The
+seek itself is the portal's keyset paging (clinic.paging), here in primary-key order only.
 """
 
 import datetime
@@ -13,7 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from interop.resources import SOURCE_BY_KEY
+from clinic.paging import marker_pk, seek
+from interop.resources import SOURCES
 
 
 class SearchError(ValueError):
@@ -122,8 +124,6 @@ class Search:
     parameters: list = field(default_factory=list)  # (name, value) as given, for links
 
     def sources(self):
-        from interop.resources import SOURCES
-
         return [s for s in SOURCES if s.resource_type in self.resource_types]
 
     def filtered(self, source):
@@ -153,10 +153,10 @@ def parse_count(value):
 
 def parse_marker(value, sources):
     key, _, pk = value.rpartition(".")
-    keys = {source.key for source in sources}
-    if key not in keys or not (pk.isascii() and pk.isdigit() and 0 < len(pk) <= 18):
+    pk = marker_pk(pk)
+    if key not in {source.key for source in sources} or pk is None:
         raise SearchError("_page: not a page marker of this search; follow the Bundle's links.")
-    return key, int(pk)
+    return key, pk
 
 
 def parse_search(query, resource_types, *, allowed):
@@ -190,6 +190,10 @@ def parse_search(query, resource_types, *, allowed):
     return search
 
 
+# Within a source, rows are served (and exported) in primary-key order.
+ORDER = ("pk",)
+
+
 def page(search):
     """The page of resources a search marks: ([(source, row)], next marker or None).
 
@@ -201,11 +205,11 @@ def page(search):
         start = next(i for i, s in enumerate(sources) if s.key == search.after[0])
     found = []
     for index, source in enumerate(sources[start:]):
-        rows = search.filtered(source)
+        rows = search.filtered(source).order_by(*ORDER)
         if index == 0 and search.after:
-            rows = rows.filter(pk__gt=search.after[1])
+            rows = seek(rows, ORDER, search.after[1])
         wanted = search.count + 1 - len(found)
-        found.extend((source, row) for row in rows.order_by("pk")[:wanted])
+        found.extend((source, row) for row in rows[:wanted])
         if len(found) > search.count:
             break
     more = len(found) > search.count
@@ -220,8 +224,4 @@ def source_rows(search, source, *, until=None):
     rows = search.filtered(source)
     if until is not None:
         rows = rows.filter(last_updated__lte=until)
-    return rows.order_by("pk").iterator(chunk_size=500)
-
-
-def marker_source(marker):
-    return SOURCE_BY_KEY[marker.rpartition(".")[0]]
+    return rows.order_by(*ORDER).iterator(chunk_size=500)

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from cases import services
 from cases.models import BASELINE, FollowUp
@@ -42,6 +43,17 @@ def complete(follow_up, back, leg, *, by, source=FollowUp.Source.SPECIALIST):
     return services.complete_follow_up(
         follow_up=follow_up, expected_version=follow_up.version, by=by
     )
+
+
+def chart_data(html):
+    """The json_script data static/js/my_progress.js draws."""
+    return json.loads(html.split('id="my-progress-data"')[1].split(">", 1)[1].split("</script>")[0])
+
+
+def spanish(patient):
+    patient.preferred_language = "es"
+    patient.save_if_current(expected_version=patient.version)
+    return patient
 
 
 # --- who may open it -----------------------------------------------------------------------------
@@ -98,7 +110,7 @@ def test_the_answers_are_shown_against_the_patients_own_baseline(
     assert "Compared with your own answers before your treatment" in html
     assert "noted by your clinic" in html
     # json_script, read by static/js/my_progress.js
-    data = json.loads(html.split('id="my-progress-data"')[1].split(">", 1)[1].split("</script>")[0])
+    data = chart_data(html)
     assert data["nrs_leg"] == [9, 5]
     # No ODI in their check-in (no wording loaded): the consult's ODI stands beside their pain.
     assert data["baseline"] == {"nrs_back": 6, "nrs_leg": 9, "odi": 44}
@@ -223,15 +235,32 @@ def test_the_page_costs_the_same_queries_however_many_check_ins(
 
 def test_a_spanish_patient_reads_their_progress_in_spanish(client, patient_user, specialist):
     """The page, its table and the chart's words (sent with the data: the script has none)."""
-    patient = patient_user.patient
-    patient.preferred_language = "es"
-    patient.save_if_current(expected_version=patient.version)
+    patient = spanish(patient_user.patient)
     treated(patient, specialist, back=6, leg=9)
     client.force_login(patient_user)
     html = client.get(URL).content.decode()
     assert '<h1 class="h2 mb-3">Mi progreso</h1>' in html
     assert "Antes del tratamiento" in html and "Comparado con sus propias respuestas" in html
     assert "Before treatment" not in html and "My progress" not in html
-    data = json.loads(html.split('id="my-progress-data"')[1].split(">", 1)[1].split("</script>")[0])
+    data = chart_data(html)
     assert data["text"]["nrs_back"] == "Dolor de espalda"
     assert data["text"]["before"] == "%(measure)s antes del tratamiento"
+
+
+def test_a_spanish_patient_reads_the_date_of_their_treatment_in_spanish(
+    client, patient_user, specialist
+):
+    """The treatment's name comes from cases.charts (the series label): its words too."""
+    patient = spanish(patient_user.patient)
+    decision = factories.CandidacyDecisionFactory(
+        consult=factories.ConsultFactory(patient=patient, specialist=specialist),
+        outcome="conservative",
+        decided_on=_days_ago(30),
+    )
+    services.schedule_follow_ups(anchor=decision, by=specialist)
+    client.force_login(patient_user)
+    response = client.get(URL)
+    with translation.override("es"):
+        day = date_format(_days_ago(30))
+    assert response.context["treatment"].endswith(f" desde el {day}")
+    assert response.context["rows"][0]["label"] == "Su consulta"
