@@ -127,6 +127,43 @@ def test_staff_pick_their_own_language(client, specialist):
     assert '<html lang="es">' in page(client, reverse("dashboard"))
 
 
+def test_a_language_changed_by_staff_applies_on_the_persons_next_page(
+    client, patient_user, specialist
+):
+    from django.test import Client
+
+    from tests.clinic.test_admin import patient_form
+
+    client.force_login(patient_user)
+    assert "Log out" in page(client, reverse("dashboard"))
+    patient = patient_user.patient
+    staff = Client()
+    staff.force_login(specialist)
+    url = reverse("admin:clinic_patient_change", args=[patient.pk])
+    response = staff.post(url, patient_form(patient, preferred_language="es", user=patient_user.pk))
+    assert response.status_code == 302
+    assert "Cerrar sesión" in page(client, reverse("dashboard"))  # no new login
+
+
+def test_a_staff_members_language_changed_in_the_admin_applies_on_their_next_page(client, editor):
+    client.force_login(editor)
+    assert '<html lang="en">' in page(client, reverse("dashboard"))
+    editor.language = "es"
+    editor.save()
+    assert '<html lang="es">' in page(client, reverse("dashboard"))
+
+
+def test_the_account_language_needs_no_query_of_its_own(client, patient_user):
+    from tests.clinic.test_request_cost import get_hello
+
+    spanish(patient_user)
+    client.force_login(patient_user)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.conf.settings.ROOT_URLCONF", "tests.clinic.urls_hello")
+        assert get_hello(client) == ["django_session", "clinic_user"]
+    assert "Cerrar sesión" in page(client, reverse("dashboard"))
+
+
 def test_a_signed_in_switch_needs_the_csrf_token(patient_user):
     from django.test import Client
 
