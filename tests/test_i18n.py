@@ -198,6 +198,65 @@ def test_dates_follow_the_active_language():
         assert date_format(day) == "30 Nov 2026"
 
 
+# --- staff pages in the staff member's language -------------------------------------------------
+
+
+def in_spanish(user):
+    user.language = "es"
+    user.save(update_fields=["language"])
+    return user
+
+
+def test_an_editor_manages_articles_in_spanish(client, editor, specialist):
+    article = factories.published_article(author=editor, reviewer=specialist, publisher=editor)
+    client.force_login(in_spanish(editor))
+    html = page(client, reverse("education:manage_article_list"))
+    assert "<title>Artículos" in html and "Nuevo artículo" in html and "Última versión" in html
+    assert "Gestionar artículos" in html and "Manage articles" not in html
+    html = page(client, reverse("education:article_versions", args=[article.pk]))
+    assert "Versiones, las más recientes primero" in html and "Publicada" in html
+
+
+def test_an_english_editor_keeps_english(client, editor):
+    client.force_login(editor)
+    html = page(client, reverse("education:manage_article_list"))
+    assert "New article" in html and "Nuevo artículo" not in html
+
+
+def test_the_two_factor_setup_is_in_spanish(client, specialist):
+    client.force_login(in_spanish(specialist))
+    html = page(client, reverse("two_factor_setup"))
+    assert "Configurar la verificación en dos pasos" in html
+    assert "Código de su aplicación de autenticación" in html and "Activar" in html
+    response = client.post(reverse("two_factor_setup"), {"token": "000000"})
+    assert "El código no es correcto." in response.content.decode()
+
+
+def test_the_admin_names_the_models_in_spanish(client, superuser):
+    client.force_login(in_spanish(superuser))
+    html = page(client, reverse("admin:index"))
+    for name in ("Pacientes", "Eventos de auditoría", "Artículos", "Clientes de la API"):
+        assert name in html
+    assert "Audit events" not in html
+
+
+def test_the_role_label_follows_the_active_language(patient_user, specialist, editor, superuser):
+    from clinic.models import User
+
+    with translation.override("es"):
+        labels = [User.objects.get(pk=u.pk).role_label for u in (patient_user, specialist, editor)]
+        assert labels == ["Paciente", "Especialista", "Editor de contenidos"]
+        assert superuser.role_label == "Administrador"
+        assert factories.UserFactory().role_label == "Sin rol"
+    with translation.override("en"):
+        assert User.objects.get(pk=specialist.pk).role_label == "Specialist"
+
+
+def test_the_header_shows_a_spanish_staff_members_role_in_spanish(client, specialist):
+    client.force_login(in_spanish(specialist))
+    assert ">Especialista</span>" in page(client, reverse("dashboard"))
+
+
 # --- the patient's journey in Spanish ----------------------------------------------------------
 
 
