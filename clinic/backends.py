@@ -1,5 +1,5 @@
-"""The authentication backend: Django's ModelBackend, with the user's roles read in the same
-query as the user.
+"""The authentication backend: Django's ModelBackend, with the user's roles and language read in
+the same query as the user.
 
 Every signed-in request looks its user up again (``django.contrib.auth.get_user``), and nearly
 every request then asks for the user's roles (the idle limit, the staff two-factor rule, the
@@ -12,9 +12,10 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import router
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from clinic.models import User
+from clinic.models import Patient, User
 
 
 def with_roles(users):
@@ -28,6 +29,14 @@ def with_roles(users):
     )
 
 
+def with_language(users):
+    """``users`` with ``portal_language`` annotated: their patient record's preferred language if
+    they have one, else their account's (clinic.language). Read with the user on every request,
+    a change made by staff applies on the person's next page (clinic.middleware)."""
+    records = Patient.objects.filter(user=OuterRef("pk")).values("preferred_language")[:1]
+    return users.annotate(portal_language=Coalesce(Subquery(records), F("language")))
+
+
 # Building that query with the ORM costs more than running it (about 4 ms of Python for three
 # EXISTS subqueries, against 0.2 ms to run it): it is compiled once per database and then run
 # as raw SQL with the user's id in place of a marker.
@@ -36,7 +45,7 @@ _MARKER = -7_301_994_257
 
 @functools.cache
 def _user_with_roles_sql(alias):
-    query = with_roles(User._default_manager.using(alias).filter(pk=_MARKER)).query
+    query = with_language(with_roles(User._default_manager.using(alias).filter(pk=_MARKER))).query
     sql, params = query.get_compiler(alias).as_sql()
     assert params.count(_MARKER) == 1, params
     return sql, params

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from clinic.models import AuditEvent
 
@@ -10,23 +11,29 @@ class AuditFilterForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise forms.ValidationError("The start date must be on or before the end date.")
+            raise forms.ValidationError(_("The start date must be on or before the end date."))
         return data
 
 
 class AuditEventFilter(django_filters.FilterSet):
     patient = django_filters.CharFilter(
-        field_name="patient__mrn", lookup_expr="iexact", label="Patient MRN", max_length=32
+        field_name="patient__mrn", lookup_expr="iexact", label=_("Patient MRN"), max_length=32
     )
-    user = django_filters.CharFilter(method="by_username", label="Username", max_length=150)
+    user = django_filters.CharFilter(method="by_username", label=_("Username"), max_length=150)
     action = django_filters.ChoiceFilter(
-        choices=AuditEvent.Action.choices, empty_label="Any action"
+        choices=AuditEvent.Action.choices, label=_("Action"), empty_label=_("Any action")
     )
     since = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+        field_name="at",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+        field_name="at",
+        lookup_expr="date__lte",
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
 
 
 class VersionedForm(forms.ModelForm):
@@ -53,7 +54,7 @@ class AdminLoginForm(BoundedUsernameMixin, AdminAuthenticationForm):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code from your authenticator app",
+        label=_("Code from your authenticator app"),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -64,7 +65,7 @@ class TokenForm(forms.Form):
 
 class VerifyForm(forms.Form):
     token = forms.CharField(
-        label="Code from your authenticator app, or one of your recovery codes",
+        label=_("Code from your authenticator app, or one of your recovery codes"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )

@@ -1,7 +1,9 @@
 """Each person's language (issue 16): a patient's is ``Patient.preferred_language``, anyone
-else's is ``User.language``. It is put in the session at login, so a signed-in request finds it
-without a query (clinic.middleware.UserLanguageMiddleware); a choice made in the header's
-switcher is saved to the account as well as Django's language cookie."""
+else's is ``User.language``. A signed-in request reads it with the user, in the query it makes
+anyway (clinic.backends.with_language, clinic.middleware.UserLanguageMiddleware), so a change
+made by staff applies on the next request; a choice made in the header's switcher is saved to the
+account as well as Django's language cookie. The session holds a language only for a visitor
+who is not signed in (a check-in link's, cases.checkins_views)."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -72,6 +74,5 @@ def set_language(request):
     language = supported(request.POST.get(LANGUAGE_PARAMETER, ""))
     if language and request.user.is_authenticated:
         save_language(request.user, language)
-        remember_in_session(request, language)
         translation.activate(language)
     return response

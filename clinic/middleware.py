@@ -144,11 +144,13 @@ class RequireTwoFactorMiddleware:
 
 
 class UserLanguageMiddleware:
-    """A signed-in user's pages in their own language: the one put in the session at login (or
-    chosen since in the header), read from the session the login already loads — no query.
+    """A signed-in user's pages in their own language: their patient record's or their account's,
+    read with the user in the one query every signed-in request makes anyway
+    (clinic.backends.with_language), so a change made by staff applies on their next request.
+    A visitor who is not signed in keeps the language a check-in link put in the session, if any.
 
     After LocaleMiddleware (which picks the cookie's or the browser's language for anyone) and
-    the authentication middleware; an anonymous visitor keeps LocaleMiddleware's choice.
+    the authentication middleware; anyone else keeps LocaleMiddleware's choice.
     """
 
     def __init__(self, get_response):
@@ -157,8 +159,13 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         from clinic.language import SESSION_KEY, supported
 
+        user = getattr(request, "user", None)
         session = getattr(request, "session", None)
-        language = supported(session.get(SESSION_KEY)) if session is not None else None
+        language = None
+        if user is not None and user.is_authenticated:
+            language = supported(getattr(user, "portal_language", None))
+        if not language and session is not None:
+            language = supported(session.get(SESSION_KEY))
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import registry, roles
@@ -20,10 +22,12 @@ class User(AbstractUser):
     session_generation = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="Moves on each time the account's sessions are ended (clinic/signals.py).",
+        help_text=_("Moves on each time the account's sessions are ended."),
     )
     # The portal's language for a staff member (a patient's is Patient.preferred_language).
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -85,12 +89,13 @@ class User(AbstractUser):
 
     @property
     def role_label(self):
+        """The user's role as a person reads it, in the active language."""
         if self.is_superuser:
-            return "Administrator"
+            return gettext("Administrator")
         for name in (roles.SPECIALISTS, roles.CONTENT_EDITORS, roles.PATIENTS):
             if name in self.role_names:
-                return {"Patients": "Patient", "Specialists": "Specialist"}.get(name, name[:-1])
-        return "No role"
+                return str(roles.LABELS[name])
+        return gettext("No role")
 
 
 class PatientQuerySet(models.QuerySet):
@@ -116,11 +121,11 @@ class PatientQuerySet(models.QuerySet):
         return self.filter(query)
 
     def delete(self):
-        raise ValidationError("Patient records are never deleted.")
+        raise ValidationError(_("Patient records are never deleted."))
 
     def update(self, **kwargs):
         # History and the audit trail only see saves through the model.
-        raise ValidationError("Patient records are changed one at a time, through the model.")
+        raise ValidationError(_("Patient records are changed one at a time, through the model."))
 
 
 def atomic_unless_in_one(using=None):
@@ -140,7 +145,7 @@ class StaleRecordError(ValidationError):
     """Someone else saved the record since this copy was loaded."""
 
 
-STALE_MESSAGE = (
+STALE_MESSAGE = gettext_noop(
     "Someone else changed this record while you were editing it. Nothing was saved: "
     "reload the page to see their changes, then make yours again."
 )
@@ -165,7 +170,7 @@ class Versioned(models.Model):
         (``clinic.forms.VersionedForm``) and :meth:`save_if_current`."""
         stored = self.version if stored_version is None else stored_version
         if expected_version != stored:
-            raise StaleRecordError(STALE_MESSAGE, code="stale")
+            raise StaleRecordError(gettext(STALE_MESSAGE), code="stale")
 
     def save_if_current(self, *, expected_version, **kwargs):
         """Save this edited copy only if nobody saved the record since ``expected_version``.
@@ -212,13 +217,13 @@ def local_day(value):
 
 def not_in_future(value):
     if value is not None and local_day(value) > timezone.localdate():
-        raise ValidationError("This date cannot be in the future.", code="future")
+        raise ValidationError(_("This date cannot be in the future."), code="future")
 
 
 def not_before_1900(value):
     earliest = EARLIEST_MOMENT if isinstance(value, datetime.datetime) else EARLIEST_DATE
     if value is not None and value < earliest:
-        raise ValidationError("Dates before 1 January 1900 are not accepted.", code="too_early")
+        raise ValidationError(_("Dates before 1 January 1900 are not accepted."), code="too_early")
 
 
 def from_1900_check(field, name, *, nullable=False, moment=False):
@@ -239,10 +244,10 @@ def choices_check(field, choices, name, blank=False):
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Not recorded"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Not recorded")
 
 
 # What other apps check when a patient's details are corrected, registered in their
@@ -256,18 +261,26 @@ class Patient(Versioned):
 
     Sex = Sex
 
-    mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Medical record number")
-    given_name = models.CharField(max_length=100)
-    family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(validators=[not_before_1900, not_in_future])
-    sex = models.CharField(max_length=10, choices=Sex, default=Sex.UNKNOWN)
-    preferred_language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    mrn = models.CharField(
+        _("MRN"), max_length=32, unique=True, help_text=_("Medical record number")
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    date_of_birth = models.DateField(
+        _("date of birth"), validators=[not_before_1900, not_in_future]
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex, default=Sex.UNKNOWN)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     checkin_emails_opt_out = models.BooleanField(
-        "No check-in emails",
+        _("No check-in emails"),
         default=False,
-        help_text="The patient asked not to be emailed about check-ins (invitations, reminders).",
+        help_text=_(
+            "The patient asked not to be emailed about check-ins (invitations, reminders)."
+        ),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -275,7 +288,8 @@ class Patient(Versioned):
         null=True,
         blank=True,
         related_name="patient",
-        help_text="The patient's portal login, if they have one.",
+        verbose_name=_("portal login"),
+        help_text=_("The patient's portal login, if they have one."),
     )
     primary_specialist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -283,6 +297,7 @@ class Patient(Versioned):
         null=True,
         blank=True,
         related_name="primary_patients",
+        verbose_name=_("primary specialist"),
         limit_choices_to={"groups__name": roles.SPECIALISTS},
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -292,6 +307,8 @@ class Patient(Versioned):
     objects = PatientQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         ordering = ["family_name", "given_name", "id"]
         indexes = [
             models.Index(Lower("family_name"), Lower("given_name"), name="patient_name_idx"),
@@ -321,7 +338,7 @@ class Patient(Versioned):
                 check(self)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Patient records are never deleted.")
+        raise ValidationError(_("Patient records are never deleted."))
 
     @property
     def full_name(self):
@@ -334,22 +351,22 @@ class Patient(Versioned):
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise ValidationError("Audit events cannot be changed.")
+        raise ValidationError(_("Audit events cannot be changed."))
 
     def delete(self):
-        raise ValidationError("Audit events cannot be deleted.")
+        raise ValidationError(_("Audit events cannot be deleted."))
 
 
 class AuditAction(models.TextChoices):
-    VIEW = "view", "View"
-    CREATE = "create", "Create"
-    UPDATE = "update", "Update"
-    EXPORT = "export", "Export"
-    LOGIN = "login", "Login"
-    LOGIN_FAILED = "login_failed", "Login failed"
-    LOCKOUT = "lockout", "Lockout"
-    LOGOUT = "logout", "Logout"
-    DELETE = "delete", "Delete"
+    VIEW = "view", _("View")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    EXPORT = "export", _("Export")
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKOUT = "lockout", _("Lockout")
+    LOGOUT = "logout", _("Logout")
+    DELETE = "delete", _("Delete")
 
 
 class AuditEvent(models.Model):
@@ -357,27 +374,37 @@ class AuditEvent(models.Model):
 
     Action = AuditAction
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("user"),
     )
-    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failures.")
-    action = models.CharField(max_length=20, choices=Action)
-    object_type = models.CharField(max_length=100, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
+    username = models.CharField(
+        _("username"), max_length=150, blank=True, help_text=_("As typed, for failures.")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
     patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Patient,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("patient"),
     )
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    detail = models.CharField(max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["patient", "-at"]),
@@ -393,8 +420,8 @@ class AuditEvent(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValidationError("Audit events cannot be changed.")
+            raise ValidationError(_("Audit events cannot be changed."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Audit events cannot be deleted.")
+        raise ValidationError(_("Audit events cannot be deleted."))

@@ -7,10 +7,18 @@ exactly what the role table in docs/architecture.md says and the shared admin fo
 core declares its own rows; each app adds its rows with :func:`grant` in its ``ready()``.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 PATIENTS = "Patients"
 SPECIALISTS = "Specialists"
 CONTENT_EDITORS = "Content editors"
 ALL_ROLES = (PATIENTS, SPECIALISTS, CONTENT_EDITORS)
+# One member of each role as people read it (the group names above are stored and stay English).
+LABELS = {
+    PATIENTS: _("Patient"),
+    SPECIALISTS: _("Specialist"),
+    CONTENT_EDITORS: _("Content editor"),
+}
 
 # The core's own rows; each app adds its rows with :func:`grant` from its AppConfig.ready().
 ROLE_PERMISSIONS = {

@@ -3,6 +3,7 @@
 import hashlib
 
 from django.core.cache import cache
+from django.utils.translation import gettext_noop
 
 from clinic.tasks import send_password_reset
 
@@ -10,7 +11,7 @@ from clinic.tasks import send_password_reset
 PASSWORD_RESET_PER_ADDRESS = 3
 PASSWORD_RESET_PER_IP = 10
 PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
-PASSWORD_RESET_LIMITED = (
+PASSWORD_RESET_LIMITED = gettext_noop(
     "Too many password reset links were asked for this email address, or from your network, in "
     "the last hour. Please wait an hour and try again, or contact the clinic."
 )

@@ -24,10 +24,6 @@ def audit_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         # The clock for automatic logoff (clinic.middleware.SessionTimeoutMiddleware).
         request.session["login_at"] = request.session["last_activity"] = time.time()
-        # Their own language from now on (clinic.middleware.UserLanguageMiddleware).
-        from clinic.language import language_of, remember_in_session
-
-        remember_in_session(request, language_of(user))
 
 
 @receiver(user_logged_out)

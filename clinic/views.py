@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
@@ -89,7 +90,7 @@ def password_reset(request):
         email, ip = form.cleaned_data["email"], client_ip(request)
         if services.request_password_reset(email=email, ip=ip):
             return redirect("password_reset_done")
-        form.add_error(None, services.PASSWORD_RESET_LIMITED)
+        form.add_error(None, _(services.PASSWORD_RESET_LIMITED))
         return render(request, template, {"form": form}, status=429)
     return render(request, template, {"form": form})
 
@@ -116,13 +117,15 @@ def two_factor_setup(request):
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             codes = two_factor.new_recovery_codes(request.user)
-            messages.success(request, "Two-factor authentication is on.")
+            messages.success(request, _("Two-factor authentication is on."))
             return render(
                 request,
                 "registration/two_factor_codes.html",
                 {"codes": codes, "next": _safe_next(request)},
             )
-        form.add_error("token", "That code is not right. Check the time on your phone and retry.")
+        form.add_error(
+            "token", _("That code is not right. Check the time on your phone and retry.")
+        )
     return render(
         request,
         "registration/two_factor_setup.html",
@@ -149,7 +152,7 @@ def two_factor_verify(request):
         record_event(
             AuditEvent.Action.LOGIN_FAILED, user=request.user, detail="wrong second-factor code"
         )
-        form.add_error("token", "That code is not right.")
+        form.add_error("token", _("That code is not right."))
     return render(
         request,
         "registration/two_factor_verify.html",
@@ -189,7 +192,7 @@ def audit_trail(request):
     form = filterset.form
     if filterset.is_bound and not filterset.is_valid():
         if request.GET.get("format") == "csv":
-            return HttpResponseBadRequest("Correct the audit trail filter before exporting it.")
+            return HttpResponseBadRequest(_("Correct the audit trail filter before exporting it."))
         events = filterset.queryset.none()  # a filter with errors shows its errors, not the trail
     else:
         events = filterset.qs

@@ -3,13 +3,17 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import AdminLoginForm
 from clinic.language import set_language
 
-admin.site.site_header = f"{settings.CLINIC_NAME} portal — administration"
-admin.site.site_title = "Clinic portal admin"
-admin.site.index_title = "Administration"
+admin.site.site_header = lazy(
+    lambda: _("%(clinic)s portal — administration") % {"clinic": settings.CLINIC_NAME}, str
+)()
+admin.site.site_title = _("Clinic portal admin")
+admin.site.index_title = _("Administration")
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [

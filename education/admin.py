@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from clinic.admin import PortalHistoryAdmin
 from education.forms import ArticleForm, VersionForm
@@ -44,7 +45,7 @@ class ArticleAdmin(PortalHistoryAdmin):
     ]
     inlines = [VersionInline]
 
-    @admin.display(boolean=True, description="Source updated since this translation")
+    @admin.display(boolean=True, description=_("Source updated since this translation"))
     def source_updated(self, obj):
         return obj.is_source_updated
 

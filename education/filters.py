@@ -1,14 +1,15 @@
 """The library's and the editors' article list filters (django-filter)."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from education.models import Article, Topic
 
 
 class LibraryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", max_length=100)
+    q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
     topic = django_filters.ChoiceFilter(
-        label="Topic", choices=Topic.choices, empty_label="All topics"
+        label=_("Topic"), choices=Topic.choices, empty_label=_("All topics")
     )
 
     class Meta:

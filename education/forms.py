@@ -12,7 +12,7 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["slug", "language", "topic", "audience", "translation_of"]
-        help_texts = {"slug": "The web address of the article, e.g. miss-spinal-herniations."}
+        help_texts = {"slug": _("The web address of the article, e.g. miss-spinal-herniations.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,9 +20,7 @@ class ArticleForm(forms.ModelForm):
             # A new article's slug may be left to the title (education.services.create_article);
             # static/js/article-form.js fills it in as the title is typed.
             self.fields["slug"].required = False
-            self.fields[
-                "slug"
-            ].help_text = (
+            self.fields["slug"].help_text = _(
                 "The web address of the article, made from the title unless you change it."
             )
             self.fields["slug"].widget.attrs["data-slug-from"] = "id_version-title"
@@ -46,10 +44,12 @@ class VersionForm(forms.ModelForm):
             "references_markdown": forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}),
         }
         help_texts = {
-            "body_markdown": "Markdown: ## headings, **bold**, *italic*, - lists, [links](https://…),"
-            " tables. Other HTML is removed. A live clinic figure: [[figure:key]] on a line of"
-            " its own. When to get help at once, as a red callout: a line"
-            ' !!! urgent "Get help now" and the advice under it, indented by four spaces.'
+            "body_markdown": _(
+                "Markdown: ## headings, **bold**, *italic*, - lists, [links](https://…), tables. "
+                "Other HTML is removed. A live clinic figure: [[figure:key]] on a line of its "
+                'own. When to get help at once, as a red callout: a line !!! urgent "Get help '
+                'now" and the advice under it, indented by four spaces.'
+            )
         }
 
     def clean_body_markdown(self):
@@ -57,18 +57,21 @@ class VersionForm(forms.ModelForm):
         errors = []
         unknown = figures.unknown_keys(text)
         if unknown:
-            known = ", ".join(figures.available()) or "none"
             errors.append(
-                "Unknown clinic figure: "
-                + ", ".join(f"[[figure:{key}]]" for key in unknown)
-                + f". Available figures: {known}."
+                _("Unknown clinic figure: %(unknown)s. Available figures: %(known)s.")
+                % {
+                    "unknown": ", ".join(f"[[figure:{key}]]" for key in unknown),
+                    "known": ", ".join(figures.available()) or _("none"),
+                }
             )
         inline = figures.inline_keys(text)
         if inline:
             errors.append(
-                "Put each clinic figure on a line of its own, with a blank line before and after: "
-                + ", ".join(f"[[figure:{key}]]" for key in inline)
-                + "."
+                _(
+                    "Put each clinic figure on a line of its own, with a blank line before and "
+                    "after: %(figures)s."
+                )
+                % {"figures": ", ".join(f"[[figure:{key}]]" for key in inline)}
             )
         if errors:
             raise forms.ValidationError(errors)
@@ -78,14 +81,14 @@ class VersionForm(forms.ModelForm):
         text = self.cleaned_data["references_markdown"]
         if figures.TOKEN.search(text):
             raise forms.ValidationError(
-                "Clinic figures belong in the text, not in the references: remove [[figure:…]]."
+                _("Clinic figures belong in the text, not in the references: remove [[figure:…]].")
             )
         return text
 
 
 class ReviewNoteForm(forms.Form):
     note = forms.CharField(
-        label="Note to the editor",
+        label=_("Note to the editor"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=ArticleVersion._meta.get_field("review_note").max_length,
@@ -94,7 +97,7 @@ class ReviewNoteForm(forms.Form):
 
 class PublishForm(forms.Form):
     reason = forms.CharField(
-        label="Why publish above the recommended reading grade?",
+        label=_("Why publish above the recommended reading grade?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=ArticleVersion._meta.get_field("readability_reason").max_length,
@@ -114,7 +117,9 @@ class VersionActionForm(ReviewNoteForm, PublishForm):
 class CompareForm(forms.Form):
     """The diff page's ``?against=``: another version of the same article (else the previous)."""
 
-    against = forms.ModelChoiceField(queryset=ArticleVersion.objects.none(), required=False)
+    against = forms.ModelChoiceField(
+        queryset=ArticleVersion.objects.none(), required=False, label=_("Compare with")
+    )
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,13 +127,15 @@ class CompareForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    article = forms.ModelChoiceField(queryset=Article.objects.none(), label="Article")
+    article = forms.ModelChoiceField(queryset=Article.objects.none(), label=_("Article"))
     note = forms.CharField(
-        label="Personal note (optional)",
+        label=_("Personal note (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,
-        help_text="The patient sees it with the article. The email they get does not include it.",
+        help_text=_(
+            "The patient sees it with the article. The email they get does not include it."
+        ),
     )
 
     def __init__(self, *args, patient: Patient, **kwargs):
@@ -152,5 +159,5 @@ class QuestionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label="Your answer", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )

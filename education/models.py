@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -25,24 +25,24 @@ from education.workflow import VersionStatus, VersionWorkflow
 
 
 class Topic(models.TextChoices):
-    HERNIATED_DISC = "herniated_disc", "Herniated disc"
-    SURGERY = "surgery", "Surgery"
-    RECOVERY = "recovery", "Recovery"
-    CONSERVATIVE_CARE = "conservative_care", "Conservative care"
-    GENERAL = "general", "Back health"
+    HERNIATED_DISC = "herniated_disc", _("Herniated disc")
+    SURGERY = "surgery", _("Surgery")
+    RECOVERY = "recovery", _("Recovery")
+    CONSERVATIVE_CARE = "conservative_care", _("Conservative care")
+    GENERAL = "general", _("Back health")
 
 
 class ReadingScale(models.TextChoices):
     """The readability scale a version is graded on, after its article's language
     (``education.readability``)."""
 
-    FK_GRADE = readability.FK_GRADE, "Flesch-Kincaid grade"
+    FK_GRADE = readability.FK_GRADE, _("Flesch-Kincaid grade")
     INFLESZ = readability.INFLESZ, "INFLESZ (Szigriszt-Pazos)"
 
 
 class Audience(models.TextChoices):
-    PUBLIC = "public", "Everyone (public)"
-    PATIENTS = "patients", "Patients only (log in)"
+    PUBLIC = "public", _("Everyone (public)")
+    PATIENTS = "patients", _("Patients only (log in)")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -96,19 +96,22 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     """An article's identity. Its words are in its versions; ``published_version`` is live."""
 
-    slug = models.SlugField(max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120)
     language = models.CharField(
-        max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
-    topic = models.CharField(max_length=30, choices=Topic, default=Topic.GENERAL)
-    audience = models.CharField(max_length=10, choices=Audience, default=Audience.PUBLIC)
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic, default=Topic.GENERAL)
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience, default=Audience.PUBLIC
+    )
     translation_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="translations",
-        help_text="The original article this one translates.",
+        verbose_name=_("translation of"),
+        help_text=_("The original article this one translates."),
     )
     published_version = models.ForeignKey(
         "ArticleVersion",
@@ -118,7 +121,7 @@ class Article(models.Model):
         related_name="+",
         editable=False,
     )
-    next_review_due = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
     retired_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -134,6 +137,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
         ordering = ["slug", "language"]
         permissions = [
             ("publish_article", "Can publish and retire articles"),
@@ -163,10 +168,14 @@ class Article(models.Model):
 
     def clean(self):
         if self.translation_of_id and self.translation_of_id == self.pk:
-            raise ValidationError({"translation_of": "An article cannot translate itself."})
+            raise ValidationError({"translation_of": _("An article cannot translate itself.")})
         if self.translation_of and self.translation_of.language == self.language:
             raise ValidationError(
-                {"translation_of": "A translation must be in another language than the original."}
+                {
+                    "translation_of": _(
+                        "A translation must be in another language than the original."
+                    )
+                }
             )
 
     @property
@@ -214,8 +223,8 @@ class Article(models.Model):
         version = self.working_version()
         if version is not None and not version.is_editable:
             raise ValidationError(
-                f"Version {version.number} is {version.get_status_display().lower()}. "
-                "Withdraw it before editing it again."
+                _("Version %(number)s is %(status)s. Withdraw it before editing it again.")
+                % {"number": version.number, "status": version.get_status_display().lower()}
             )
         return version
 
@@ -231,9 +240,9 @@ class Article(models.Model):
     def retire(self, *, by):
         """Take the article out of the library. Assigned copies stay readable to their patients."""
         if not by.has_perm("education.publish_article"):
-            raise ValidationError("Only content editors may retire an article.")
+            raise ValidationError(_("Only content editors may retire an article."))
         if not self.is_live:
-            raise ValidationError("Only a published article can be retired.")
+            raise ValidationError(_("Only a published article can be retired."))
         with transaction.atomic():
             version = self.published_version
             version.status = ArticleVersion.Status.RETIRED
@@ -258,21 +267,26 @@ class ArticleVersion(VersionWorkflow, models.Model):
 
     Status = VersionStatus
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(editable=False)
-    title = models.CharField(max_length=200)
-    summary = models.CharField(
-        max_length=300, help_text="One or two sentences shown in the library."
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="versions", verbose_name=_("article")
     )
-    body_markdown = models.TextField("Body (Markdown)", max_length=50_000)
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences shown in the library.")
+    )
+    body_markdown = models.TextField(_("Body (Markdown)"), max_length=50_000)
     body_html = models.TextField(editable=False, help_text="Rendered and sanitised on save.")
     toc = models.JSONField(default=list, editable=False, blank=True)
     references_markdown = models.TextField(
-        "References (Markdown)",
+        _("References (Markdown)"),
         blank=True,
         max_length=20_000,
-        help_text="The sources of the article's claims, shown under it: one numbered line each "
-        "(1. Author A, Author B. Title. Journal. Year;Volume:Pages. [doi:…](https://doi.org/…)).",
+        help_text=_(
+            "The sources of the article's claims, shown under it: one numbered line each "
+            "(1. Author A, Author B. Title. Journal. Year;Volume:Pages. "
+            "[doi:…](https://doi.org/…))."
+        ),
     )
     references_html = models.TextField(
         blank=True, editable=False, help_text="Rendered and sanitised on save."
@@ -291,7 +305,11 @@ class ArticleVersion(VersionWorkflow, models.Model):
     )
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     status = models.CharField(
-        max_length=20, choices=VersionStatus, default=VersionStatus.DRAFT, editable=False
+        _("status"),
+        max_length=20,
+        choices=VersionStatus,
+        default=VersionStatus.DRAFT,
+        editable=False,
     )
     based_on = models.ForeignKey(
         "self",
@@ -345,15 +363,23 @@ class ArticleVersion(VersionWorkflow, models.Model):
         blank=True,
         editable=False,
         max_length=2000,
-        help_text=f"Why this version is published though its reading score misses its "
-        f"language's target (grade {readability.MAX_GRADE_WITHOUT_REASON} or below in English, "
-        f"INFLESZ {readability.MIN_INFLESZ_WITHOUT_REASON} or above in Spanish).",
+        help_text=format_lazy(
+            _(
+                "Why this version is published though its reading score misses its language's "
+                "target (grade {grade} or below in English, INFLESZ {inflesz} or above in "
+                "Spanish)."
+            ),
+            grade=readability.MAX_GRADE_WITHOUT_REASON,
+            inflesz=readability.MIN_INFLESZ_WITHOUT_REASON,
+        ),
     )
     history = HistoricalRecords()
 
     objects = ArticleVersionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("article version")
+        verbose_name_plural = _("article versions")
         ordering = ["article", "-number"]
         get_latest_by = "number"
         constraints = [
@@ -539,19 +565,25 @@ class Assignment(models.Model):
         ANSWERED = "answered", _("Question answered")
 
     patient = models.ForeignKey(
-        "clinic.Patient", on_delete=models.PROTECT, related_name="assignments"
+        "clinic.Patient",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("patient"),
     )
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="assignments")
+    article = models.ForeignKey(
+        Article, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("article")
+    )
     version = models.ForeignKey(
         ArticleVersion,
         on_delete=models.PROTECT,
         related_name="assignments",
-        help_text="The exact version the patient was given.",
+        verbose_name=_("version"),
+        help_text=_("The exact version the patient was given."),
     )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField("Personal note", blank=True, max_length=2000)
+    note = models.TextField(_("Personal note"), blank=True, max_length=2000)
     assigned_at = models.DateTimeField(default=timezone.now)
     first_opened_at = models.DateTimeField(null=True, blank=True)
     understood_at = models.DateTimeField(null=True, blank=True)
@@ -571,6 +603,8 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
         ordering = ["-assigned_at", "-id"]
         indexes = [
             models.Index(fields=["patient", "-assigned_at"]),
@@ -618,10 +652,12 @@ class Assignment(models.Model):
 
     def clean(self):
         if self.version_id and self.article_id and self.version.article_id != self.article_id:
-            raise ValidationError({"version": "The version must belong to the assigned article."})
+            raise ValidationError(
+                {"version": _("The version must belong to the assigned article.")}
+            )
         if self.version_id and self.version.status != ArticleVersion.Status.PUBLISHED:
             if self._state.adding:
-                raise ValidationError({"article": "Only a published article can be assigned."})
+                raise ValidationError({"article": _("Only a published article can be assigned.")})
 
     @property
     def state(self):
@@ -645,7 +681,7 @@ class Assignment(models.Model):
 
     def _require_patient(self, user):
         if not (user.is_authenticated and self.patient.user_id == user.pk):
-            raise ValidationError("Only the patient this reading was given to can do this.")
+            raise ValidationError(_("Only the patient this reading was given to can do this."))
 
     def mark_opened(self, *, by):
         """Record the first time the patient opens it; later visits change nothing."""
@@ -659,7 +695,7 @@ class Assignment(models.Model):
     def mark_understood(self, *, by):
         self._require_patient(by)
         if self.understood_at is not None:
-            raise ValidationError("You have already told us you understood this.")
+            raise ValidationError(_("You have already told us you understood this."))
         now = timezone.now()
         self.first_opened_at = self.first_opened_at or now
         self.understood_at = now
@@ -669,9 +705,9 @@ class Assignment(models.Model):
         self._require_patient(by)
         text = (text or "").strip()
         if not text:
-            raise ValidationError("Please write your question.")
+            raise ValidationError(_("Please write your question."))
         if self.has_open_question:
-            raise ValidationError("Your care team has not answered your last question yet.")
+            raise ValidationError(_("Your care team has not answered your last question yet."))
         now = timezone.now()
         # A follow-up question replaces the answered one; the history table keeps both.
         self.first_opened_at = self.first_opened_at or now
@@ -690,11 +726,11 @@ class Assignment(models.Model):
 
     def answer_question(self, *, by, text):
         if not by.is_clinician:
-            raise ValidationError("Only a specialist can answer a patient's question.")
+            raise ValidationError(_("Only a specialist can answer a patient's question."))
         text = (text or "").strip()
         if not text:
-            raise ValidationError("Please write the answer.")
+            raise ValidationError(_("Please write the answer."))
         if not self.has_open_question:
-            raise ValidationError("There is no open question to answer.")
+            raise ValidationError(_("There is no open question to answer."))
         self.answer, self.answered_by, self.answered_at = text, by, timezone.now()
         self.save(update_fields=["answer", "answered_by", "answered_at"])

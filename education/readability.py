@@ -58,6 +58,8 @@ from functools import lru_cache
 
 import pyphen
 import silabeador
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from education.figures import TOKEN as FIGURE_TOKEN
 
@@ -128,25 +130,34 @@ class Scale:
     def target(self):
         """The gate in words, for editors: "grade 8 or below", "55 (normal) or above"."""
         if self.higher_is_easier:
-            return f"{self.limit:g} ({self.band(self.limit)}) or above"
-        return f"grade {self.limit:g} or below"
+            return gettext("%(limit)s (%(band)s) or above") % {
+                "limit": f"{self.limit:g}",
+                "band": self.band(self.limit),
+            }
+        return gettext("grade %(limit)s or below") % {"limit": f"{self.limit:g}"}
 
     def refusal(self, score):
         """Why a version scoring ``score`` needs a reason to be published."""
         if self.higher_is_easier:
-            where = (
-                f"scores {score} on the {self.name} scale ({self.band(score)}), below "
-                f"{self.limit:g} ({self.band(self.limit)})"
-            )
-        else:
-            where = f"reads at grade {score}, above grade {self.limit:g}"
-        return (
-            f"This version {where}. Simplify it, or give the reason it must be published as it is."
-        )
+            return gettext(
+                "This version scores %(score)s on the %(scale)s scale (%(band)s), below "
+                "%(limit)s (%(limit_band)s). Simplify it, or give the reason it must be "
+                "published as it is."
+            ) % {
+                "score": score,
+                "scale": self.name,
+                "band": self.band(score),
+                "limit": f"{self.limit:g}",
+                "limit_band": self.band(self.limit),
+            }
+        return gettext(
+            "This version reads at grade %(score)s, above grade %(limit)s. Simplify it, or give "
+            "the reason it must be published as it is."
+        ) % {"score": score, "limit": f"{self.limit:g}"}
 
 
 SCALES = {
-    FK_GRADE: Scale(FK_GRADE, "Flesch-Kincaid", "grade", MAX_GRADE_WITHOUT_REASON, False),
+    FK_GRADE: Scale(FK_GRADE, "Flesch-Kincaid", _("grade"), MAX_GRADE_WITHOUT_REASON, False),
     INFLESZ: Scale(
         INFLESZ,
         "INFLESZ",
@@ -162,7 +173,7 @@ SCALES = {
         ),
     ),
 }
-SCALE_CHOICES = [(FK_GRADE, "Flesch-Kincaid grade"), (INFLESZ, "INFLESZ (Szigriszt-Pazos)")]
+SCALE_CHOICES = [(FK_GRADE, _("Flesch-Kincaid grade")), (INFLESZ, "INFLESZ (Szigriszt-Pazos)")]
 _LANGUAGE_SCALE = {"es": INFLESZ}
 
 

@@ -253,7 +253,8 @@ def article_for_patient(article, patient):
 
 
 def language_name(code):
-    return translation.get_language_info(code)["name"]
+    """The language's name in the active language (for staff pages and messages)."""
+    return translation.get_language_info(code)["name_translated"]
 
 
 def fallback_note(*, article, patient):
@@ -261,10 +262,10 @@ def fallback_note(*, article, patient):
     their own ("" when they get it in theirs)."""
     if article.language == patient.preferred_language:
         return ""
-    return (
-        f"No {language_name(patient.preferred_language)} version is published; the "
-        f"{language_name(article.language)} article was assigned."
-    )
+    return gettext("No %(wanted)s version is published; the %(given)s article was assigned.") % {
+        "wanted": language_name(patient.preferred_language),
+        "given": language_name(article.language),
+    }
 
 
 def untranslated(articles, language):
@@ -290,9 +291,9 @@ def assign_article(*, article, patient, assigned_by, note="") -> Assignment:
     nothing about their health.
     """
     if not assigned_by.has_perm("education.assign_article"):
-        raise ValidationError("Only a specialist may assign reading to a patient.")
+        raise ValidationError(gettext("Only a specialist may assign reading to a patient."))
     if not article.is_live:
-        raise ValidationError("Only a published article can be assigned.")
+        raise ValidationError(gettext("Only a published article can be assigned."))
     article = article_for_patient(article, patient)
     assignment = Assignment(
         patient=patient,

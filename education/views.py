@@ -119,7 +119,7 @@ def article_create(request):
         article = services.create_article(
             by=request.user, **article_form.cleaned_data, **version_form.cleaned_data
         )
-        messages.success(request, "Draft saved. Submit it for clinical review when it is ready.")
+        messages.success(request, _("Draft saved. Submit it for clinical review when it is ready."))
         return redirect(article.latest_version)
     return render(
         request,
@@ -176,7 +176,9 @@ def article_edit(request, pk):
         except ValidationError as error:
             _error(request, error)
         else:
-            messages.success(request, f"Draft version {version.number} saved.")
+            messages.success(
+                request, _("Draft version %(number)s saved.") % {"number": version.number}
+            )
             return redirect(version)
     return render(
         request,
@@ -243,10 +245,10 @@ def version_diff_view(request, pk):
     others = version.article.versions.exclude(pk=version.pk)
     compare = CompareForm(request.GET, versions=others)
     if not compare.is_valid():
-        return HttpResponseBadRequest("Choose another version of this article to compare with.")
+        return HttpResponseBadRequest(_("Choose another version of this article to compare with."))
     old = compare.cleaned_data["against"] or version.previous()
     if old is None:
-        messages.info(request, "This is the first version: there is nothing to compare it with.")
+        messages.info(request, _("This is the first version: there is nothing to compare it with."))
         return redirect(version)
     return render(
         request,
@@ -295,7 +297,7 @@ def article_retire(request, pk):
         except ValidationError as error:
             _error(request, error)
         else:
-            messages.success(request, "Retired: the article has left the library.")
+            messages.success(request, _("Retired: the article has left the library."))
         return redirect("education:article_versions", pk=article.pk)
     return render(request, "education/article_confirm_retire.html", {"article": article})
 
@@ -322,13 +324,14 @@ def assign_article(request, patient_pk):
         else:
             given = assignment.article
             if given != chosen:  # its published translation in the patient's language
-                done = f"Assigned the {services.language_name(given.language)} version to "
+                done = _("Assigned the %(language)s version to %(name)s. They get an email.") % {
+                    "language": services.language_name(given.language),
+                    "name": patient.full_name,
+                }
             else:
-                done = "Assigned to "
+                done = _("Assigned to %(name)s. They get an email.") % {"name": patient.full_name}
             note = services.fallback_note(article=given, patient=patient)
-            messages.success(
-                request, f"{done}{patient.full_name}. They get an email. {note}".strip()
-            )
+            messages.success(request, f"{done} {note}".strip())
             return redirect("education:patient_assignments", patient_pk=patient.pk)
     record_view(request, patient, detail="assign reading form")
     untranslated = services.untranslated(
@@ -463,7 +466,7 @@ def assignment_answer(request, pk):
     form = AnswerForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Please write the answer (up to 4000 characters).")
+            raise ValidationError(_("Please write the answer (up to 4000 characters)."))
         services.answer_question(
             assignment=assignment,
             by=request.user,
@@ -471,12 +474,14 @@ def assignment_answer(request, pk):
         )
     except ValidationError as error:
         if from_elsewhere:  # say whose question, on a page that lists several
-            messages.error(
-                request, f"Your answer to {name} was not sent. " + " ".join(error.messages)
-            )
+            refused = _("Your answer to %(name)s was not sent.") % {"name": name}
+            messages.error(request, " ".join([refused, *error.messages]))
         else:
             _error(request, error)
     else:
-        sent = f"Answer sent to {name}." if from_elsewhere else "Answer sent."
-        messages.success(request, f"{sent} The patient sees it on their reading page.")
+        if from_elsewhere:
+            sent = _("Answer sent to %(name)s. The patient sees it on their reading page.")
+            messages.success(request, sent % {"name": name})
+        else:
+            messages.success(request, _("Answer sent. The patient sees it on their reading page."))
     return redirect(back if from_elsewhere else assignment)

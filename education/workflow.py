@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Published articles are due for a clinical re-review after this many days.
 REVIEW_INTERVAL_DAYS = getattr(settings, "EDUCATION_REVIEW_INTERVAL_DAYS", 365)
@@ -27,14 +28,14 @@ PUBLISH = "education.publish_article"
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In clinical review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    SUPERSEDED = "superseded", "Superseded"
-    RETIRED = "retired", "Retired"
-    DISCARDED = "discarded", "Discarded"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In clinical review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+    RETIRED = "retired", _("Retired")
+    DISCARDED = "discarded", _("Discarded")
 
     @classmethod
     def working(cls):
@@ -50,7 +51,7 @@ class VersionStatus(models.TextChoices):
         return [cls.PUBLISHED, cls.SUPERSEDED, cls.RETIRED, cls.DISCARDED]
 
 
-STATUS_REFUSAL = "Version {number} is {status}; it cannot be {verb}."
+STATUS_REFUSAL = _("Version {number} is {status}; it cannot be {verb}.")
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class Action:
                 verb=self.verb,
             )
         if self.not_by_author and user.pk == version.author_id:
-            return "The author of a version cannot review it."
+            return _("The author of a version cannot review it.")
         return None
 
     def url(self, version):
@@ -103,51 +104,51 @@ ACTIONS = {
     for action in [
         Action(
             "edit",
-            "Edit",
+            _("Edit"),
             ("education.change_article", EDIT),
             tuple(S.editable()),
-            "Only content editors may edit.",
-            verb="edited",
+            _("Only content editors may edit."),
+            verb=_("edited"),
         ),
         Action(
             "submit",
-            "Submit for clinical review",
+            _("Submit for clinical review"),
             (EDIT,),
             tuple(S.editable()),
-            "Only content editors may submit for review.",
-            verb="submitted for review",
-            done="Submitted for clinical review.",
+            _("Only content editors may submit for review."),
+            verb=_("submitted for review"),
+            done=_("Submitted for clinical review."),
             perform=lambda version, by, data: version.submit_for_review(by=by),
         ),
         Action(
             "discard",
-            "Discard this draft",
+            _("Discard this draft"),
             (EDIT,),
             tuple(S.editable()),
-            "Only content editors may discard.",
-            verb="discarded (only a draft can be)",
-            done="Discarded: the draft is kept on record, out of the workflow.",
+            _("Only content editors may discard."),
+            verb=_("discarded (only a draft can be)"),
+            done=_("Discarded: the draft is kept on record, out of the workflow."),
             perform=lambda version, by, data: version.discard(by=by),
         ),
         Action(
             "approve",
-            "Approve",
+            _("Approve"),
             (REVIEW,),
             (S.IN_REVIEW,),
-            "Only a specialist may give the clinical review.",
-            verb="approved",
-            done="Approved. An editor can now publish it.",
+            _("Only a specialist may give the clinical review."),
+            verb=_("approved"),
+            done=_("Approved. An editor can now publish it."),
             not_by_author=True,
             perform=lambda version, by, data: version.approve(by=by, note=data.get("note", "")),
         ),
         Action(
             "request-changes",
-            "Request changes",
+            _("Request changes"),
             (REVIEW,),
             (S.IN_REVIEW,),
-            "Only a specialist may give the clinical review.",
-            verb="sent back",
-            done="Sent back to the editor with your note.",
+            _("Only a specialist may give the clinical review."),
+            verb=_("sent back"),
+            done=_("Sent back to the editor with your note."),
             not_by_author=True,
             perform=lambda version, by, data: version.request_changes(
                 by=by, note=data.get("note", "")
@@ -155,32 +156,32 @@ ACTIONS = {
         ),
         Action(
             "publish",
-            "Publish",
+            _("Publish"),
             (PUBLISH,),
             (S.APPROVED,),
-            "Only content editors may publish.",
-            verb="published (it needs clinical approval)",
-            done="Published: patients now see this version.",
+            _("Only content editors may publish."),
+            verb=_("published (it needs clinical approval)"),
+            done=_("Published: patients now see this version."),
             perform=lambda version, by, data: version.publish(by=by, reason=data.get("reason", "")),
         ),
         Action(
             "withdraw",
-            "Withdraw to edit",
+            _("Withdraw to edit"),
             (EDIT,),
             (S.IN_REVIEW, S.APPROVED),
-            "Only content editors may withdraw.",
-            verb="withdrawn",
-            done="Withdrawn: the version is a draft again.",
+            _("Only content editors may withdraw."),
+            verb=_("withdrawn"),
+            done=_("Withdrawn: the version is a draft again."),
             perform=lambda version, by, data: version.withdraw(by=by),
         ),
         Action(
             "restore",
-            "Restore as a new draft",
+            _("Restore as a new draft"),
             (EDIT,),
             tuple(S.finished()),
-            "Only content editors may restore a version.",
-            status_refusal="Version {number} is the current draft already.",
-            done="Restored as the working draft.",
+            _("Only content editors may restore a version."),
+            status_refusal=_("Version {number} is the current draft already."),
+            done=_("Restored as the working draft."),
             perform=_restore,
         ),
     ]
@@ -261,7 +262,7 @@ class VersionWorkflow:
 
     def request_changes(self, *, by, note):
         if not (note or "").strip():
-            raise ValidationError("Say what needs to change: the note is required.")
+            raise ValidationError(_("Say what needs to change: the note is required."))
         self._review(
             by=by,
             action="request-changes",

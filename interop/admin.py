@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from clinic.admin import AuditedAdmin
 from interop.models import ApiClient
@@ -45,7 +46,7 @@ class ApiClientAdmin(AuditedAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Token of {obj.name}",
+            "title": _("Token of %(name)s") % {"name": obj.name},
             "client": obj,
             "token": token,
         }

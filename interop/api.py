@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -138,12 +139,16 @@ def audit_export(client, patient_ids, *, detail, ip=None):
 
 
 def fhir_endpoint(view):
-    """A FHIR API view: ``view(request, client, **kwargs)`` returns (response, patient ids)."""
+    """A FHIR API view: ``view(request, client, **kwargs)`` returns (response, patient ids).
+
+    Answered in the portal's base language whatever the client's Accept-Language: other systems
+    read the responses (their texts and headers), which stay the same for every caller."""
 
     @login_not_required
     @csrf_exempt
     @require_safe
     @functools.wraps(view)
+    @translation.override(settings.LANGUAGE_CODE)
     def wrapper(request, **kwargs):
         try:
             client = authenticate(request)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # The resource types the API serves, in the order the CapabilityStatement and exports list them.
 RESOURCE_TYPES = (
@@ -35,13 +36,15 @@ def validate_scopes(value):
     """SMART-style system scopes: ``system/<Type>.read`` or ``system/*.read``, space-separated."""
     scopes = value.split()
     if not scopes:
-        raise ValidationError("Give at least one scope, such as system/*.read.")
+        raise ValidationError(_("Give at least one scope, such as system/*.read."))
     allowed = {f"system/{name}.read" for name in ("*", *RESOURCE_TYPES)}
     unknown = [scope for scope in scopes if scope not in allowed]
     if unknown:
         raise ValidationError(
-            "Unknown scope: %(scopes)s. Use system/*.read or system/<Type>.read for a type of "
-            "%(types)s.",
+            _(
+                "Unknown scope: %(scopes)s. Use system/*.read or system/<Type>.read for a type "
+                "of %(types)s."
+            ),
             params={"scopes": ", ".join(unknown), "types": ", ".join(RESOURCE_TYPES)},
             code="scope",
         )
@@ -58,19 +61,22 @@ class ApiClientQuerySet(models.QuerySet):
 class ApiClient(models.Model):
     """Another system (an EHR, a registry) that reads the records through the FHIR API."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.CharField(
+        _("scopes"),
         max_length=500,
         default="system/*.read",
         validators=[validate_scopes],
-        help_text="Space-separated: system/*.read, or system/Patient.read system/Observation.read",
+        help_text=_(
+            "Space-separated: system/*.read, or system/Patient.read system/Observation.read"
+        ),
     )
     expires_at = models.DateTimeField(
-        null=True, blank=True, help_text="Empty: the token does not expire."
+        _("expires at"), null=True, blank=True, help_text=_("Empty: the token does not expire.")
     )
-    is_revoked = models.BooleanField("revoked", default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_revoked = models.BooleanField(_("revoked"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -84,7 +90,8 @@ class ApiClient(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "API client"
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
 
     def __str__(self):
         return self.name
@@ -136,10 +143,10 @@ class ExportJob(models.Model):
     """One bulk data export ($export) by a client, run as a background task."""
 
     class Status(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        RUNNING = "running", "Running"
-        COMPLETED = "completed", "Completed"
-        FAILED = "failed", "Failed"
+        ACCEPTED = "accepted", _("Accepted")
+        RUNNING = "running", _("Running")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="exports")
@@ -155,6 +162,8 @@ class ExportJob(models.Model):
     error = models.CharField(max_length=255, blank=True)
 
     class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -189,6 +198,8 @@ class ExportFile(models.Model):
     patient_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
+        verbose_name = _("export file")
+        verbose_name_plural = _("export files")
         ordering = ["id"]
 
     def __str__(self):

@@ -127,6 +127,43 @@ def test_staff_pick_their_own_language(client, specialist):
     assert '<html lang="es">' in page(client, reverse("dashboard"))
 
 
+def test_a_language_changed_by_staff_applies_on_the_persons_next_page(
+    client, patient_user, specialist
+):
+    from django.test import Client
+
+    from tests.clinic.test_admin import patient_form
+
+    client.force_login(patient_user)
+    assert "Log out" in page(client, reverse("dashboard"))
+    patient = patient_user.patient
+    staff = Client()
+    staff.force_login(specialist)
+    url = reverse("admin:clinic_patient_change", args=[patient.pk])
+    response = staff.post(url, patient_form(patient, preferred_language="es", user=patient_user.pk))
+    assert response.status_code == 302
+    assert "Cerrar sesión" in page(client, reverse("dashboard"))  # no new login
+
+
+def test_a_staff_members_language_changed_in_the_admin_applies_on_their_next_page(client, editor):
+    client.force_login(editor)
+    assert '<html lang="en">' in page(client, reverse("dashboard"))
+    editor.language = "es"
+    editor.save()
+    assert '<html lang="es">' in page(client, reverse("dashboard"))
+
+
+def test_the_account_language_needs_no_query_of_its_own(client, patient_user):
+    from tests.clinic.test_request_cost import get_hello
+
+    spanish(patient_user)
+    client.force_login(patient_user)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.conf.settings.ROOT_URLCONF", "tests.clinic.urls_hello")
+        assert get_hello(client) == ["django_session", "clinic_user"]
+    assert "Cerrar sesión" in page(client, reverse("dashboard"))
+
+
 def test_a_signed_in_switch_needs_the_csrf_token(patient_user):
     from django.test import Client
 
@@ -159,6 +196,65 @@ def test_dates_follow_the_active_language():
         assert date_format(day) == "30 nov 2026"
     with translation.override("en"):
         assert date_format(day) == "30 Nov 2026"
+
+
+# --- staff pages in the staff member's language -------------------------------------------------
+
+
+def in_spanish(user):
+    user.language = "es"
+    user.save(update_fields=["language"])
+    return user
+
+
+def test_an_editor_manages_articles_in_spanish(client, editor, specialist):
+    article = factories.published_article(author=editor, reviewer=specialist, publisher=editor)
+    client.force_login(in_spanish(editor))
+    html = page(client, reverse("education:manage_article_list"))
+    assert "<title>Artículos" in html and "Nuevo artículo" in html and "Última versión" in html
+    assert "Gestionar artículos" in html and "Manage articles" not in html
+    html = page(client, reverse("education:article_versions", args=[article.pk]))
+    assert "Versiones, las más recientes primero" in html and "Publicada" in html
+
+
+def test_an_english_editor_keeps_english(client, editor):
+    client.force_login(editor)
+    html = page(client, reverse("education:manage_article_list"))
+    assert "New article" in html and "Nuevo artículo" not in html
+
+
+def test_the_two_factor_setup_is_in_spanish(client, specialist):
+    client.force_login(in_spanish(specialist))
+    html = page(client, reverse("two_factor_setup"))
+    assert "Configurar la verificación en dos pasos" in html
+    assert "Código de su aplicación de autenticación" in html and "Activar" in html
+    response = client.post(reverse("two_factor_setup"), {"token": "000000"})
+    assert "El código no es correcto." in response.content.decode()
+
+
+def test_the_admin_names_the_models_in_spanish(client, superuser):
+    client.force_login(in_spanish(superuser))
+    html = page(client, reverse("admin:index"))
+    for name in ("Pacientes", "Eventos de auditoría", "Artículos", "Clientes de la API"):
+        assert name in html
+    assert "Audit events" not in html
+
+
+def test_the_role_label_follows_the_active_language(patient_user, specialist, editor, superuser):
+    from clinic.models import User
+
+    with translation.override("es"):
+        labels = [User.objects.get(pk=u.pk).role_label for u in (patient_user, specialist, editor)]
+        assert labels == ["Paciente", "Especialista", "Editor de contenidos"]
+        assert superuser.role_label == "Administrador"
+        assert factories.UserFactory().role_label == "Sin rol"
+    with translation.override("en"):
+        assert User.objects.get(pk=specialist.pk).role_label == "Specialist"
+
+
+def test_the_header_shows_a_spanish_staff_members_role_in_spanish(client, specialist):
+    client.force_login(in_spanish(specialist))
+    assert ">Especialista</span>" in page(client, reverse("dashboard"))
 
 
 # --- the patient's journey in Spanish ----------------------------------------------------------

@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # A signed-in user's own language, kept in the session at login (no query per request).
+    # A signed-in user's own language, read with the user (clinic.backends: no query of its own).
     "clinic.middleware.UserLanguageMiddleware",
     # Sees the responses of everything below it, the login and 2FA redirects included.
     "clinic.middleware.PrivateResponsesMiddleware",

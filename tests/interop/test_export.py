@@ -66,6 +66,14 @@ def test_a_system_export_runs_in_the_background_and_gives_ndjson_per_type(api):
     assert {e.patient_id for e in exported} == {p.pk for p in patients}
 
 
+def test_the_api_answers_in_the_base_language_whatever_the_client_asks(api, api_client):
+    job = ExportJob.objects.create(
+        client=api_client[0], request_url="http://testserver/fhir/r4/$export", types="Patient"
+    )
+    response = api(f"/fhir/r4/$export-status/{job.pk}", HTTP_ACCEPT_LANGUAGE="es")
+    assert response["X-Progress"] == "Accepted"
+
+
 def test_the_status_url_answers_202_while_the_export_runs(api, api_client):
     job = ExportJob.objects.create(
         client=api_client[0], request_url="http://testserver/fhir/r4/$export", types="Patient"
