@@ -35,7 +35,11 @@ def patient_progress(user, today=None):
         treatment, baseline, points = series[0]["label"], series[0]["baseline"], series[0]["points"]
     else:
         # Not treated yet: their own baseline, if they have answered it, is all there is.
-        answered = [charts.reported_baseline(f) for f in follow_ups if f.is_baseline]
+        answered = [
+            charts.reported_baseline(f)
+            for f in follow_ups
+            if f.is_baseline and not _anchor_in_error(f)
+        ]
         answered = [b for b in answered if b is not None]
         treatment, baseline, points = "", max(answered, key=lambda b: b["date"], default=None), []
     completed = sorted(

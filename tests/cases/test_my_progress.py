@@ -139,6 +139,18 @@ def test_an_answered_baseline_shows_before_any_treatment(client_for, patient_use
     assert [f.pk for f in response.context["completed"]] == [baseline.pk]
 
 
+def test_a_baseline_whose_decision_was_entered_in_error_is_not_shown(
+    client_for, patient_user, specialist
+):
+    decision = decide(patient_user.patient, specialist, days_ago=3)
+    baseline = FollowUp.objects.get(patient=patient_user.patient, timepoint=BASELINE)
+    answer_baseline(baseline, back=4, leg=7, on=_days_ago(1))
+    services.mark_entered_in_error(record=decision, by=specialist, reason="Wrong patient.")
+    response = client_for(patient_user).get(URL)
+    assert response.context["baseline"] is None
+    assert response.context["rows"] == []
+
+
 def test_the_check_ins_sent_are_listed_with_their_dates(client_for, patient_user, specialist):
     procedure = treated(patient_user.patient, specialist, back=6, leg=9)
     six_weeks = procedure.follow_ups.get(timepoint="6w")
