@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from cases.models import CandidacyDecision, FollowUp, Procedure, Timepoint
 from cases.outcomes import GROUP_LABELS, GROUPS, STAY_BINS
@@ -356,6 +356,12 @@ def outcome_chart(follow_ups, thresholds=None):
             "odi": axis(_("ODI (0–100)"), top=100, step=20, position="right", grid=False),
         },
         "text": text_style(),
+        # The script's own words (static/js/outcome-chart.js), in the reader's language.
+        "words": {
+            "baseline": pgettext("consult", "Baseline"),
+            "band_upper": _("%(measure)s: baseline"),
+            "band_lower": _("%(measure)s: MIC band"),
+        },
     }
 
 

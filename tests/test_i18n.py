@@ -463,3 +463,13 @@ def test_a_spanish_specialist_sees_the_cases_pages_in_spanish(client, specialist
         html = page(client, url)
         assert [text for text in expected if text not in html] == [], url
         assert [text for text in english if text in html] == [], url
+
+
+def test_the_patient_charts_script_words_follow_the_language():
+    from cases import charts
+
+    with translation.override("es"):
+        words = charts.outcome_chart([])["words"]
+    assert words["baseline"] == "Situación basal"
+    assert "%(measure)s" in words["band_upper"] and "basal" in words["band_upper"]
+    assert "%(measure)s" in words["band_lower"] and "CMI" in words["band_lower"]

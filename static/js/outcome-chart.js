@@ -21,7 +21,8 @@
 
   function draw(canvas, data) {
     var baseline = data.baseline || {};
-    var labels = ["Baseline"].concat(data.points.map(function (p) { return p.label; }));
+    var words = chartData.words;
+    var labels = [words.baseline].concat(data.points.map(function (p) { return p.label; }));
     var series = chartData.measures;
     var datasets = [];
     Object.keys(series).forEach(function (key) {
@@ -47,7 +48,7 @@
         var upper = labels.map(function () { return band.upper; });
         var lower = labels.map(function () { return band.lower; });
         datasets.push({
-          label: s.label + " baseline",
+          label: words.band_upper.replace("%(measure)s", s.label),
           data: upper,
           borderColor: s.borderColor,
           borderWidth: 1,
@@ -57,7 +58,7 @@
           isBand: true,
         });
         datasets.push({
-          label: s.label + " MIC band",
+          label: words.band_lower.replace("%(measure)s", s.label),
           data: lower,
           borderColor: "transparent",
           backgroundColor: s.borderColor + "33",

@@ -266,6 +266,12 @@ def test_the_patient_chart_caption_cites_the_source_in_plain_words(client_for, s
         "ODI: within the MIC of baseline",
     ]
     assert [item["kind"] for item in series["legend"]] == ["line"] * 3 + ["band"] * 3
+    # The script's own words come with the data, in the reader's language.
+    assert chart["words"] == {
+        "baseline": "Baseline",
+        "band_upper": "%(measure)s: baseline",
+        "band_lower": "%(measure)s: MIC band",
+    }
     assert 'class="chart-swatch"' in html and "css/charts.css" in html
 
 
