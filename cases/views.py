@@ -153,7 +153,7 @@ def patient_invite(request, pk):
 # The consult form's second button: the decision on the same page is recorded with the consult.
 DECIDE = "decide"
 DECISION_BEGUN = gettext_lazy(
-    "The candidacy decision is filled in: press \u201cRecord consult and decision\u201d to "
+    "The candidacy decision is filled in: press “Record consult and decision” to "
     "record it with the consult, or clear it to save the consult alone."
 )
 
