@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -38,9 +39,9 @@ class Zone(models.TextChoices):
 
 
 class Smoking(models.TextChoices):
-    NEVER = "never", _("Never")
-    FORMER = "former", _("Former")
-    CURRENT = "current", _("Current")
+    NEVER = "never", pgettext_lazy("smoking", "Never")
+    FORMER = "former", pgettext_lazy("smoking", "Former")
+    CURRENT = "current", pgettext_lazy("smoking", "Current")
 
 
 class WorkStatus(models.TextChoices):

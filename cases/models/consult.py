@@ -266,9 +266,9 @@ CRITERIA = {
 
 def criteria_rows(statuses):
     """``[{"key", "label", "status"}]`` of a checklist's ``{key: status}``, labelled in the
-    active language."""
+    active language (JSON-ready)."""
     return [
-        {"key": key, "label": label, "status": statuses[key]}
+        {"key": key, "label": str(label), "status": statuses[key]}
         for key, label in CRITERIA.items()
         if key in statuses
     ]

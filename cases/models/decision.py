@@ -152,9 +152,7 @@ class CandidacyDecision(ClinicalRecord):
                 self.patient = consult.patient  # the audit entry and the follow-ups read it next
             # Stored as data: keys and statuses (labels in English), shown by :attr:`checklist`.
             with translation.override("en"):
-                self.criteria = [
-                    {**row, "label": str(row["label"])} for row in consult.candidacy_criteria()
-                ]
+                self.criteria = consult.candidacy_criteria()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
