@@ -348,15 +348,20 @@ def test_a_technique_reads_in_spanish_and_is_stored_as_its_code():
 
 
 def test_a_validation_error_reads_in_spanish():
-    consult = factories.ConsultFactory(weakness=True, mrc_grade=None)
-    with translation.override("es"), pytest.raises(ValidationError) as refused:
+    consult = factories.ConsultFactory()
+    consult.weakness = True
+    with pytest.raises(ValidationError) as refused:
         consult.full_clean()
-    assert refused.value.message_dict["mrc_grade"] == [
-        "Indique el grado MRC del músculo más débil (0–5)."
-    ]
     form = OutcomeFilterForm({"period_from": "2025-06-01", "period_to": "2025-01-01"})
+    # The messages are words for whoever reads them: in the language active when shown.
     with translation.override("es"):
+        assert refused.value.message_dict["mrc_grade"] == [
+            "Indique el grado MRC del músculo más débil (0–5)."
+        ]
         assert form.non_field_errors() == ["El periodo debe empezar antes de terminar."]
+    assert refused.value.message_dict["mrc_grade"] == [
+        "Give the MRC grade of the weakest muscle (0–5)."
+    ]
 
 
 def test_a_spanish_specialist_is_told_in_spanish_and_the_audit_stays_english(client, specialist):
