@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = "Clinical cases"
+    verbose_name = _("Clinical cases")
 
     def ready(self):
         from django.urls import reverse

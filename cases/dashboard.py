@@ -4,6 +4,7 @@ queue, and the patient's own check-ins."""
 from django.conf import settings
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import CheckinReminder, FollowUp
 from cases.outcomes.cohort import counted_procedures
@@ -148,9 +149,9 @@ def data_quality_alerts(user, *, today=None, everyone=False):
     for procedure in rows:
         consult = procedure.decision.consult
         if consult.odi_score is None:
-            alerts.append((procedure, "No baseline ODI on the consult", consult))
+            alerts.append((procedure, _("No baseline ODI on the consult"), consult))
         if procedure.discharged_at is None and procedure.procedure_date < today:
-            alerts.append((procedure, "No discharge recorded", procedure))
+            alerts.append((procedure, _("No discharge recorded"), procedure))
     return {"alerts": alerts, "counts": counts}
 
 

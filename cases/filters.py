@@ -2,33 +2,37 @@
 
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import CandidacyDecision, FollowUp, Procedure
 from clinic.models import Patient
 
 FOLLOW_UP_CHOICES = [
-    ("due", "Due now"),
-    ("overdue", "Overdue"),
-    ("due_or_overdue", "Due or overdue"),
+    ("due", _("Due now")),
+    ("overdue", _("Overdue")),
+    ("due_or_overdue", _("Due or overdue")),
 ]
 
 
 class PatientFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Name or MRN", max_length=100)
+    q = django_filters.CharFilter(method="search", label=_("Name or MRN"), max_length=100)
     outcome = django_filters.ChoiceFilter(
         method="by_current_decision",
-        label="Decision",
-        choices=[("none", "No decision yet"), *CandidacyDecision.Outcome.choices],
-        empty_label="Any decision",
+        label=_("Decision"),
+        choices=[("none", _("No decision yet")), *CandidacyDecision.Outcome.choices],
+        empty_label=_("Any decision"),
     )
     technique = django_filters.ChoiceFilter(
         method="by_technique",
-        label="Technique",
+        label=_("Technique"),
         choices=Procedure.Technique.choices,
-        empty_label="Any technique",
+        empty_label=_("Any technique"),
     )
     follow_up = django_filters.ChoiceFilter(
-        method="by_follow_up", label="Follow-up", choices=FOLLOW_UP_CHOICES, empty_label="Any"
+        method="by_follow_up",
+        label=_("Follow-up"),
+        choices=FOLLOW_UP_CHOICES,
+        empty_label=_("Any"),
     )
 
     class Meta:

@@ -1,5 +1,7 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.models import (
@@ -18,7 +20,9 @@ from education.models import Article
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-YES_NO_UNKNOWN = forms.Select(choices=[("unknown", "Unknown"), ("true", "Yes"), ("false", "No")])
+YES_NO_UNKNOWN = forms.Select(
+    choices=[("unknown", _("Unknown")), ("true", _("Yes")), ("false", _("No"))]
+)
 
 
 def specialists():
@@ -30,7 +34,7 @@ class PatientForm(forms.ModelForm):
 
     confirm_not_duplicate = forms.BooleanField(
         required=False,
-        label="This is a different person from the existing patient(s) listed above",
+        label=_("This is a different person from the existing patient(s) listed above"),
     )
 
     class Meta:
@@ -73,8 +77,10 @@ class PatientForm(forms.ModelForm):
             if self.possible_duplicates and not cleaned.get("confirm_not_duplicate"):
                 self.add_error(
                     "confirm_not_duplicate",
-                    "A patient with the same name and date of birth is already registered. "
-                    "Check it is not the same person, then tick the box to register anyway.",
+                    _(
+                        "A patient with the same name and date of birth is already registered. "
+                        "Check it is not the same person, then tick the box to register anyway."
+                    ),
                 )
         return cleaned
 
@@ -140,8 +146,8 @@ class DecisionForm(forms.ModelForm):
 
     assign_article = forms.BooleanField(
         required=False,
-        label="Give the patient the MISS article",
-        help_text="Only for a MISS candidate: adds the article to the patient's reading list.",
+        label=_("Give the patient the MISS article"),
+        help_text=_("Only for a MISS candidate: adds the article to the patient's reading list."),
     )
 
     class Meta:
@@ -178,7 +184,7 @@ class DecisionForm(forms.ModelForm):
 
     def __init__(self, *args, with_consult=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rationale"].help_text = "Required: why this plan suits this patient."
+        self.fields["rationale"].help_text = _("Required: why this plan suits this patient.")
         for name in ("severity_assessment", "health_assessment", "symptoms_assessment"):
             self.fields[name].choices = CandidacyDecision.Factor.choices  # no blank radio
         # Offered for a plan for surgery only; static/js/decision-conditional.js hides it for
@@ -191,7 +197,7 @@ class DecisionForm(forms.ModelForm):
             acknowledgment = self.fields["red_flags_acknowledged"]
             acknowledgment.widget.attrs["data-for-red-flags"] = "true"
             # Worded for the consult page (and so that no label of it but Side's holds "side").
-            acknowledgment.label = (
+            acknowledgment.label = _(
                 "Red flags ticked above: I have weighed them and this elective plan is appropriate"
             )
         elif not consult.has_red_flags:
@@ -318,22 +324,24 @@ class FollowUpForm(VersionedForm):
         follow_up, today = self.instance, timezone.localdate()
         opens, closes = follow_up.window_opens, follow_up.window_closes
         if opens and closes:
-            self.fields["assessed_on"].help_text = (
-                f"The {CHECKIN_NAMES[follow_up.timepoint]} window: "
-                f"{long_date(opens)} to {long_date(closes)}."
-            )
+            self.fields["assessed_on"].help_text = _("%(window)s: %(opens)s to %(closes)s.") % {
+                "window": capfirst(CHECKIN_NAMES[follow_up.timepoint]),
+                "opens": long_date(opens),
+                "closes": long_date(closes),
+            }
             # Today is offered only inside the window; a day outside it is typed, with a reason.
             if not follow_up.assessed_on and opens <= today <= closes:
                 self.initial["assessed_on"] = today
         if self.instance.odi_answers:
             # Derived from the patient's item marks (FollowUp.compute_odi): never typed as well.
             self.fields["odi_score"].disabled = True
-            self.fields["odi_score"].help_text = "Computed from the patient's ODI answers."
+            self.fields["odi_score"].help_text = _("Computed from the patient's ODI answers.")
 
 
 class EnteredInErrorForm(forms.Form):
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=255,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why was this record entered in error? (No health details needed.)",
+        help_text=_("Why was this record entered in error? (No health details needed.)"),
     )

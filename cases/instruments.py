@@ -6,6 +6,7 @@ The format is ``cases/instrument_format.md``; the portal never ships the license
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cases import odi
 from cases.models import Instrument
@@ -14,38 +15,50 @@ from cases.models import Instrument
 def validate_instrument(code, data):
     """Check a wording file's content (see cases/instrument_format.md); returns its fields."""
     if code != Instrument.Code.ODI:
-        raise ValidationError(f"Unknown instrument {code!r}: only 'odi' can be loaded.")
+        raise ValidationError(
+            _("Unknown instrument %(code)r: only 'odi' can be loaded.") % {"code": code}
+        )
     if not isinstance(data, dict):
-        raise ValidationError("The file must hold one JSON object.")
+        raise ValidationError(_("The file must hold one JSON object."))
     if data.get("instrument") != code:
-        raise ValidationError(f'The file\'s "instrument" must be "{code}".')
+        raise ValidationError(_('The file\'s "instrument" must be "%(code)s".') % {"code": code})
     for key in ("version", "language", "title"):
         if not isinstance(data.get(key), str) or not data[key].strip():
-            raise ValidationError(f'The file needs a "{key}" text.')
+            raise ValidationError(_('The file needs a "%(key)s" text.') % {"key": key})
     if data["language"] not in dict(settings.LANGUAGES):
         languages = ", ".join(dict(settings.LANGUAGES))
-        raise ValidationError(f'"language" must be one of {languages}.')
+        raise ValidationError(
+            _('"language" must be one of %(languages)s.') % {"languages": languages}
+        )
     sections = data.get("sections")
     if not isinstance(sections, list):
-        raise ValidationError('The file needs a "sections" list.')
+        raise ValidationError(_('The file needs a "sections" list.'))
     codes = [s.get("code") if isinstance(s, dict) else None for s in sections]
     if codes != list(odi.SECTIONS):
         raise ValidationError(
-            f"The sections must be exactly {', '.join(odi.SECTIONS)}, in that order "
-            f"(found {', '.join(map(str, codes)) or 'none'})."
+            _("The sections must be exactly %(expected)s, in that order (found %(found)s).")
+            % {
+                "expected": ", ".join(odi.SECTIONS),
+                "found": ", ".join(map(str, codes)) or _("none"),
+            }
         )
     for section in sections:
         options = section.get("options")
         if not isinstance(section.get("title"), str) or not section["title"].strip():
-            raise ValidationError(f"Section {section['code']} needs a title.")
+            raise ValidationError(
+                _("Section %(section)s needs a title.") % {"section": section["code"]}
+            )
         if (
             not isinstance(options, list)
             or len(options) != odi.MAX_ITEM_SCORE + 1
             or not all(isinstance(o, str) and o.strip() for o in options)
         ):
             raise ValidationError(
-                f"Section {section['code']} needs exactly {odi.MAX_ITEM_SCORE + 1} option "
-                "texts (scored 0 to 5, in order)."
+                _(
+                    "Section %(section)s needs exactly %(count)s option texts (scored 0 to 5, "
+                    "in order)."
+                )
+                % {"section": section["code"], "count": odi.MAX_ITEM_SCORE + 1}
             )
     return {
         "code": code,
@@ -75,8 +88,11 @@ def load_instrument(code, data) -> tuple[Instrument, bool]:
         same = all(getattr(existing, key) == value for key, value in fields.items())
         if not same:
             raise ValidationError(
-                f"Version {fields['version']} ({fields['language']}) is already loaded with "
-                "different wording; give the file a new version."
+                _(
+                    "Version %(version)s (%(language)s) is already loaded with different "
+                    "wording; give the file a new version."
+                )
+                % {"version": fields["version"], "language": fields["language"]}
             )
         if existing.is_active:
             return existing, False

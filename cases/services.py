@@ -76,9 +76,9 @@ def invite_patient(*, patient: Patient, invited_by: User) -> User:
     """
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if patient.user_id:
-        raise ValidationError("This patient already has a portal login.")
+        raise ValidationError(gettext("This patient already has a portal login."))
     if not patient.email:
-        raise ValidationError("Add the patient's email address before inviting them.")
+        raise ValidationError(gettext("Add the patient's email address before inviting them."))
     user = User(
         username=_username_for(patient),
         first_name=patient.given_name,
@@ -166,8 +166,11 @@ def check_change(record):
             dependent.full_clean()
         except ValidationError as error:
             problems += [
-                f"The {dependent._meta.verbose_name} {dependent} would no longer be valid: "
-                f"{message} Correct it, or mark it entered in error, first."
+                gettext(
+                    "The %(kind)s %(record)s would no longer be valid: %(problem)s Correct it, "
+                    "or mark it entered in error, first."
+                )
+                % {"kind": dependent._meta.verbose_name, "record": dependent, "problem": message}
                 for message in error.messages
             ]
     if problems:
@@ -184,8 +187,9 @@ def _check_consult_change(consult):
         .first()
     )
     if earlier is not None:
-        day = long_date(earlier.decided_on)
-        message = f"A decision on this consult is dated {day}: the consult cannot be after it."
+        message = gettext(
+            "A decision on this consult is dated %(day)s: the consult cannot be after it."
+        ) % {"day": long_date(earlier.decided_on)}
         raise ValidationError({"consult_date": message})
 
 
@@ -200,7 +204,9 @@ def check_patient_change(patient):
             consult.clean()
         except ValidationError as error:
             problems += [
-                f"The consult of {long_date(consult.consult_date)}: {m}" for m in error.messages
+                gettext("The consult of %(day)s: %(problem)s")
+                % {"day": long_date(consult.consult_date), "problem": m}
+                for m in error.messages
             ]
     if problems:
         raise ValidationError({"date_of_birth": problems})
@@ -220,9 +226,15 @@ def update_record(*, record, expected_version: int, by: User, detail=""):
         Action.UPDATE,
         user=by,
         obj=record,
-        detail=detail or f"{record._meta.verbose_name} edited",
+        detail=detail or f"{_kind(record)} edited",
     )
     return record
+
+
+def _kind(record):
+    """The record's kind for the audit trail: always English ("adverse event"), whoever acted."""
+    with translation.override("en"):
+        return str(record._meta.verbose_name)
 
 
 @transaction.atomic
@@ -236,7 +248,7 @@ def mark_entered_in_error(*, record, by: User, reason: str):
         Action.UPDATE,
         user=by,
         obj=record,
-        detail=f"{record._meta.verbose_name} marked entered in error",
+        detail=f"{_kind(record)} marked entered in error",
     )
     return record
 
@@ -342,7 +354,7 @@ def check_decision_article(*, outcome, article):
     """The MISS article goes to MISS candidates only (``record_decision``; the decision form
     shows the same refusal before anything is written)."""
     if article is not None and outcome != CandidacyDecision.Outcome.MISS_CANDIDATE:
-        raise ValidationError("The MISS article is given to MISS candidates only.")
+        raise ValidationError(gettext("The MISS article is given to MISS candidates only."))
 
 
 @transaction.atomic
@@ -439,11 +451,11 @@ def complete_follow_up(*, follow_up: FollowUp, expected_version: int, by: User) 
 
     first_time = follow_up.completed_at is None
     if follow_up.cancelled_at is not None:
-        raise ValidationError("This follow-up was cancelled.")
+        raise ValidationError(gettext("This follow-up was cancelled."))
     if first_time:
         follow_up.completed_at = timezone.now()
     if follow_up.nrs_back is None or follow_up.nrs_leg is None or follow_up.assessed_on is None:
-        raise ValidationError("A follow-up needs the date and NRS back and leg pain.")
+        raise ValidationError(gettext("A follow-up needs the date and NRS back and leg pain."))
     follow_up.save_if_current(expected_version=expected_version)
     record_event(
         Action.CREATE if first_time else Action.UPDATE,

@@ -7,6 +7,8 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cases import charts, export, services
@@ -29,6 +31,7 @@ from cases.models import (
     Procedure,
 )
 from cases.models.patient import patient_timeline, with_columns
+from cases.models.procedure import ONE_PROCEDURE_PER_DECISION
 from cases.outcomes import active_thresholds
 from clinic import spreadsheet
 from clinic.audit import record_event, record_view
@@ -84,7 +87,7 @@ def patient_create(request):
         patient = services.register_patient(
             patient=form.save(commit=False), registered_by=request.user
         )
-        messages.success(request, f"{patient.full_name} is registered.")
+        messages.success(request, _("%(name)s is registered.") % {"name": patient.full_name})
         return redirect(patient)
     return render(request, "cases/patient_form.html", {"form": form})
 
@@ -120,7 +123,7 @@ def patient_edit(request, pk):
         PatientEditForm,
         "cases/patient_form.html",
         {"patient": patient},
-        "Patient details updated.",
+        gettext_lazy("Patient details updated."),
     )
 
 
@@ -134,7 +137,11 @@ def patient_invite(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Invitation sent; the portal username is {user.username}.")
+            messages.success(
+                request,
+                _("Invitation sent; the portal username is %(username)s.")
+                % {"username": user.username},
+            )
         return redirect(patient)
     record_view(request, patient, detail="invitation form")
     return render(request, "cases/patient_confirm_invite.html", {"patient": patient})
@@ -145,8 +152,8 @@ def patient_invite(request, pk):
 
 # The consult form's second button: the decision on the same page is recorded with the consult.
 DECIDE = "decide"
-DECISION_BEGUN = (
-    "The candidacy decision is filled in: press \u201cRecord consult and decision\u201d to "
+DECISION_BEGUN = gettext_lazy(
+    "The candidacy decision is filled in: press “Record consult and decision” to "
     "record it with the consult, or clear it to save the consult alone."
 )
 
@@ -178,14 +185,14 @@ def consult_create(request, patient_pk):
             except ValidationError as error:  # nothing was saved
                 _form_error(decision_form, error)
             else:
-                messages.success(request, "Consult and decision recorded.")
+                messages.success(request, _("Consult and decision recorded."))
                 return redirect(decision)
     elif request.method == "POST" and may_decide and DecisionForm.started(request.POST):
         form.add_error(None, DECISION_BEGUN)  # never drop a decision the specialist typed
         decision_form = _decision_with_consult(consult, request.POST)
     elif form.is_valid():
         consult = services.record_consult(consult=form.save(commit=False), by=request.user)
-        messages.success(request, "Consult recorded.")
+        messages.success(request, _("Consult recorded."))
         return redirect(consult)
     context = {"form": form, "patient": patient}
     if may_decide:
@@ -258,7 +265,7 @@ def consult_edit(request, pk):
         ConsultForm,
         "cases/consult_form.html",
         {"patient": consult.patient},
-        "Consult updated.",
+        gettext_lazy("Consult updated."),
     )
 
 
@@ -290,7 +297,7 @@ def _decide(request, consult, supersedes=None):
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, "Decision recorded.")
+            messages.success(request, _("Decision recorded."))
             return redirect(decision)
     record_view(request, supersedes or consult, detail="decision form")
     return render(
@@ -369,13 +376,9 @@ def procedure_create(request, decision_pk):
         pk=decision_pk,
     )
     if not decision.is_surgical:
-        raise Http404("A procedure needs a decision for surgery.")
+        raise Http404
     if decision.recorded_id is not None:
-        messages.info(
-            request,
-            "This decision already has its procedure. A reoperation is recorded under a new "
-            "decision.",
-        )
+        messages.info(request, ONE_PROCEDURE_PER_DECISION)
         return redirect("cases:procedure_detail", decision.recorded_id)
     form = ProcedureForm(
         request.POST or None,
@@ -390,7 +393,7 @@ def procedure_create(request, decision_pk):
         except ValidationError as error:  # e.g. another procedure saved meanwhile
             _form_error(form, error)
         else:
-            messages.success(request, "Procedure recorded; its follow-ups are scheduled.")
+            messages.success(request, _("Procedure recorded; its follow-ups are scheduled."))
             return redirect(procedure)
     record_view(request, decision, detail="new procedure form")
     return render(
@@ -435,7 +438,7 @@ def procedure_edit(request, pk):
         ProcedureForm,
         "cases/procedure_form.html",
         {"patient": procedure.patient, "decision": procedure.decision},
-        "Procedure updated.",
+        gettext_lazy("Procedure updated."),
     )
 
 
@@ -451,7 +454,7 @@ def adverseevent_create(request, procedure_pk):
     )
     if form.is_valid():
         services.record_adverse_event(adverse_event=form.save(commit=False), by=request.user)
-        messages.success(request, "Adverse event recorded.")
+        messages.success(request, _("Adverse event recorded."))
         return redirect(procedure)
     record_view(request, procedure, detail="new adverse event form")
     return render(
@@ -474,7 +477,7 @@ def adverseevent_edit(request, pk):
         AdverseEventForm,
         "cases/adverseevent_form.html",
         {"patient": event.patient, "procedure": event.procedure},
-        "Adverse event updated.",
+        gettext_lazy("Adverse event updated."),
     )
 
 
@@ -502,7 +505,7 @@ def followup_form(request, pk):
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(request, "Follow-up recorded.")
+            messages.success(request, _("Follow-up recorded."))
             return redirect(follow_up.patient)
     record_view(request, follow_up, detail="follow-up form")
     return render(
@@ -540,7 +543,10 @@ def entered_in_error(request, kind, pk):
         services.mark_entered_in_error(
             record=record, by=request.user, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, f"The {model._meta.verbose_name} is marked entered in error.")
+        messages.success(
+            request,
+            _("The %(record)s is marked entered in error.") % {"record": model._meta.verbose_name},
+        )
         return redirect(record.patient)
     record_view(request, record, detail="entered-in-error form")
     return render(

@@ -11,6 +11,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from cases import charts, outcomes
@@ -27,7 +30,7 @@ NON_RESPONDERS_LISTED = 100
 # Content editors: aggregate figures only, protected.
 SUPPRESSED_VIEW = ["education.change_article"]
 
-TECHNIQUE_CHOICES = [(key, label) for key, label, _ in outcomes.technique_filters()]
+TECHNIQUE_CHOICES = [(key, label) for key, label, _techniques in outcomes.technique_filters()]
 
 
 class OutcomeFilterForm(forms.Form):
@@ -36,14 +39,15 @@ class OutcomeFilterForm(forms.Form):
     period_from = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-        label="Operated from",
+        label=_("Operated from"),
     )
     period_to = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-        label="Operated until",
+        label=_("Operated until"),
     )
     technique = forms.ChoiceField(
+        label=_("Technique"),
         choices=TECHNIQUE_CHOICES,
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -53,8 +57,8 @@ class OutcomeFilterForm(forms.Form):
             "last_name", "first_name", "username"
         ),
         required=False,
-        empty_label="All specialists",
-        label="Surgeon",
+        empty_label=_("All specialists"),
+        label=_("Surgeon"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -62,7 +66,7 @@ class OutcomeFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("period_from"), data.get("period_to")
         if start and end and start > end:
-            raise forms.ValidationError("The period must start before it ends.")
+            raise forms.ValidationError(_("The period must start before it ends."))
         return data
 
     def results(self):
@@ -80,10 +84,11 @@ class AggregateFilterForm(forms.Form):
 
     period = forms.ChoiceField(
         required=False,
-        label="Period",
+        label=_("Period"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     technique = forms.ChoiceField(
+        label=_("Technique"),
         choices=TECHNIQUE_CHOICES,
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -91,7 +96,7 @@ class AggregateFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = outcomes.editor_choices() or [("articles", "All")]
+        self.fields["period"].choices = outcomes.editor_choices() or [("articles", _("All"))]
 
     def results(self):
         data = self.cleaned_data if self.is_valid() else {}
@@ -189,7 +194,7 @@ def _stay_rows(results):
 def _trajectory_rows(results):
     """The trajectory charts as rows: (timepoint, [MISS back, leg, ODI, open back, leg, ODI])."""
     trajectory = results.trajectory()
-    labels = ["Baseline", *Timepoint.labels]
+    labels = [_("Baseline"), *Timepoint.labels]
     return [
         (
             label,
@@ -214,7 +219,14 @@ def _csv(request, results, full):
         user=request.user,
         detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
     )
-    return spreadsheet.csv_download(f"{name}.csv", _csv_rows(results))
+    # The CSV is data, the same whoever downloads it: its words stay in English.
+    with translation.override("en"):
+        rows = [[_plain(value) for value in row] for row in _csv_rows(results)]
+    return spreadsheet.csv_download(f"{name}.csv", rows)
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Promise) else value
 
 
 def _csv_rows(results):

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import F, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure, long_date
@@ -43,8 +45,8 @@ def _missing_baselines():
     )
     return Problem(
         "missing-baseline",
-        "Operated patients without a baseline ODI",
-        "Without a baseline the change in ODI cannot be computed for this patient.",
+        _("Operated patients without a baseline ODI"),
+        _("Without a baseline the change in ODI cannot be computed for this patient."),
         _rows(procedures, lambda p: (p.patient, str(p), p.decision.consult.get_absolute_url(), "")),
         procedures.count(),
     )
@@ -60,18 +62,22 @@ def _out_of_window():
     )
 
     def describe(f):
-        window = f"window {long_date(f.window_opens)} to {long_date(f.window_closes)}"
         return (
             f.patient,
             str(f),
             f.get_absolute_url(),
-            f"assessed {long_date(f.assessed_on)}; {window}",
+            _("assessed %(day)s; window %(opens)s to %(closes)s")
+            % {
+                "day": long_date(f.assessed_on),
+                "opens": long_date(f.window_opens),
+                "closes": long_date(f.window_closes),
+            },
         )
 
     return Problem(
         "out-of-window",
-        "Assessments outside their window",
-        "Kept on the record, but left out of that timepoint's figures.",
+        _("Assessments outside their window"),
+        _("Kept on the record, but left out of that timepoint's figures."),
         _rows(follow_ups, describe),
         follow_ups.count(),
     )
@@ -86,8 +92,8 @@ def _no_discharge(today):
     )
     return Problem(
         "no-discharge",
-        "Procedures without a discharge",
-        "Length of stay and same-/next-day discharge are unknown until it is recorded.",
+        _("Procedures without a discharge"),
+        _("Length of stay and same-/next-day discharge are unknown until it is recorded."),
         _rows(procedures, lambda p: (p.patient, str(p), p.get_absolute_url(), "")),
         procedures.count(),
     )
@@ -97,15 +103,15 @@ def _overdue(today):
     follow_ups = FollowUp.objects.overdue(today).select_related("patient").order_by("window_closes")
     return Problem(
         "overdue",
-        "Overdue follow-ups",
-        "Their window has closed unanswered: they lower the completeness of the figures.",
+        _("Overdue follow-ups"),
+        _("Their window has closed unanswered: they lower the completeness of the figures."),
         _rows(
             follow_ups,
             lambda f: (
                 f.patient,
                 str(f),
                 f.get_absolute_url(),
-                f"window closed {long_date(f.window_closes)}",
+                _("window closed %(day)s") % {"day": long_date(f.window_closes)},
             ),
         ),
         follow_ups.count(),
@@ -124,16 +130,16 @@ def _entered_in_error():
         rows += [
             (
                 record.patient,
-                f"{model._meta.verbose_name.capitalize()}: {record}",
+                f"{capfirst(model._meta.verbose_name)}: {record}",
                 record.get_absolute_url(),
-                f"entered in error: {record.entered_in_error_reason}",
+                _("entered in error: %(reason)s") % {"reason": record.entered_in_error_reason},
             )
             for record in marked[:LIMIT]
         ]
     return Problem(
         "entered-in-error",
-        "Records entered in error",
-        "Left out of every figure. Check that each was meant to be.",
+        _("Records entered in error"),
+        _("Left out of every figure. Check that each was meant to be."),
         rows[:LIMIT],
         count,
     )

@@ -14,13 +14,16 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 
-from cases import checkins, instruments
+from cases import checkins, instruments, outcomes
+from cases.models import Consult
+from cases.views_outcomes import OutcomeFilterForm
 from clinic.models import AuditEvent, Patient
 from education import services as education_services
 from tests import factories
@@ -473,3 +476,80 @@ def test_the_patient_charts_script_words_follow_the_language():
     assert words["baseline"] == "Situación basal"
     assert "%(measure)s" in words["band_upper"] and "basal" in words["band_upper"]
     assert "%(measure)s" in words["band_lower"] and "CMI" in words["band_lower"]
+
+
+# --- the cases app's words ------------------------------------------------------------------------
+
+
+def spanish_staff(user):
+    user.language = "es"
+    user.save(update_fields=["language"])
+    return user
+
+
+def test_a_technique_reads_in_spanish_and_is_stored_as_its_code():
+    procedure = factories.ProcedureFactory.build(technique="fe_transforaminal")
+    with translation.override("es"):
+        assert procedure.get_technique_display() == "Endoscópica completa transforaminal"
+        assert str(Consult._meta.get_field("numbness").verbose_name) == "entumecimiento"
+    assert procedure.get_technique_display() == "Full-endoscopic transforaminal"
+    assert procedure.technique == "fe_transforaminal"
+
+
+def test_a_validation_error_reads_in_spanish():
+    consult = factories.ConsultFactory()
+    consult.weakness = True
+    with pytest.raises(ValidationError) as refused:
+        consult.full_clean()
+    form = OutcomeFilterForm({"period_from": "2025-06-01", "period_to": "2025-01-01"})
+    # The messages are words for whoever reads them: in the language active when shown.
+    with translation.override("es"):
+        assert refused.value.message_dict["mrc_grade"] == [
+            "Indique el grado MRC del músculo más débil (0–5)."
+        ]
+        assert form.non_field_errors() == ["El periodo debe empezar antes de terminar."]
+    assert refused.value.message_dict["mrc_grade"] == [
+        "Give the MRC grade of the weakest muscle (0–5)."
+    ]
+
+
+def test_a_spanish_specialist_is_told_in_spanish_and_the_audit_stays_english(client, specialist):
+    consult = factories.ConsultFactory(specialist=specialist)
+    client.force_login(spanish_staff(specialist))
+    response = client.post(
+        reverse("cases:entered_in_error", args=["consult", consult.pk]),
+        {"reason": "Wrong patient"},
+        follow=True,
+    )
+    assert "Registro marcado como registrado por error (consulta)." in response.content.decode()
+    assert AuditEvent.objects.filter(
+        user=specialist, detail="consult marked entered in error"
+    ).exists()
+
+
+def test_a_decision_keeps_its_checklist_as_data_and_shows_it_in_the_readers_language():
+    with translation.override("es"):
+        decision = factories.CandidacyDecisionFactory()
+    decision.refresh_from_db()
+    assert decision.criteria[0] == {
+        "key": "leg_dominant",
+        "label": "Leg-dominant radicular pain",
+        "status": "met",
+    }
+    with translation.override("es"):
+        assert decision.checklist[0]["label"] == "Dolor radicular con predominio en pierna"
+        assert [row["status"] for row in decision.checklist] == [
+            row["status"] for row in decision.criteria
+        ]
+
+
+def test_the_outcome_csv_stays_english_for_a_spanish_specialist(client, specialist):
+    client.force_login(spanish_staff(specialist))
+    response = client.get(reverse("cases:outcomes"), {"format": "csv"})
+    text = response.getvalue().decode()
+    assert "Open surgery value" in text and "Median incision length" in text
+    assert "Cirugía abierta" not in text and "Mediana" not in text
+    with translation.override("es"):
+        assert str(outcomes.SPECS["incision_length"].label) == (
+            "Mediana de la longitud de la incisión"
+        )

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from clinic.constraints import ChecksInPython
 from clinic.models import Patient, Versioned, not_before_1900, not_in_future
@@ -37,18 +38,18 @@ def nrs_field(verbose_name, **kwargs):
     return models.PositiveSmallIntegerField(
         verbose_name,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
-        help_text="Numeric rating scale: 0 = no pain, 10 = worst imaginable.",
+        help_text=_("Numeric rating scale: 0 = no pain, 10 = worst imaginable."),
         **kwargs,
     )
 
 
-def odi_field(verbose_name="ODI score", **kwargs):
+def odi_field(verbose_name=None, **kwargs):
     return models.PositiveSmallIntegerField(
-        verbose_name,
+        verbose_name or _("ODI score"),
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Oswestry Disability Index 0–100, when the clinic collects it.",
+        help_text=_("Oswestry Disability Index 0–100, when the clinic collects it."),
         **kwargs,
     )
 
@@ -58,6 +59,10 @@ def range_check(field, low, high, name, nullable=False):
     if nullable:
         condition |= Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(condition=condition, name=name)
+
+
+NEVER_DELETED = _("Clinical records are never deleted; mark them entered in error.")
+ONE_AT_A_TIME = _("Clinical records are changed one at a time, through the model.")
 
 
 class ClinicalQuerySet(models.QuerySet):
@@ -70,14 +75,17 @@ class ClinicalQuerySet(models.QuerySet):
         return self.filter(patient__in=Patient.objects.visible_to(user))
 
     def delete(self):
-        raise ValidationError("Clinical records are never deleted; mark them entered in error.")
+        raise ValidationError(NEVER_DELETED)
 
     def update(self, **kwargs):
         # History and the audit trail only see saves through the model.
-        raise ValidationError("Clinical records are changed one at a time, through the model.")
+        raise ValidationError(ONE_AT_A_TIME)
 
     def bulk_update(self, *args, **kwargs):
-        raise ValidationError("Clinical records are changed one at a time, through the model.")
+        raise ValidationError(ONE_AT_A_TIME)
+
+
+ALREADY_IN_ERROR = _("This record is already marked as entered in error.")
 
 
 class ClinicalRecord(ChecksInPython, Versioned):
@@ -110,7 +118,7 @@ class ClinicalRecord(ChecksInPython, Versioned):
         abstract = True
 
     def delete(self, *args, **kwargs):
-        raise ValidationError("Clinical records are never deleted; mark them entered in error.")
+        raise ValidationError(NEVER_DELETED)
 
     def clean_fields(self, exclude=None):
         # Django checks that each foreign key's row exists with a query per key. A related row
@@ -144,13 +152,13 @@ class ClinicalRecord(ChecksInPython, Versioned):
         """Mark the record as entered in error: it stays, visibly, but leaves every figure."""
         reason = (reason or "").strip()
         if not reason:
-            raise ValidationError({"reason": "Say why the record was entered in error."})
+            raise ValidationError({"reason": _("Say why the record was entered in error.")})
         if self.entered_in_error:
-            raise ValidationError("This record is already marked as entered in error.")
+            raise ValidationError(ALREADY_IN_ERROR)
         with transaction.atomic():
             locked = type(self)._base_manager.select_for_update().get(pk=self.pk)
             if locked.entered_in_error:
-                raise ValidationError("This record is already marked as entered in error.")
+                raise ValidationError(ALREADY_IN_ERROR)
             self.entered_in_error = True
             self.entered_in_error_reason = reason[:255]
             self.entered_in_error_by = by

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -13,103 +14,103 @@ class Level(models.TextChoices):
 
 
 class Side(models.TextChoices):
-    LEFT = "left", "Left"
-    RIGHT = "right", "Right"
-    BILATERAL = "bilateral", "Bilateral"
+    LEFT = "left", _("Left")
+    RIGHT = "right", _("Right")
+    BILATERAL = "bilateral", _("Bilateral")
 
 
 class DominantPain(models.TextChoices):
-    LEG = "leg", "Leg-dominant (radicular)"
-    BACK = "back", "Back-dominant"
-    EQUAL = "equal", "Leg and back equally"
+    LEG = "leg", _("Leg-dominant (radicular)")
+    BACK = "back", _("Back-dominant")
+    EQUAL = "equal", _("Leg and back equally")
 
 
 class Morphology(models.TextChoices):
-    PROTRUSION = "protrusion", "Protrusion"
-    EXTRUSION = "extrusion", "Extrusion"
-    SEQUESTRATION = "sequestration", "Sequestration"
+    PROTRUSION = "protrusion", _("Protrusion")
+    EXTRUSION = "extrusion", _("Extrusion")
+    SEQUESTRATION = "sequestration", _("Sequestration")
 
 
 class Zone(models.TextChoices):
-    CENTRAL = "central", "Central"
-    SUBARTICULAR = "subarticular", "Subarticular (paracentral)"
-    FORAMINAL = "foraminal", "Foraminal"
-    EXTRAFORAMINAL = "extraforaminal", "Extraforaminal"
+    CENTRAL = "central", _("Central")
+    SUBARTICULAR = "subarticular", _("Subarticular (paracentral)")
+    FORAMINAL = "foraminal", _("Foraminal")
+    EXTRAFORAMINAL = "extraforaminal", _("Extraforaminal")
 
 
 class Smoking(models.TextChoices):
-    NEVER = "never", "Never"
-    FORMER = "former", "Former"
-    CURRENT = "current", "Current"
+    NEVER = "never", pgettext_lazy("smoking", "Never")
+    FORMER = "former", pgettext_lazy("smoking", "Former")
+    CURRENT = "current", pgettext_lazy("smoking", "Current")
 
 
 class WorkStatus(models.TextChoices):
-    WORKING = "working", "Working"
-    SICK_LEAVE = "sick_leave", "On sick leave"
-    UNEMPLOYED = "unemployed", "Unemployed"
-    RETIRED = "retired", "Retired"
-    STUDENT = "student", "Student"
-    OTHER = "other", "Other"
+    WORKING = "working", _("Working")
+    SICK_LEAVE = "sick_leave", _("On sick leave")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    RETIRED = "retired", _("Retired")
+    STUDENT = "student", _("Student")
+    OTHER = "other", _("Other")
 
 
 class ASAClass(models.IntegerChoices):
-    I = 1, "ASA I — healthy"  # noqa: E741
-    II = 2, "ASA II — mild systemic disease"
-    III = 3, "ASA III — severe systemic disease"
-    IV = 4, "ASA IV — severe disease, constant threat to life"
+    I = 1, _("ASA I — healthy")  # noqa: E741
+    II = 2, _("ASA II — mild systemic disease")
+    III = 3, _("ASA III — severe systemic disease")
+    IV = 4, _("ASA IV — severe disease, constant threat to life")
 
 
 class Criterion(models.TextChoices):
-    MET = "met", "Met"
-    NOT_MET = "not_met", "Not met"
-    UNKNOWN = "unknown", "Unknown"
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Outcome(models.TextChoices):
-    MISS_CANDIDATE = "miss", "MISS candidate"
-    OPEN_SURGERY = "open", "Open surgery"
-    CONSERVATIVE = "conservative", "Conservative care"
-    WORKUP = "workup", "More work-up"
-    REFER = "refer", "Refer"
+    MISS_CANDIDATE = "miss", _("MISS candidate")
+    OPEN_SURGERY = "open", _("Open surgery")
+    CONSERVATIVE = "conservative", _("Conservative care")
+    WORKUP = "workup", _("More work-up")
+    REFER = "refer", _("Refer")
 
 
 class Factor(models.TextChoices):
-    FAVOURS = "favours", "Favours MISS"
-    NEUTRAL = "neutral", "Neutral"
-    AGAINST = "against", "Against MISS"
+    FAVOURS = "favours", _("Favours MISS")
+    NEUTRAL = "neutral", _("Neutral")
+    AGAINST = "against", _("Against MISS")
 
 
 class Technique(models.TextChoices):
-    FE_TRANSFORAMINAL = "fe_transforaminal", "Full-endoscopic transforaminal"
-    FE_INTERLAMINAR = "fe_interlaminar", "Full-endoscopic interlaminar"
-    TUBULAR = "tubular", "Tubular microdiscectomy"
-    OPEN = "open", "Open microdiscectomy"
+    FE_TRANSFORAMINAL = "fe_transforaminal", _("Full-endoscopic transforaminal")
+    FE_INTERLAMINAR = "fe_interlaminar", _("Full-endoscopic interlaminar")
+    TUBULAR = "tubular", _("Tubular microdiscectomy")
+    OPEN = "open", _("Open microdiscectomy")
 
 
 class AdverseEventType(models.TextChoices):
-    DURAL_TEAR = "dural_tear", "Dural tear"
-    NERVE_INJURY = "nerve_injury", "Nerve injury"
-    HAEMATOMA = "haematoma", "Haematoma"
-    SSI = "ssi", "Surgical-site infection"
-    NEW_DEFICIT = "new_deficit", "New neurological deficit"
-    RECURRENCE = "recurrence", "Recurrent herniation"
-    READMISSION = "readmission", "Readmission"
-    REOPERATION = "reoperation", "Reoperation"
-    DVT_PE = "dvt_pe", "DVT / PE"
+    DURAL_TEAR = "dural_tear", _("Dural tear")
+    NERVE_INJURY = "nerve_injury", _("Nerve injury")
+    HAEMATOMA = "haematoma", _("Haematoma")
+    SSI = "ssi", _("Surgical-site infection")
+    NEW_DEFICIT = "new_deficit", _("New neurological deficit")
+    RECURRENCE = "recurrence", _("Recurrent herniation")
+    READMISSION = "readmission", _("Readmission")
+    REOPERATION = "reoperation", _("Reoperation")
+    DVT_PE = "dvt_pe", _("DVT / PE")
 
 
 class ClavienDindoGrade(models.TextChoices):
-    I = "I", "I — no treatment beyond simple measures"  # noqa: E741
-    II = "II", "II — pharmacological treatment"
-    IIIA = "IIIa", "IIIa — intervention without general anaesthesia"
-    IIIB = "IIIb", "IIIb — intervention under general anaesthesia"
-    IVA = "IVa", "IVa — single-organ dysfunction (ICU)"
-    IVB = "IVb", "IVb — multi-organ dysfunction (ICU)"
-    V = "V", "V — death"
+    I = "I", _("I — no treatment beyond simple measures")  # noqa: E741
+    II = "II", _("II — pharmacological treatment")
+    IIIA = "IIIa", _("IIIa — intervention without general anaesthesia")
+    IIIB = "IIIb", _("IIIb — intervention under general anaesthesia")
+    IVA = "IVa", _("IVa — single-organ dysfunction (ICU)")
+    IVB = "IVb", _("IVb — multi-organ dysfunction (ICU)")
+    V = "V", _("V — death")
 
 
 class InstrumentCode(models.TextChoices):
-    ODI = "odi", "Oswestry Disability Index"
+    ODI = "odi", _("Oswestry Disability Index")
 
 
 class Timepoint(models.TextChoices):
@@ -125,7 +126,7 @@ class Timepoint(models.TextChoices):
 BASELINE = "bl"
 FollowUpTimepoint = models.TextChoices(
     "FollowUpTimepoint",
-    [("BASELINE", (BASELINE, "Baseline")), *((t.name, (t.value, t.label)) for t in Timepoint)],
+    [("BASELINE", (BASELINE, _("Baseline"))), *((t.name, (t.value, t.label)) for t in Timepoint)],
 )
 
 
@@ -161,6 +162,6 @@ class Satisfaction(models.IntegerChoices):
 
 
 class MICMeasure(models.TextChoices):
-    NRS_BACK = "nrs_back", "NRS back pain"
-    NRS_LEG = "nrs_leg", "NRS leg pain"
-    ODI = "odi", "ODI"
+    NRS_BACK = "nrs_back", _("NRS back pain")
+    NRS_LEG = "nrs_leg", _("NRS leg pain")
+    ODI = "odi", _("ODI")

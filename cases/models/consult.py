@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models.base import (
@@ -43,83 +44,90 @@ class Consult(ClinicalRecord):
     WorkStatus = WorkStatus
     ASAClass = ASAClass
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consults")
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="consults", verbose_name=_("patient")
+    )
     specialist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consults"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consults",
+        verbose_name=_("specialist"),
     )
-    consult_date = models.DateField(validators=CLINICAL_DATE)
+    consult_date = models.DateField(_("consult date"), validators=CLINICAL_DATE)
     # Symptoms
-    dominant_pain = models.CharField(max_length=10, choices=DominantPain)
-    side = models.CharField(max_length=10, choices=Side)
+    dominant_pain = models.CharField(_("dominant pain"), max_length=10, choices=DominantPain)
+    side = models.CharField(_("side"), max_length=10, choices=Side)
     symptom_duration_weeks = models.PositiveSmallIntegerField(
-        "duration of symptoms (weeks)", validators=[MaxValueValidator(2000)]
+        _("duration of symptoms (weeks)"), validators=[MaxValueValidator(2000)]
     )
-    numbness = models.BooleanField(default=False)
-    weakness = models.BooleanField("motor weakness", default=False)
+    numbness = models.BooleanField(_("numbness"), default=False)
+    weakness = models.BooleanField(_("motor weakness"), default=False)
     mrc_grade = models.PositiveSmallIntegerField(
-        "MRC grade of the weakest muscle",
+        _("MRC grade of the weakest muscle"),
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(5)],
-        help_text="0 (no contraction) to 5 (normal power). Required when there is weakness.",
+        help_text=_("0 (no contraction) to 5 (normal power). Required when there is weakness."),
     )
-    red_flag_saddle_anaesthesia = models.BooleanField("saddle anaesthesia", default=False)
-    red_flag_bladder_bowel = models.BooleanField("bladder or bowel dysfunction", default=False)
+    red_flag_saddle_anaesthesia = models.BooleanField(_("saddle anaesthesia"), default=False)
+    red_flag_bladder_bowel = models.BooleanField(_("bladder or bowel dysfunction"), default=False)
     red_flag_progressive_deficit = models.BooleanField(
-        "rapidly progressive neurological deficit", default=False
+        _("rapidly progressive neurological deficit"), default=False
     )
     red_flag_other = models.BooleanField(
-        "other red flag (fever, cancer history, trauma, weight loss)", default=False
+        _("other red flag (fever, cancer history, trauma, weight loss)"), default=False
     )
     # Imaging
-    mri_date = models.DateField("MRI date", null=True, blank=True, validators=CLINICAL_DATE)
-    level = models.CharField("herniation level", max_length=5, choices=Level)
+    mri_date = models.DateField(_("MRI date"), null=True, blank=True, validators=CLINICAL_DATE)
+    level = models.CharField(_("herniation level"), max_length=5, choices=Level)
     second_level = models.CharField(
-        "second level", max_length=5, choices=Level, blank=True, help_text="If two levels."
+        _("second level"), max_length=5, choices=Level, blank=True, help_text=_("If two levels.")
     )
-    morphology = models.CharField(max_length=15, choices=Morphology)
-    zone = models.CharField(max_length=15, choices=Zone)
+    morphology = models.CharField(_("morphology"), max_length=15, choices=Morphology)
+    zone = models.CharField(_("zone"), max_length=15, choices=Zone)
     imaging_concordant = models.BooleanField(
-        "imaging concordant with symptoms",
+        _("imaging concordant with symptoms"),
         null=True,
         blank=True,
-        help_text="Does the herniation explain the side and level of the symptoms?",
+        help_text=_("Does the herniation explain the side and level of the symptoms?"),
     )
     # Conservative care
-    physiotherapy = models.BooleanField(default=False)
-    medication = models.BooleanField("analgesic / neuropathic medication", default=False)
-    injection = models.BooleanField("epidural or root injection", default=False)
+    physiotherapy = models.BooleanField(_("physiotherapy"), default=False)
+    medication = models.BooleanField(_("analgesic / neuropathic medication"), default=False)
+    injection = models.BooleanField(_("epidural or root injection"), default=False)
     conservative_care_weeks = models.PositiveSmallIntegerField(
-        "conservative care (weeks)",
+        _("conservative care (weeks)"),
         null=True,
         blank=True,
         validators=[MaxValueValidator(2000)],
-        help_text="Leave empty if unknown.",
+        help_text=_("Leave empty if unknown."),
     )
     # Case-mix
-    asa_class = models.PositiveSmallIntegerField("ASA class", choices=ASAClass)
+    asa_class = models.PositiveSmallIntegerField(_("ASA class"), choices=ASAClass)
     bmi = models.DecimalField(
-        "BMI",
+        _("BMI"),
         max_digits=4,
         decimal_places=1,
         null=True,
         blank=True,
         validators=[MinValueValidator(10), MaxValueValidator(80)],
     )
-    smoking = models.CharField(max_length=10, choices=Smoking)
-    diabetes = models.BooleanField(default=False)
-    prior_surgery_at_level = models.BooleanField("prior surgery at this level", default=False)
-    work_status = models.CharField(max_length=15, choices=WorkStatus)
+    smoking = models.CharField(_("smoking"), max_length=10, choices=Smoking)
+    diabetes = models.BooleanField(_("diabetes"), default=False)
+    prior_surgery_at_level = models.BooleanField(_("prior surgery at this level"), default=False)
+    work_status = models.CharField(_("work status"), max_length=15, choices=WorkStatus)
     # Baseline outcome measures
-    nrs_back = nrs_field("NRS back pain")
-    nrs_leg = nrs_field("NRS leg pain")
-    odi_score = odi_field("baseline ODI score")
-    notes = models.TextField(blank=True, max_length=4000)
+    nrs_back = nrs_field(_("NRS back pain"))
+    nrs_leg = nrs_field(_("NRS leg pain"))
+    odi_score = odi_field(_("baseline ODI score"))
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
 
     history = HistoricalRecords()
     objects = ClinicalQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("consult")
+        verbose_name_plural = _("consults")
         ordering = ["-consult_date", "-id"]
         indexes = [models.Index(fields=["patient", "-consult_date"])]
         constraints = [
@@ -156,7 +164,10 @@ class Consult(ClinicalRecord):
         ]
 
     def __str__(self):
-        return f"Consult {date_format(self.consult_date)} ({self.level})"
+        return _("Consult %(date)s (%(level)s)") % {
+            "date": date_format(self.consult_date),
+            "level": self.level,
+        }
 
     def get_absolute_url(self):
         return reverse("cases:consult_detail", args=[self.pk])
@@ -164,14 +175,14 @@ class Consult(ClinicalRecord):
     def clean(self):
         errors = {}
         if self.weakness and self.mrc_grade is None:
-            errors["mrc_grade"] = "Give the MRC grade of the weakest muscle (0–5)."
+            errors["mrc_grade"] = _("Give the MRC grade of the weakest muscle (0–5).")
         if not self.weakness and self.mrc_grade is not None:
-            errors["mrc_grade"] = "An MRC grade is recorded only when there is weakness."
+            errors["mrc_grade"] = _("An MRC grade is recorded only when there is weakness.")
         if self.mri_date and self.consult_date and self.mri_date > self.consult_date:
-            errors["mri_date"] = "The MRI cannot be after the consult."
+            errors["mri_date"] = _("The MRI cannot be after the consult.")
         errors.update(self._birth_errors())
         if self.second_level and self.second_level == self.level:
-            errors["second_level"] = "The second level must differ from the first."
+            errors["second_level"] = _("The second level must differ from the first.")
         if errors:
             raise ValidationError(errors)
 
@@ -182,21 +193,22 @@ class Consult(ClinicalRecord):
             return {}
         errors = {}
         if self.consult_date and self.consult_date < born:
-            errors["consult_date"] = (
-                f"The consult cannot be before the patient's date of birth ({long_date(born)})."
-            )
+            errors["consult_date"] = _(
+                "The consult cannot be before the patient's date of birth (%(day)s)."
+            ) % {"day": long_date(born)}
         if self.mri_date and self.mri_date < born:
-            errors["mri_date"] = (
-                f"The MRI cannot be before the patient's date of birth ({long_date(born)})."
-            )
+            errors["mri_date"] = _(
+                "The MRI cannot be before the patient's date of birth (%(day)s)."
+            ) % {"day": long_date(born)}
         if self.consult_date and self.consult_date >= born:
             lived = (self.consult_date - born).days // 7 + 1
             for name in ("symptom_duration_weeks", "conservative_care_weeks"):
                 weeks = getattr(self, name)
                 if weeks is not None and weeks > lived:
-                    errors[name] = (
-                        f"This is longer than the patient had lived at the consult ({lived} weeks)."
-                    )
+                    errors[name] = _(
+                        "This is longer than the patient had lived at the consult (%(weeks)s "
+                        "weeks)."
+                    ) % {"weeks": lived}
         return errors
 
     @property
@@ -208,7 +220,7 @@ class Consult(ClinicalRecord):
             "red_flag_progressive_deficit",
             "red_flag_other",
         ]
-        return [self._meta.get_field(n).verbose_name for n in names if getattr(self, n)]
+        return [str(self._meta.get_field(n).verbose_name) for n in names if getattr(self, n)]
 
     @property
     def has_red_flags(self):
@@ -222,9 +234,10 @@ class Consult(ClinicalRecord):
         """The MISS candidacy checklist, computed from this consult.
 
         Returns a list of ``{"key", "label", "status"}`` with status ``met``, ``not_met`` or
-        ``unknown``. The criteria follow the usual indication for discectomy of a lumbar disc
-        herniation: radicular (leg-dominant) pain, concordant imaging, failed conservative care
-        of at least six weeks and no red flags calling for an urgent pathway.
+        ``unknown``, labelled from :data:`CRITERIA`. The criteria follow the usual indication for
+        discectomy of a lumbar disc herniation: radicular (leg-dominant) pain, concordant
+        imaging, failed conservative care of at least six weeks and no red flags calling for an
+        urgent pathway.
         """
 
         def status(value):
@@ -233,25 +246,29 @@ class Consult(ClinicalRecord):
             return Criterion.MET if value else Criterion.NOT_MET
 
         weeks = self.conservative_care_weeks
-        return [
-            {
-                "key": "leg_dominant",
-                "label": "Leg-dominant radicular pain",
-                "status": status(self.dominant_pain == self.DominantPain.LEG),
-            },
-            {
-                "key": "imaging_concordant",
-                "label": "Imaging concordant with symptoms",
-                "status": status(self.imaging_concordant),
-            },
-            {
-                "key": "conservative_6_weeks",
-                "label": "Conservative care for at least 6 weeks",
-                "status": status(None if weeks is None else weeks >= 6),
-            },
-            {
-                "key": "no_red_flags",
-                "label": "No red flags",
-                "status": status(not self.has_red_flags),
-            },
-        ]
+        statuses = {
+            "leg_dominant": status(self.dominant_pain == self.DominantPain.LEG),
+            "imaging_concordant": status(self.imaging_concordant),
+            "conservative_6_weeks": status(None if weeks is None else weeks >= 6),
+            "no_red_flags": status(not self.has_red_flags),
+        }
+        return criteria_rows(statuses)
+
+
+# The MISS candidacy checklist's criteria, by key: a decision stores the keys and statuses.
+CRITERIA = {
+    "leg_dominant": _("Leg-dominant radicular pain"),
+    "imaging_concordant": _("Imaging concordant with symptoms"),
+    "conservative_6_weeks": _("Conservative care for at least 6 weeks"),
+    "no_red_flags": _("No red flags"),
+}
+
+
+def criteria_rows(statuses):
+    """``[{"key", "label", "status"}]`` of a checklist's ``{key: status}``, labelled in the
+    active language (JSON-ready)."""
+    return [
+        {"key": key, "label": str(label), "status": statuses[key]}
+        for key, label in CRITERIA.items()
+        if key in statuses
+    ]

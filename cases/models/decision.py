@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models.base import (
@@ -19,7 +20,7 @@ from cases.models.base import (
     long_date,
 )
 from cases.models.choices import Factor, Outcome
-from cases.models.consult import Consult
+from cases.models.consult import Consult, criteria_rows
 from clinic.models import (
     Patient,
     atomic_unless_in_one,
@@ -58,38 +59,40 @@ class CandidacyDecision(ClinicalRecord):
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, related_name="decisions", editable=False
     )
-    consult = models.ForeignKey(Consult, on_delete=models.PROTECT, related_name="decisions")
-    outcome = models.CharField(max_length=15, choices=Outcome)
-    severity_assessment = models.CharField(
-        "severity of the herniation", max_length=10, choices=Factor
+    consult = models.ForeignKey(
+        Consult, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("consult")
     )
-    severity_note = models.CharField(max_length=255, blank=True)
-    health_assessment = models.CharField("overall health", max_length=10, choices=Factor)
-    health_note = models.CharField(max_length=255, blank=True)
-    symptoms_assessment = models.CharField("specific symptoms", max_length=10, choices=Factor)
-    symptoms_note = models.CharField(max_length=255, blank=True)
-    rationale = models.TextField(max_length=4000)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome)
+    severity_assessment = models.CharField(
+        _("severity of the herniation"), max_length=10, choices=Factor
+    )
+    severity_note = models.CharField(_("severity note"), max_length=255, blank=True)
+    health_assessment = models.CharField(_("overall health"), max_length=10, choices=Factor)
+    health_note = models.CharField(_("health note"), max_length=255, blank=True)
+    symptoms_assessment = models.CharField(_("specific symptoms"), max_length=10, choices=Factor)
+    symptoms_note = models.CharField(_("symptoms note"), max_length=255, blank=True)
+    rationale = models.TextField(_("rationale"), max_length=4000)
     red_flags_acknowledged = models.BooleanField(
-        "I have considered the red flags and this elective plan is appropriate", default=False
+        _("I have considered the red flags and this elective plan is appropriate"), default=False
     )
     criteria = models.JSONField(
         default=list,
         editable=False,
-        help_text="The consult's checklist when the decision was made.",
+        help_text=_("The consult's checklist when the decision was made."),
     )
     decided_on = models.DateField(
-        "decided on",
+        _("decided on"),
         default=timezone.localdate,
         validators=CLINICAL_DATE,
-        help_text="The day the decision was made: for a case entered from paper, that day.",
+        help_text=_("The day the decision was made: for a case entered from paper, that day."),
     )
     # The day the operation is booked for: the procedure form starts from it.
     planned_on = models.DateField(
-        "planned procedure date",
+        _("planned procedure date"),
         null=True,
         blank=True,
         validators=[not_before_1900],
-        help_text="Optional, for a plan for surgery: the day the operation is booked for.",
+        help_text=_("Optional, for a plan for surgery: the day the operation is booked for."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
@@ -105,13 +108,15 @@ class CandidacyDecision(ClinicalRecord):
         blank=True,
         related_name="superseded_by",
         editable=False,
-        help_text="The decision this one amends (each decision can be amended once).",
+        help_text=_("The decision this one amends (each decision can be amended once)."),
     )
 
     history = HistoricalRecords()
     objects = CandidacyDecisionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("candidacy decision")
+        verbose_name_plural = _("candidacy decisions")
         ordering = ["-decided_on", "-decided_at", "-id"]
         permissions = [
             ("decide_candidacy", "Can decide MISS candidacy"),
@@ -139,13 +144,15 @@ class CandidacyDecision(ClinicalRecord):
         # Append-only: once saved, only the entered-in-error marking may change.
         update_fields = kwargs.get("update_fields")
         if self.pk is not None and not set(update_fields or ["all"]) <= MARKING_FIELDS:
-            raise ValidationError("Decisions are not edited; record an amendment instead.")
+            raise ValidationError(_("Decisions are not edited; record an amendment instead."))
         if self.pk is None:
             consult = self.consult
             self.patient_id = consult.patient_id
             if Consult.patient.is_cached(consult):
                 self.patient = consult.patient  # the audit entry and the follow-ups read it next
-            self.criteria = consult.candidacy_criteria()
+            # Stored as data: keys and statuses (labels in English), shown by :attr:`checklist`.
+            with translation.override("en"):
+                self.criteria = consult.candidacy_criteria()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -154,29 +161,27 @@ class CandidacyDecision(ClinicalRecord):
     def clean(self):
         errors = {}
         if self.rationale is not None and not self.rationale.strip():
-            errors["rationale"] = "Give the rationale for the decision."
+            errors["rationale"] = _("Give the rationale for the decision.")
         # The consult may be one being recorded in the same step (unsaved, held by the decision).
         held = self.consult_id is not None or CandidacyDecision.consult.is_cached(self)
         consult = self.consult if held else None
         if consult is not None:
             if consult.entered_in_error:
                 # Not a field of the decision form: a non-field error, so forms can show it.
-                raise ValidationError("That consult was entered in error.")
+                raise ValidationError(_("That consult was entered in error."))
             if self.decided_on and consult.consult_date and self.decided_on < consult.consult_date:
-                errors["decided_on"] = (
-                    "The decision cannot be before its consult "
-                    f"({long_date(consult.consult_date)})."
-                )
+                errors["decided_on"] = _("The decision cannot be before its consult (%(day)s).") % {
+                    "day": long_date(consult.consult_date)
+                }
             if (
                 consult.has_red_flags
                 and self.outcome in self.ELECTIVE
                 and not self.red_flags_acknowledged
             ):
-                errors["red_flags_acknowledged"] = (
-                    "The consult records red flags ("
-                    + ", ".join(consult.red_flags)
-                    + "). Confirm you considered them before an elective plan."
-                )
+                errors["red_flags_acknowledged"] = _(
+                    "The consult records red flags (%(flags)s). Confirm you considered them "
+                    "before an elective plan."
+                ) % {"flags": ", ".join(consult.red_flags)}
         if self.planned_on is not None and (error := self.planned_on_error()):
             errors["planned_on"] = error
         if errors:
@@ -188,19 +193,18 @@ class CandidacyDecision(ClinicalRecord):
     def planned_on_error(self):
         """What is wrong with the planned procedure date, if anything (None when it is fine)."""
         if self.outcome and self.outcome not in self.SURGICAL:
-            return (
+            return _(
                 "A planned procedure date goes with a plan for surgery (MISS or open): clear it "
                 "for this outcome."
             )
         if self.decided_on is None:
             return None
         if self.planned_on < self.decided_on:
-            return (
-                "The planned procedure date cannot be before the decision "
-                f"({long_date(self.decided_on)})."
-            )
+            return _("The planned procedure date cannot be before the decision (%(day)s).") % {
+                "day": long_date(self.decided_on)
+            }
         if self.planned_on > days_from(self.decided_on, self.PLANNED_WITHIN_DAYS):
-            return (
+            return _(
                 "The planned procedure date is more than two years after the decision: check "
                 "the year."
             )
@@ -227,15 +231,20 @@ class CandidacyDecision(ClinicalRecord):
         return not any(p.decision_id == self.pk and not p.entered_in_error for p in procedures)
 
     @property
+    def checklist(self):
+        """The stored candidacy checklist, labelled in the active language."""
+        return criteria_rows({row["key"]: row["status"] for row in self.criteria})
+
+    @property
     def factor_rows(self):
         return [
             (
-                "Severity of the herniation",
+                _("Severity of the herniation"),
                 self.get_severity_assessment_display(),
                 self.severity_note,
             ),
-            ("Overall health", self.get_health_assessment_display(), self.health_note),
-            ("Specific symptoms", self.get_symptoms_assessment_display(), self.symptoms_note),
+            (_("Overall health"), self.get_health_assessment_display(), self.health_note),
+            (_("Specific symptoms"), self.get_symptoms_assessment_display(), self.symptoms_note),
         ]
 
     def supersede(self, *, by, **fields):
@@ -246,10 +255,10 @@ class CandidacyDecision(ClinicalRecord):
         with atomic_unless_in_one():
             locked = CandidacyDecision._base_manager.select_for_update().get(pk=self.pk)
             if locked.entered_in_error:
-                raise ValidationError("A decision entered in error cannot be amended.")
+                raise ValidationError(_("A decision entered in error cannot be amended."))
             if CandidacyDecision._base_manager.filter(supersedes=locked).exists():
                 raise ValidationError(
-                    "This decision has already been amended; amend the current one.",
+                    _("This decision has already been amended; amend the current one."),
                     code="stale",
                 )
             if "consult" not in fields:
@@ -258,8 +267,11 @@ class CandidacyDecision(ClinicalRecord):
             if new.decided_on and new.decided_on < self.decided_on:
                 raise ValidationError(
                     {
-                        "decided_on": "A decision cannot be dated before the decision it amends "
-                        f"or replaces ({long_date(self.decided_on)})."
+                        "decided_on": _(
+                            "A decision cannot be dated before the decision it amends or "
+                            "replaces (%(day)s)."
+                        )
+                        % {"day": long_date(self.decided_on)}
                     }
                 )
             # Unique fields: only ``supersedes``, looked up just above under the lock.

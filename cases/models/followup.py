@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,14 +49,15 @@ def _odi_points(score):
     return int(decimal.Decimal(str(score)).quantize(decimal.Decimal(1), decimal.ROUND_HALF_UP))
 
 
-# The patient's name for each timepoint: "your 6-week check-in" (keyed by the stored value).
+# Each timepoint's window, for the staff's messages: "the 6-week window" (keyed by the stored
+# value), whole phrases for the translators.
 CHECKIN_NAMES = {
-    BASELINE: "baseline",
-    Timepoint.WEEKS_2: "2-week",
-    Timepoint.WEEKS_6: "6-week",
-    Timepoint.MONTHS_3: "3-month",
-    Timepoint.MONTHS_12: "12-month",
-    Timepoint.MONTHS_24: "24-month",
+    BASELINE: _("the baseline window"),
+    Timepoint.WEEKS_2: _("the 2-week window"),
+    Timepoint.WEEKS_6: _("the 6-week window"),
+    Timepoint.MONTHS_3: _("the 3-month window"),
+    Timepoint.MONTHS_12: _("the 12-month window"),
+    Timepoint.MONTHS_24: _("the 24-month window"),
 }
 # The patient's title of each check-in, whole sentences for the translators.
 CHECKIN_TITLES = {
@@ -127,42 +129,53 @@ class FollowUp(ClinicalRecord):
         null=True,
         blank=True,
         related_name="follow_ups",
-        help_text="The anchor for patients who were not operated.",
+        verbose_name=_("decision"),
+        help_text=_("The anchor for patients who were not operated."),
     )
-    timepoint = models.CharField(max_length=3, choices=FollowUpTimepoint)
+    timepoint = models.CharField(_("timepoint"), max_length=3, choices=FollowUpTimepoint)
     # Derived from the anchor in compute_schedule(), never typed.
     anchor_date = models.DateField(editable=False)
     due_date = models.DateField(editable=False)
     window_opens = models.DateField(editable=False)
     window_closes = models.DateField(editable=False)
     # Results
-    source = models.CharField(max_length=10, choices=Source, default=Source.SPECIALIST)
-    assessed_on = models.DateField(null=True, blank=True, validators=CLINICAL_DATE)
+    source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.SPECIALIST)
+    assessed_on = models.DateField(
+        _("assessed on"), null=True, blank=True, validators=CLINICAL_DATE
+    )
     out_of_window_reason = models.CharField(
-        "reason for assessing outside the window",
+        _("reason for assessing outside the window"),
         max_length=255,
         blank=True,
-        help_text="Only for an assessment outside the timepoint's window: it is kept, but not "
-        "counted in that timepoint's figures.",
+        help_text=_(
+            "Only for an assessment outside the timepoint's window: it is kept, but not "
+            "counted in that timepoint's figures."
+        ),
     )
     completed_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(max_length=255, blank=True, editable=False)
-    nrs_back = nrs_field("NRS back pain", null=True, blank=True)
-    nrs_leg = nrs_field("NRS leg pain", null=True, blank=True)
+    nrs_back = nrs_field(_("NRS back pain"), null=True, blank=True)
+    nrs_leg = nrs_field(_("NRS leg pain"), null=True, blank=True)
     returned_to_daily_activities_on = models.DateField(
-        "returned to daily activities on", null=True, blank=True, validators=CLINICAL_DATE
+        _("returned to daily activities on"), null=True, blank=True, validators=CLINICAL_DATE
     )
     returned_to_work_on = models.DateField(
-        "returned to work on", null=True, blank=True, validators=CLINICAL_DATE
+        _("returned to work on"), null=True, blank=True, validators=CLINICAL_DATE
     )
     satisfaction = models.PositiveSmallIntegerField(
-        null=True, blank=True, choices=Satisfaction, help_text="NASS: 1–2 count as satisfied."
+        _("satisfaction"),
+        null=True,
+        blank=True,
+        choices=Satisfaction,
+        help_text=_("NASS: 1–2 count as satisfied."),
     )
-    global_perceived_effect = models.CharField(max_length=25, choices=GlobalEffect, blank=True)
+    global_perceived_effect = models.CharField(
+        _("global perceived effect"), max_length=25, choices=GlobalEffect, blank=True
+    )
     # Asked at baseline only (the later check-ins ask when the patient went back to work).
     work_status = models.CharField(
-        "work status", max_length=12, choices=BaselineWorkStatus, blank=True
+        _("work status"), max_length=12, choices=BaselineWorkStatus, blank=True
     )
     odi_score = odi_field()
     # Patient check-ins: the ODI item marks ({section code: [marks]}), from which odi_score is
@@ -174,6 +187,8 @@ class FollowUp(ClinicalRecord):
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
         ordering = ["due_date", "id"]
         indexes = [
             models.Index(
@@ -248,7 +263,10 @@ class FollowUp(ClinicalRecord):
         ]
 
     def __str__(self):
-        return f"{self.get_timepoint_display()} follow-up (due {date_format(self.due_date)})"
+        return _("%(timepoint)s follow-up (due %(day)s)") % {
+            "timepoint": self.get_timepoint_display(),
+            "day": date_format(self.due_date),
+        }
 
     def save(self, *args, **kwargs):
         self.compute_schedule()
@@ -270,17 +288,17 @@ class FollowUp(ClinicalRecord):
         schedule = self.schedule()
         if anchor is not None and self.assessed_on:
             if self.assessed_on < self.anchor_day(anchor):
-                errors["assessed_on"] = "The follow-up cannot be before the procedure/decision."
+                errors["assessed_on"] = _("The follow-up cannot be before the procedure/decision.")
         if schedule is not None:
             errors.update(self._window_errors(*schedule[2:]))
         for name in ("returned_to_daily_activities_on", "returned_to_work_on"):
             day = getattr(self, name)
             if anchor is not None and day and day < self.anchor_day(anchor):
-                errors[name] = "This date cannot be before the procedure/decision."
+                errors[name] = _("This date cannot be before the procedure/decision.")
             elif day and self.assessed_on and day > self.assessed_on:
-                errors[name] = (
-                    f"This date cannot be after the assessment ({long_date(self.assessed_on)})."
-                )
+                errors[name] = _("This date cannot be after the assessment (%(day)s).") % {
+                    "day": long_date(self.assessed_on)
+                }
         if self.odi_answers:
             try:
                 derived = self.odi_result().score
@@ -289,7 +307,7 @@ class FollowUp(ClinicalRecord):
             else:
                 # The score is typed on paper-ODI follow-ups only: never both typed and derived.
                 if self.odi_score is not None and self.odi_score != _odi_points(derived):
-                    errors["odi_score"] = (
+                    errors["odi_score"] = _(
                         "The ODI score is computed from the patient's answers; it cannot be typed."
                     )
         if errors:
@@ -299,17 +317,24 @@ class FollowUp(ClinicalRecord):
         """An assessment outside the window needs a reason; one inside it takes none."""
         reason = (self.out_of_window_reason or "").strip()
         outside = self.assessed_on is not None and not opens <= self.assessed_on <= closes
-        name = CHECKIN_NAMES[self.timepoint]  # "2-week"
         if outside and not reason:
             return {
-                "assessed_on": f"The {name} window runs from {long_date(opens)} to "
-                f"{long_date(closes)}. An assessment outside it is kept but not counted in the "
-                f"{name} figures: give the reason it was assessed outside the window."
+                "assessed_on": _(
+                    "%(window)s runs from %(opens)s to %(closes)s. An assessment outside it is "
+                    "kept but not counted in that timepoint's figures: give the reason it was "
+                    "assessed outside the window."
+                )
+                % {
+                    "window": capfirst(CHECKIN_NAMES[self.timepoint]),
+                    "opens": long_date(opens),
+                    "closes": long_date(closes),
+                }
             }
         if reason and not outside:
             return {
-                "out_of_window_reason": "Leave this empty: a reason is given only for an "
-                "assessment outside the window."
+                "out_of_window_reason": _(
+                    "Leave this empty: a reason is given only for an assessment outside the window."
+                )
             }
         return {}
 
@@ -376,7 +401,10 @@ class FollowUp(ClinicalRecord):
         result = self.odi_result()
         if result.is_complete:
             return ""
-        return f"ODI incomplete ({result.sections_answered} of {len(odi.SECTIONS)} answered)"
+        return _("ODI incomplete (%(answered)s of %(total)s answered)") % {
+            "answered": result.sections_answered,
+            "total": len(odi.SECTIONS),
+        }
 
     @property
     def checkin_title(self):
@@ -461,7 +489,7 @@ class FollowUp(ClinicalRecord):
     def cancel(self, *, reason):
         """Stop expecting a pending follow-up (e.g. the patient was operated after all)."""
         if not self.is_pending:
-            raise ValidationError("Only a pending follow-up can be cancelled.")
+            raise ValidationError(_("Only a pending follow-up can be cancelled."))
         self.cancelled_at = timezone.now()
         self.cancel_reason = reason[:255]
         self.version += 1

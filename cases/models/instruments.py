@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.models.choices import InstrumentCode
 from clinic.models import choices_check
@@ -58,10 +59,10 @@ class Instrument(models.Model):
 
 
 class CheckinEmailKind(models.TextChoices):
-    INVITATION = "invitation", "Invitation"
-    REMINDER_1 = "reminder_1", "First reminder"
-    REMINDER_2 = "reminder_2", "Second reminder"
-    REMINDER_3 = "reminder_3", "Third reminder"
+    INVITATION = "invitation", _("Invitation")
+    REMINDER_1 = "reminder_1", _("First reminder")
+    REMINDER_2 = "reminder_2", _("Second reminder")
+    REMINDER_3 = "reminder_3", _("Third reminder")
 
 
 class CheckinReminder(models.Model):
@@ -75,7 +76,7 @@ class CheckinReminder(models.Model):
     kind = models.CharField(
         max_length=20, choices=CheckinEmailKind, default=CheckinEmailKind.INVITATION
     )
-    sent_at = models.DateTimeField(default=timezone.now, help_text="When the email was queued.")
+    sent_at = models.DateTimeField(default=timezone.now, help_text=_("When the email was queued."))
     email = models.EmailField()
 
     class Meta:

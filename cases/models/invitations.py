@@ -12,6 +12,7 @@ import secrets
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Wrong dates of birth before the check-in's links lock (the patient then logs in as usual).
 MAX_DATE_OF_BIRTH_ATTEMPTS = 3
@@ -47,10 +48,10 @@ class CheckinLink(models.Model):
         null=True,
         blank=True,
         related_name="links",
-        help_text="The email that carried the link (a retried email carries a new one).",
+        help_text=_("The email that carried the link (a retried email carries a new one)."),
     )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    expires_on = models.DateField(help_text="The last day the link works: the window's close.")
+    expires_on = models.DateField(help_text=_("The last day the link works: the window's close."))
     created_at = models.DateTimeField(default=timezone.now)
     opened_at = models.DateTimeField(null=True, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(default=0)

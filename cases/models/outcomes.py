@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from cases.models.base import range_check
 from cases.models.choices import MICMeasure
@@ -37,30 +38,31 @@ class MinimalImportantChange(models.Model):
     Measure = MICMeasure
 
     set_key = models.SlugField(
-        "set", max_length=40, help_text="e.g. ostelo-2008, swespine-2020 (OUTCOME_MIC_SET)."
+        _("set"), max_length=40, help_text=_("e.g. ostelo-2008, swespine-2020 (OUTCOME_MIC_SET).")
     )
-    measure = models.CharField(max_length=10, choices=Measure)
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure)
     points = models.DecimalField(
-        "absolute improvement (points)",
+        _("absolute improvement (points)"),
         max_digits=4,
         decimal_places=1,
         validators=[MinValueValidator(0)],
     )
     relative_percent = models.PositiveSmallIntegerField(
-        "or relative improvement (% of baseline)",
+        _("or relative improvement (% of baseline)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="Optional: the MIC is also reached by this share of the baseline value.",
+        help_text=_("Optional: the MIC is also reached by this share of the baseline value."),
     )
-    citation = models.CharField(max_length=300)
+    citation = models.CharField(_("citation"), max_length=300)
     version = models.PositiveSmallIntegerField(default=1)
     is_active = models.BooleanField(default=True)
 
     objects = MinimalImportantChangeQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "minimal important change"
+        verbose_name = _("minimal important change")
+        verbose_name_plural = _("minimal important changes")
         ordering = ["set_key", "measure", "-version"]
         constraints = [
             choices_check("measure", MICMeasure, "mic_measure_valid"),
@@ -106,15 +108,16 @@ class FigureSnapshot(models.Model):
     """
 
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(help_text="When the cohort was read.")
-    as_of = models.DateField(help_text="The day the figures were computed for.")
+    started_at = models.DateTimeField(help_text=_("When the cohort was read."))
+    as_of = models.DateField(help_text=_("The day the figures were computed for."))
     mic_set = models.SlugField(max_length=40)
     rows = models.JSONField(default=list)
     clinical = models.JSONField(default=dict)
     editor = models.JSONField(default=dict)
     article = models.JSONField(default=dict)
     thresholds = models.JSONField(
-        default=list, help_text="The minimal-important-change set the figures were computed with."
+        default=list,
+        help_text=_("The minimal-important-change set the figures were computed with."),
     )
 
     class Meta:
@@ -134,7 +137,7 @@ class FigureResult(models.Model):
     """
 
     snapshot = models.ForeignKey(FigureSnapshot, on_delete=models.CASCADE, related_name="results")
-    key = models.CharField(max_length=60, help_text="surgeon|technique|year; empty parts: all.")
+    key = models.CharField(max_length=60, help_text=_("surgeon|technique|year; empty parts: all."))
     data = models.JSONField()
 
     class Meta:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models.base import (
@@ -29,6 +31,11 @@ DISCHARGE_DAYS_AFTER = 365
 MAX_STAY_NIGHTS = 400
 
 
+ONE_PROCEDURE_PER_DECISION = _(
+    "This decision already has its procedure. A reoperation is recorded under a new decision."
+)
+
+
 class Procedure(ClinicalRecord):
     """An operation for a lumbar disc herniation."""
 
@@ -43,35 +50,43 @@ class Procedure(ClinicalRecord):
         CandidacyDecision,
         on_delete=models.PROTECT,
         related_name="procedures",
-        help_text="The decision for surgery this procedure carries out.",
+        verbose_name=_("decision"),
+        help_text=_("The decision for surgery this procedure carries out."),
     )
     surgeon = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="procedures"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("surgeon"),
     )
-    procedure_date = models.DateField(validators=CLINICAL_DATE)
-    technique = models.CharField(max_length=20, choices=Technique)
-    level = models.CharField(max_length=5, choices=Level)
-    second_level = models.CharField(max_length=5, choices=Level, blank=True)
-    side = models.CharField(max_length=10, choices=Side)
+    procedure_date = models.DateField(_("procedure date"), validators=CLINICAL_DATE)
+    technique = models.CharField(_("technique"), max_length=20, choices=Technique)
+    level = models.CharField(_("level"), max_length=5, choices=Level)
+    second_level = models.CharField(_("second level"), max_length=5, choices=Level, blank=True)
+    side = models.CharField(_("side"), max_length=10, choices=Side)
     incision_length_mm = models.PositiveSmallIntegerField(
-        "incision length (mm)", validators=[MinValueValidator(1), MaxValueValidator(300)]
+        _("incision length (mm)"), validators=[MinValueValidator(1), MaxValueValidator(300)]
     )
     skin_to_skin_minutes = models.PositiveSmallIntegerField(
-        "skin-to-skin time (minutes)", validators=[MinValueValidator(1), MaxValueValidator(1440)]
+        _("skin-to-skin time (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(1440)]
     )
     blood_loss_ml = models.PositiveIntegerField(
-        "blood loss (ml)", null=True, blank=True, validators=[MaxValueValidator(10000)]
+        _("blood loss (ml)"), null=True, blank=True, validators=[MaxValueValidator(10000)]
     )
-    converted_to_open = models.BooleanField("converted to open", default=False)
+    converted_to_open = models.BooleanField(_("converted to open"), default=False)
     admitted_at = models.DateTimeField(
+        _("admitted at"),
         validators=CLINICAL_DATE,
-        help_text=f"At most {ADMISSION_DAYS_BEFORE} days before the day of the procedure.",
+        help_text=format_lazy(
+            _("At most {days} days before the day of the procedure."), days=ADMISSION_DAYS_BEFORE
+        ),
     )
     discharged_at = models.DateTimeField(
+        _("discharged at"),
         null=True,
         blank=True,
         validators=CLINICAL_DATE,
-        help_text="Empty while in hospital; at most a year after the day of the procedure.",
+        help_text=_("Empty while in hospital; at most a year after the day of the procedure."),
     )
     # Derived in compute_stay(), never typed.
     length_of_stay_nights = models.PositiveSmallIntegerField(null=True, editable=False)
@@ -85,6 +100,8 @@ class Procedure(ClinicalRecord):
     objects = ClinicalQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
         ordering = ["-procedure_date", "-id"]
         indexes = [
             models.Index(fields=["patient", "-procedure_date"]),
@@ -95,10 +112,7 @@ class Procedure(ClinicalRecord):
                 fields=["decision"],
                 condition=Q(entered_in_error=False),
                 name="procedure_one_per_decision",
-                violation_error_message=(
-                    "This decision already has its procedure. A reoperation is recorded under "
-                    "a new decision."
-                ),
+                violation_error_message=ONE_PROCEDURE_PER_DECISION,
             ),
             from_1900_check("procedure_date", "procedure_date_from_1900"),
             from_1900_check("admitted_at", "procedure_admitted_from_1900", moment=True),
@@ -158,37 +172,39 @@ class Procedure(ClinicalRecord):
         decision = self.decision if self.decision_id else None
         if decision is not None:
             if not decision.is_surgical or decision.entered_in_error:
-                errors[NON_FIELD_ERRORS] = "A procedure needs a decision for surgery."
+                errors[NON_FIELD_ERRORS] = _("A procedure needs a decision for surgery.")
         if self.admitted_at and self.discharged_at and self.discharged_at < self.admitted_at:
-            errors["discharged_at"] = "Discharge cannot be before admission."
+            errors["discharged_at"] = _("Discharge cannot be before admission.")
         if self.admitted_at and self.procedure_date:
             admitted = local_day(self.admitted_at)
             earliest = days_from(self.procedure_date, -ADMISSION_DAYS_BEFORE)
             if admitted > self.procedure_date:
-                errors["admitted_at"] = "Admission cannot be after the day of the procedure."
+                errors["admitted_at"] = _("Admission cannot be after the day of the procedure.")
             elif admitted < earliest:
-                errors["admitted_at"] = (
-                    f"Admission is at most {ADMISSION_DAYS_BEFORE} days before the procedure: "
-                    f"not before {long_date(earliest)}."
-                )
+                errors["admitted_at"] = _(
+                    "Admission is at most %(days)s days before the procedure: not before %(day)s."
+                ) % {"days": ADMISSION_DAYS_BEFORE, "day": long_date(earliest)}
         if self.discharged_at and self.procedure_date:
             discharged = local_day(self.discharged_at)
             latest = days_from(self.procedure_date, DISCHARGE_DAYS_AFTER)
             if discharged < self.procedure_date:
                 errors.setdefault(
-                    "discharged_at", "Discharge cannot be before the day of the procedure."
+                    "discharged_at", _("Discharge cannot be before the day of the procedure.")
                 )
             elif discharged > latest:
                 errors.setdefault(
                     "discharged_at",
-                    f"Discharge is at most a year after the procedure: by {long_date(latest)}.",
+                    _("Discharge is at most a year after the procedure: by %(day)s.")
+                    % {"day": long_date(latest)},
                 )
         if decision is not None and self.procedure_date:
             if self.procedure_date < decision.decided_on:
                 day = long_date(decision.decided_on)
-                errors["procedure_date"] = f"The procedure cannot be before the decision ({day})."
+                errors["procedure_date"] = _(
+                    "The procedure cannot be before the decision (%(day)s)."
+                ) % {"day": day}
         if self.second_level and self.second_level == self.level:
-            errors["second_level"] = "The second level must differ from the first."
+            errors["second_level"] = _("The second level must differ from the first.")
         if errors:
             raise ValidationError(errors)
 
@@ -235,12 +251,15 @@ class AdverseEvent(ClinicalRecord):
         Patient, on_delete=models.PROTECT, related_name="adverse_events", editable=False
     )
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.PROTECT, related_name="adverse_events"
+        Procedure,
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+        verbose_name=_("procedure"),
     )
-    event_type = models.CharField("type", max_length=15, choices=Type)
-    onset_date = models.DateField(validators=CLINICAL_DATE)
-    clavien_dindo_grade = models.CharField("Clavien-Dindo grade", max_length=4, choices=Grade)
-    description = models.TextField(blank=True, max_length=4000)
+    event_type = models.CharField(_("type"), max_length=15, choices=Type)
+    onset_date = models.DateField(_("onset date"), validators=CLINICAL_DATE)
+    clavien_dindo_grade = models.CharField(_("Clavien-Dindo grade"), max_length=4, choices=Grade)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
     # Derived in compute_timing(), never typed.
     days_after_procedure = models.PositiveSmallIntegerField(null=True, editable=False)
     within_30_days = models.BooleanField(default=False, editable=False)
@@ -250,6 +269,8 @@ class AdverseEvent(ClinicalRecord):
     objects = ClinicalQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("adverse event")
+        verbose_name_plural = _("adverse events")
         ordering = ["-onset_date", "-id"]
         indexes = [models.Index(fields=["procedure", "onset_date"])]
         constraints = [
@@ -292,13 +313,16 @@ class AdverseEvent(ClinicalRecord):
             latest = days_from(operated, ADVERSE_EVENT_SPAN_DAYS)
             if self.onset_date < operated:
                 raise ValidationError(
-                    {"onset_date": "An adverse event cannot start before the procedure."}
+                    {"onset_date": _("An adverse event cannot start before the procedure.")}
                 )
             if self.onset_date > latest:
                 raise ValidationError(
                     {
-                        "onset_date": "An adverse event of this procedure starts within five "
-                        f"years of it: by {long_date(latest)}."
+                        "onset_date": _(
+                            "An adverse event of this procedure starts within five years of it: "
+                            "by %(day)s."
+                        )
+                        % {"day": long_date(latest)}
                     }
                 )
 

@@ -2,7 +2,7 @@
 
 import functools
 
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.outcomes.cells import Cell, display_interval, display_value
 from cases.outcomes.snapshots import current_snapshot
@@ -18,14 +18,14 @@ ARTICLE_FIGURES = {
             "{value} of patients who had minimally invasive surgery went home the same day or"
             " the next"
         ),
-        "MISS: share home the same or the next day",
+        gettext_lazy("MISS: share home the same or the next day"),
     ),
     "incision_length": (
         "incision_length",
         gettext_lazy(
             "half of the minimally invasive operations used an incision of {value} or less"
         ),
-        "MISS: median incision length",
+        gettext_lazy("MISS: median incision length"),
     ),
     "leg_pain_improvement": (
         "leg_pain_mic_2_weeks",
@@ -33,7 +33,9 @@ ARTICLE_FIGURES = {
             "{value} of patients had clearly less leg pain two weeks after minimally invasive"
             " surgery"
         ),
-        "MISS: share with leg pain improved by the minimal important change at 2 weeks",
+        gettext_lazy(
+            "MISS: share with leg pain improved by the minimal important change at 2 weeks"
+        ),
     ),
     "return_to_daily_activities": (
         "return_to_daily_activities",
@@ -41,7 +43,7 @@ ARTICLE_FIGURES = {
             "half of the patients were back to their daily activities within {value} of"
             " minimally invasive surgery"
         ),
-        "MISS: median days to return to daily activities",
+        gettext_lazy("MISS: median days to return to daily activities"),
     ),
     "surgical_site_infection": (
         "surgical_site_infection_90_days",
@@ -49,26 +51,16 @@ ARTICLE_FIGURES = {
             "{value} of minimally invasive operations were followed by a wound infection within"
             " 90 days"
         ),
-        "MISS: surgical-site infections within 90 days",
+        gettext_lazy("MISS: surgical-site infections within 90 days"),
     ),
     "satisfied_12_months": (
         "satisfied_12_months",
         gettext_lazy(
             "{value} of patients were satisfied with their minimally invasive surgery a year later"
         ),
-        "MISS: share satisfied at 12 months",
+        gettext_lazy("MISS: share satisfied at 12 months"),
     ),
 }
-
-
-# The denominators the figures above are drawn from (cases/outcomes/specs.py), for translators.
-POPULATIONS = [
-    gettext_noop("operated patients"),
-    gettext_noop("operated patients due at 2 weeks"),
-    gettext_noop("operated patients with a follow-up due"),
-    gettext_noop("patients operated at least 90 days ago"),
-    gettext_noop("operated patients due at 12 months"),
-]
 
 
 def article_figure(key):
@@ -86,7 +78,7 @@ def article_figure(key):
         text=text.format(value=display_value(spec, cell)),
         interval=display_interval(spec, cell),
         count=gettext("%(n)s of %(denominator)s %(population)s")
-        % {"n": cell.n, "denominator": cell.denominator, "population": gettext(spec.population)},
+        % {"n": cell.n, "denominator": cell.denominator, "population": spec.population},
         n=cell.n,
         years=(first or None, last),
     )

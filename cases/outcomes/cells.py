@@ -274,7 +274,7 @@ def is_incomplete(spec, cell):
 def display_value(spec, cell):
     """ "75 %", "8 mm", "too few to report", or "—" without data."""
     if cell.suppressed:
-        return TOO_FEW
+        return gettext(TOO_FEW)
     if cell.value is None:
         return "—"
     number = _number(cell.value, spec.decimals)
@@ -310,7 +310,12 @@ def display_interval(spec, cell):
 def display_count(spec, cell):
     """ "12 of 14 operated patients due at 2 weeks" (n of the denominator)."""
     if cell.suppressed:
-        return f"fewer than {MIN_CELL_SIZE} patients, or protected"
+        return gettext("fewer than %(n)s patients, or protected") % {"n": MIN_CELL_SIZE}
+    n, denominator = cell.n, cell.denominator
     if spec.count_successes and cell.value is not None:
-        return f"{round(cell.value * cell.n / 100)} of {cell.n} {spec.population}"
-    return f"{cell.n} of {cell.denominator} {spec.population}"
+        n, denominator = round(cell.value * cell.n / 100), cell.n
+    return gettext("%(n)s of %(denominator)s %(population)s") % {
+        "n": n,
+        "denominator": denominator,
+        "population": spec.population,
+    }

@@ -5,6 +5,7 @@ to fewer than ``MIN_CELL_SIZE`` patients."""
 import dataclasses
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from cases.models import Technique
 from cases.outcomes import cohort
@@ -46,27 +47,37 @@ def editor_periods(rows, as_of):
     in_articles = frozenset(
         q for q in quarters if int(q[:4]) <= last and (first is None or int(q[:4]) >= first)
     )
-    label = f"{first}–{last}" if first is not None and first != last else str(last)
-    if first is None:
-        label = f"Up to {last}"
-    periods = [Period("articles", f"{label} (as in articles)", in_articles)]
+    periods = [Period("articles", period_label("articles", as_of), in_articles)]
     for year in sorted({int(q[:4]) for q in quarters}, reverse=True):
         own = frozenset(q for q in quarters if int(q[:4]) == year)
-        name = str(year)
-        if year == as_of.year:
-            name = f"{year}, ended quarters"
-        periods.append(Period(str(year), name, own))
+        periods.append(Period(str(year), period_label(str(year), as_of), own))
     for quarter in reversed(quarters):
-        year, number = quarter.split("Q")
-        periods.append(Period(quarter, f"{year} Q{number}", frozenset({quarter})))
+        periods.append(Period(quarter, period_label(quarter, as_of), frozenset({quarter})))
     return periods
+
+
+def period_label(key, as_of):
+    """An editor's period (:func:`editor_periods`' key) in words, in the active language:
+    "2021–2025 (as in articles)", "2026, ended quarters", "2025 Q3"."""
+    if key == "articles":
+        first, last = article_years(as_of)
+        if first is None:
+            return gettext("Up to %(year)s (as in articles)") % {"year": last}
+        years = f"{first}–{last}" if first != last else str(last)
+        return gettext("%(years)s (as in articles)") % {"years": years}
+    if "Q" in key:
+        year, number = key.split("Q")
+        return gettext("%(year)s Q%(quarter)s") % {"year": year, "quarter": number}
+    if int(key) == as_of.year:
+        return gettext("%(year)s, ended quarters") % {"year": key}
+    return key
 
 
 def technique_filters():
     """``[(key, label, techniques)]``: what any viewer can filter by."""
     return [
-        ("", "All techniques", ALL_TECHNIQUES),
-        ("miss", "All MISS techniques", GROUP_TECHNIQUES["miss"]),
+        ("", gettext_lazy("All techniques"), ALL_TECHNIQUES),
+        ("miss", gettext_lazy("All MISS techniques"), GROUP_TECHNIQUES["miss"]),
         *((value, label, frozenset({value})) for value, label in Technique.choices),
     ]
 

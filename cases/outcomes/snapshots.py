@@ -27,7 +27,13 @@ from cases.models import (
 )
 from cases.outcomes import cohort
 from cases.outcomes.cells import Results, buckets, compute, compute_from
-from cases.outcomes.protection import article_years, editor_periods, protect, technique_filters
+from cases.outcomes.protection import (
+    article_years,
+    editor_periods,
+    period_label,
+    protect,
+    technique_filters,
+)
 from cases.outcomes.specs import SPECS
 from education import page_cache
 
@@ -287,7 +293,9 @@ def editor_choices():
     snapshot, _ = current_snapshot("editor")
     if snapshot is None:
         return []
-    return [tuple(pair) for pair in snapshot["editor"]["periods"]]
+    # Labelled again from the keys: the stored labels are in the language of the refresh.
+    as_of = snapshot["as_of"]
+    return [(key, period_label(key, as_of)) for key, _label in snapshot["editor"]["periods"]]
 
 
 def editor_results(*, period="articles", technique=""):

@@ -9,14 +9,18 @@ trajectories, the CSV and the articles' figure tokens all read these specs.
 
 import dataclasses
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
 from cases.models import Technique, Timepoint
 from cases.outcomes import cohort
 from education import figures
 
 MIN_CELL_SIZE = figures.MIN_CELL_SIZE
-TOO_FEW = "too few to report"
+# The CSV's code for a suppressed cell (pages show it translated: cells.display_value).
+TOO_FEW = gettext_noop("too few to report")
 GROUPS = ("miss", "open")
-GROUP_LABELS = {"miss": "MISS", "open": "Open surgery"}
+GROUP_LABELS = {"miss": _("MISS"), "open": _("Open surgery")}
 GROUP_TECHNIQUES = {"miss": frozenset(cohort.MISS_TECHNIQUES), "open": frozenset({Technique.OPEN})}
 ALL_TECHNIQUES = frozenset(Technique.values)
 # Length-of-stay distribution bins (nights): 0, 1, 2, 3 or more.
@@ -30,13 +34,66 @@ PROPORTION, MEDIAN = "proportion", "median"
 
 # The claims of the clinic's MISS article (education/content/miss-spinal-herniations.md).
 CLAIMS = {
-    "incision": "Incisions as small as one inch",
-    "discharge": "Patients often go home the same day or the next",
-    "improvement": "Many patients feel improvement within a few days",
-    "recovery": "Full recovery within a few weeks to a couple of months",
-    "complications": "Lower risk of infection and complications",
-    "satisfaction": "Higher patient satisfaction",
-    "change": "Less pain and better function",
+    "incision": _("Incisions as small as one inch"),
+    "discharge": _("Patients often go home the same day or the next"),
+    "improvement": _("Many patients feel improvement within a few days"),
+    "recovery": _("Full recovery within a few weeks to a couple of months"),
+    "complications": _("Lower risk of infection and complications"),
+    "satisfaction": _("Higher patient satisfaction"),
+    "change": _("Less pain and better function"),
+}
+
+# The words of the figures that depend on a timepoint or a delay, written out in full for the
+# translators (labels and populations are shown in the reader's language; the CSV is English).
+OPERATED = _("operated patients")
+DUE_AT = {
+    Timepoint.WEEKS_2: _("operated patients due at 2 weeks"),
+    Timepoint.WEEKS_6: _("operated patients due at 6 weeks"),
+    Timepoint.MONTHS_3: _("operated patients due at 3 months"),
+    Timepoint.MONTHS_12: _("operated patients due at 12 months"),
+    Timepoint.MONTHS_24: _("operated patients due at 24 months"),
+}
+ANSWERED_AT = {
+    Timepoint.WEEKS_2: _("Answered in the window at 2 weeks"),
+    Timepoint.WEEKS_6: _("Answered in the window at 6 weeks"),
+    Timepoint.MONTHS_3: _("Answered in the window at 3 months"),
+    Timepoint.MONTHS_12: _("Answered in the window at 12 months"),
+    Timepoint.MONTHS_24: _("Answered in the window at 24 months"),
+}
+SATISFIED_AT = {
+    Timepoint.MONTHS_3: _("Satisfied at 3 months (NASS 1–2)"),
+    Timepoint.MONTHS_12: _("Satisfied at 12 months (NASS 1–2)"),
+}
+IMPROVED_AT = {
+    (Timepoint.MONTHS_3, "back"): _(
+        "Median improvement in NRS back pain at 3 months (baseline − follow-up)"
+    ),
+    (Timepoint.MONTHS_3, "leg"): _(
+        "Median improvement in NRS leg pain at 3 months (baseline − follow-up)"
+    ),
+    (Timepoint.MONTHS_3, "odi"): _("Median improvement in ODI at 3 months (baseline − follow-up)"),
+    (Timepoint.MONTHS_12, "back"): _(
+        "Median improvement in NRS back pain at 12 months (baseline − follow-up)"
+    ),
+    (Timepoint.MONTHS_12, "leg"): _(
+        "Median improvement in NRS leg pain at 12 months (baseline − follow-up)"
+    ),
+    (Timepoint.MONTHS_12, "odi"): _(
+        "Median improvement in ODI at 12 months (baseline − follow-up)"
+    ),
+}
+# (adverse events, surgical-site infections, population) by days after the procedure.
+WITHIN_DAYS = {
+    30: (
+        _("Procedures with an adverse event within 30 days"),
+        _("Procedures with a surgical-site infection within 30 days"),
+        _("patients operated at least 30 days ago"),
+    ),
+    90: (
+        _("Procedures with an adverse event within 90 days"),
+        _("Procedures with a surgical-site infection within 90 days"),
+        _("patients operated at least 90 days ago"),
+    ),
 }
 
 
@@ -49,7 +106,7 @@ class Spec:
     """
 
     key: str
-    label: str
+    label: str  # shown in the reader's language (lazy); in English in the CSV
     kind: str
     population: str  # the denominator in words: "operated patients due at 2 weeks"
     eligible: object
@@ -112,9 +169,9 @@ def _discharge_specs():
     return [
         Spec(
             "incision_length",
-            "Median incision length",
+            _("Median incision length"),
             MEDIAN,
-            "operated patients",
+            OPERATED,
             _always,
             lambda row, context: row.incision,
             unit="mm",
@@ -122,9 +179,9 @@ def _discharge_specs():
         ),
         Spec(
             "same_day_discharge",
-            "Went home the same day",
+            _("Went home the same day"),
             PROPORTION,
-            "operated patients",
+            OPERATED,
             _always,
             _discharged(lambda row: row.same_day),
             unit="%",
@@ -132,9 +189,9 @@ def _discharge_specs():
         ),
         Spec(
             "same_or_next_day_discharge",
-            "Went home the same or the next day",
+            _("Went home the same or the next day"),
             PROPORTION,
-            "operated patients",
+            OPERATED,
             _always,
             _discharged(lambda row: row.same_day or row.next_day),
             unit="%",
@@ -142,9 +199,9 @@ def _discharge_specs():
         ),
         Spec(
             "length_of_stay",
-            "Median length of stay",
+            _("Median length of stay"),
             MEDIAN,
-            "operated patients",
+            OPERATED,
             _always,
             lambda row, context: row.nights,
             unit="nights",
@@ -157,9 +214,9 @@ def _recovery_specs():
     return [
         Spec(
             "leg_pain_mic_2_weeks",
-            "Leg pain improved by at least the minimal important change at 2 weeks",
+            _("Leg pain improved by at least the minimal important change at 2 weeks"),
             PROPORTION,
-            "operated patients due at 2 weeks",
+            DUE_AT[Timepoint.WEEKS_2],
             _due(Timepoint.WEEKS_2),
             _answered(Timepoint.WEEKS_2, _leg_mic),
             unit="%",
@@ -168,9 +225,9 @@ def _recovery_specs():
         ),
         Spec(
             "return_to_daily_activities",
-            "Median days to return to daily activities",
+            _("Median days to return to daily activities"),
             MEDIAN,
-            "operated patients with a follow-up due",
+            _("operated patients with a follow-up due"),
             _any_due,
             lambda row, context: row.return_daily,
             unit="days",
@@ -178,9 +235,9 @@ def _recovery_specs():
         ),
         Spec(
             "return_to_work",
-            "Median days to return to work",
+            _("Median days to return to work"),
             MEDIAN,
-            "operated patients with a follow-up due",
+            _("operated patients with a follow-up due"),
             _any_due,
             lambda row, context: row.return_work,
             unit="days",
@@ -191,13 +248,13 @@ def _recovery_specs():
 
 def _complication_specs():
     specs = []
-    for days in (30, 90):
+    for days, (adverse_events, infections, population) in WITHIN_DAYS.items():
         specs += [
             Spec(
                 f"adverse_events_{days}_days",
-                f"Procedures with an adverse event within {days} days",
+                adverse_events,
                 PROPORTION,
-                f"patients operated at least {days} days ago",
+                population,
                 _old(days),
                 lambda row, context, d=days: getattr(row, f"ae_{d}"),
                 unit="%",
@@ -206,9 +263,9 @@ def _complication_specs():
             ),
             Spec(
                 f"surgical_site_infection_{days}_days",
-                f"Procedures with a surgical-site infection within {days} days",
+                infections,
                 PROPORTION,
-                f"patients operated at least {days} days ago",
+                population,
                 _old(days),
                 lambda row, context, d=days: getattr(row, f"ssi_{d}"),
                 unit="%",
@@ -220,15 +277,14 @@ def _complication_specs():
 
 
 def _satisfaction_specs():
-    tp = {t.value: t.label for t in Timepoint}
     specs = []
     for timepoint, name in ((Timepoint.MONTHS_3, "3_months"), (Timepoint.MONTHS_12, "12_months")):
         specs.append(
             Spec(
                 f"satisfied_{name}",
-                f"Satisfied at {tp[timepoint]} (NASS 1–2)",
+                SATISFIED_AT[timepoint],
                 PROPORTION,
-                f"operated patients due at {tp[timepoint]}",
+                DUE_AT[timepoint],
                 _due(timepoint),
                 _answered(timepoint, _satisfied),
                 unit="%",
@@ -240,20 +296,19 @@ def _satisfaction_specs():
 
 
 def _change_specs():
-    tp = {t.value: t.label for t in Timepoint}
     specs = []
     for timepoint, name in ((Timepoint.MONTHS_3, "3_months"), (Timepoint.MONTHS_12, "12_months")):
-        for measure, baseline, field, what in (
-            ("back", "base_back", "back", "NRS back pain"),
-            ("leg", "base_leg", "leg", "NRS leg pain"),
-            ("odi", "base_odi", "odi", "ODI"),
+        for measure, baseline, field in (
+            ("back", "base_back", "back"),
+            ("leg", "base_leg", "leg"),
+            ("odi", "base_odi", "odi"),
         ):
             specs.append(
                 Spec(
                     f"{measure}_change_{name}",
-                    f"Median improvement in {what} at {tp[timepoint]} (baseline − follow-up)",
+                    IMPROVED_AT[timepoint, measure],
                     MEDIAN,
-                    f"operated patients due at {tp[timepoint]}",
+                    DUE_AT[timepoint],
                     _due(timepoint),
                     _answered(timepoint, _gain(baseline, field)),
                     unit="points",
@@ -270,9 +325,9 @@ def _completeness_specs():
         # Whose baseline the improvements are measured from (cohort.Row.base_source).
         Spec(
             "baseline_patient_reported",
-            "Baseline reported by the patient (the others: the consult's)",
+            _("Baseline reported by the patient (the others: the consult's)"),
             PROPORTION,
-            "operated patients",
+            OPERATED,
             _always,
             lambda row, context: row.base_source == cohort.PATIENT_REPORTED,
             unit="%",
@@ -284,9 +339,9 @@ def _completeness_specs():
         specs.append(
             Spec(
                 f"answered_{timepoint.value}",
-                f"Answered in the window at {timepoint.label}",
+                ANSWERED_AT[timepoint],
                 PROPORTION,
-                f"operated patients due at {timepoint.label}",
+                DUE_AT[timepoint],
                 _due(timepoint.value),
                 lambda row, context, t=timepoint.value: row.visit(t).is_answered,
                 unit="%",
@@ -309,7 +364,7 @@ def _trajectory_specs():
                 f"trajectory_{measure}_baseline",
                 f"Median {measure} at baseline",
                 MEDIAN,
-                "operated patients",
+                OPERATED,
                 _always,
                 lambda row, context, b=baseline: getattr(row, b),
                 section="trajectory",
@@ -321,7 +376,7 @@ def _trajectory_specs():
                     f"trajectory_{measure}_{timepoint.value}",
                     f"Median {measure} at {timepoint.label}",
                     MEDIAN,
-                    f"operated patients due at {timepoint.label}",
+                    DUE_AT[timepoint],
                     _due(timepoint.value),
                     _answered(
                         timepoint.value,

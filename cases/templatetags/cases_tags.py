@@ -1,4 +1,6 @@
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.models import CandidacyDecision, Criterion, Procedure
 
@@ -38,18 +40,18 @@ def followup_class(status):
 
 @register.filter
 def yes_no(value):
-    return {True: "Yes", False: "No"}.get(value, "Unknown")
+    return {True: _("Yes"), False: _("No")}.get(value, _("Unknown"))
 
 
 @register.filter
 def followup_label(status):
     return {
-        "completed": "Completed",
-        "overdue": "Overdue",
-        "due": "Due",
-        "cancelled": "Cancelled",
-        "entered_in_error": "Entered in error",
-        "scheduled": "Scheduled",
+        "completed": _("Completed"),
+        "overdue": _("Overdue"),
+        "due": pgettext("follow-up status", "Due"),
+        "cancelled": _("Cancelled"),
+        "entered_in_error": _("Entered in error"),
+        "scheduled": _("Scheduled"),
     }.get(status, status)
 
 
