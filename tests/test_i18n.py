@@ -543,6 +543,14 @@ def test_a_decision_keeps_its_checklist_as_data_and_shows_it_in_the_readers_lang
         ]
 
 
+def test_the_decision_page_shows_the_checklist_in_the_readers_language(client, specialist):
+    decision = factories.CandidacyDecisionFactory(consult__specialist=specialist)
+    client.force_login(spanish_staff(specialist))
+    html = page(client, decision.get_absolute_url())
+    assert "Dolor radicular con predominio en pierna" in html
+    assert "Leg-dominant radicular pain" not in html
+
+
 def test_the_outcome_csv_stays_english_for_a_spanish_specialist(client, specialist):
     client.force_login(spanish_staff(specialist))
     response = client.get(reverse("cases:outcomes"), {"format": "csv"})

@@ -48,7 +48,7 @@ class WorkStatus(models.TextChoices):
     WORKING = "working", _("Working")
     SICK_LEAVE = "sick_leave", _("On sick leave")
     UNEMPLOYED = "unemployed", _("Unemployed")
-    RETIRED = "retired", _("Retired")
+    RETIRED = "retired", pgettext_lazy("work status", "Retired")
     STUDENT = "student", _("Student")
     OTHER = "other", _("Other")
 
