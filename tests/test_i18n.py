@@ -561,3 +561,12 @@ def test_the_outcome_csv_stays_english_for_a_spanish_specialist(client, speciali
         assert str(outcomes.SPECS["incision_length"].label) == (
             "Mediana de la longitud de la incisión"
         )
+
+
+def test_a_spanish_specialist_reads_an_assignment_page_in_spanish(client, specialist):
+    assignment = factories.AssignmentFactory(assigned_by=specialist)
+    client.force_login(spanish_staff(specialist))
+    html = page(client, reverse("education:assignment_detail", args=[assignment.pk]))
+    assert "Lectura asignada a" in html and "Respuesta del paciente" in html
+    assert "Aún sin respuesta." in html
+    assert "Reading assigned to" not in html and "No response yet." not in html
