@@ -18,6 +18,7 @@ import copy
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 
 TIMEOUT = 60  # seconds
 
@@ -29,7 +30,10 @@ def _cache():
 
 
 def user_key(user_id):
-    return f"signed-in-user:{user_id}"
+    # The session hash cached with the user is computed with the secret key: after a change of
+    # key, the entries computed with the old one are not read.
+    key_tag = salted_hmac("clinic.auth_cache.user_key", "").hexdigest()[:16]
+    return f"signed-in-user:{key_tag}:{user_id}"
 
 
 def device_key(persistent_id):

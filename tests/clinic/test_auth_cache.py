@@ -161,3 +161,13 @@ def test_the_idle_clock_is_written_at_most_once_a_minute(client, patient_user):
     session.save()
     status, queries = hello(client)
     assert status == 200 and any("django_session" in sql for sql in queries)
+
+
+def test_after_a_change_of_secret_key_a_new_login_works(client, patient_user, settings):
+    signed_in(client, patient_user)
+    hello(client)
+    settings.SECRET_KEY = "another secret key, long enough for the tests, 0123456789"
+    assert hello(client)[0].startswith("/accounts/login/")  # Django's rule: sessions end
+    signed_in(client, patient_user)
+    assert hello(client)[0] == 200
+    assert hello(client) == (200, [])
