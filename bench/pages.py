@@ -284,7 +284,7 @@ class Bench:
             f"`{command}` — {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, "
             f"gunicorn {WORKERS} sync workers on {HOST}, `wrk -t2 -c10 -d{a.duration}s`, "
             f"{a.pairs} alternating pairs (median), production settings (staff 2FA on), cache: "
-            f"{'Redis' if os.environ.get('REDIS_URL') else 'local memory'}, "
+            f"{'Redis' if os.environ.get('REDIS_URL') else 'files (var/cache)'}, "
             f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end.",
             "",
             "| page | queries | ratio to hello | ratio to logged-in hello | rps | p50 | p99 "

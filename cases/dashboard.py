@@ -1,7 +1,10 @@
 """The cases app's part of the dashboard: the follow-ups and records of the specialist's work
 queue, and the patient's own check-ins."""
 
+import secrets
+
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, Func, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,14 +118,37 @@ def follow_ups_due(user, *, today=None, everyone=False):
     return with_waiting_time(rows[:QUEUE_SHOWN], today)
 
 
+# The work queue's counts read every pending follow-up and every counted procedure: they are
+# kept in the cache (numbers only, never a patient's details) until a record they are counted
+# from changes (cases/signals.py forgets the version) or the day turns.
+COUNTS_VERSION_KEY = "work-queue-counts-version"
+COUNTS_TIMEOUT = 5 * 60  # seconds; a change the signals missed shows within this time
+
+
+def forget_counts():
+    cache.delete(COUNTS_VERSION_KEY)
+
+
+def _cached_counts(name, user, today, everyone, count):
+    version = cache.get_or_set(COUNTS_VERSION_KEY, lambda: secrets.token_hex(8), None)
+    whose = "all" if everyone else user.pk
+    return cache.get_or_set(f"work-queue-{name}:{version}:{today}:{whose}", count, COUNTS_TIMEOUT)
+
+
 def _follow_up_counts(user, today, everyone):
     """How many follow-ups are due and how many patients did not answer, in one query."""
     rows = FollowUp.objects.due_or_overdue(today)
     if not everyone:
         rows = rows.filter(_looked_after_by(user))
-    return rows.aggregate(
-        non_responders=Count("pk", filter=_non_responding(today)),
-        due=Count("pk", filter=Q(~_all_reminders_sent(), window_closes__gte=today)),
+    return _cached_counts(
+        "follow-ups",
+        user,
+        today,
+        everyone,
+        lambda: rows.aggregate(
+            non_responders=Count("pk", filter=_non_responding(today)),
+            due=Count("pk", filter=Q(~_all_reminders_sent(), window_closes__gte=today)),
+        ),
     )
 
 
@@ -136,10 +162,16 @@ def data_quality_alerts(user, *, today=None, everyone=False):
     procedures = counted_procedures().filter(missing_baseline | no_discharge)
     if not everyone:
         procedures = procedures.filter(Q(surgeon=user) | Q(patient__primary_specialist=user))
-    counts = procedures.aggregate(
-        total=Count("pk"),
-        missing_baseline=Count("pk", filter=missing_baseline),
-        no_discharge=Count("pk", filter=no_discharge),
+    counts = _cached_counts(
+        "data-quality",
+        user,
+        today,
+        everyone,
+        lambda: procedures.aggregate(
+            total=Count("pk"),
+            missing_baseline=Count("pk", filter=missing_baseline),
+            no_discharge=Count("pk", filter=no_discharge),
+        ),
     )
     rows = procedures.select_related("patient", "decision__consult").order_by(
         "procedure_date", "pk"

@@ -1,7 +1,8 @@
-"""Keep the outcome figures current: a saved clinical record asks for a refresh after commit."""
+"""Keep the outcome figures current: a saved clinical record asks for a refresh after commit;
+and the work queue's cached counts are forgotten."""
 
 from django.db import connection, transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 def _refresh_after_commit():
@@ -19,9 +20,23 @@ def _figures_changed(sender, **kwargs):
     transaction.on_commit(_refresh_after_commit, robust=True)
 
 
+def _counts_changed(sender, **kwargs):
+    from cases.dashboard import forget_counts
+
+    forget_counts()
+
+
 def connect():
-    from cases.models import MinimalImportantChange
+    from cases.models import CheckinReminder, MinimalImportantChange
     from cases.outcomes import CLINICAL_MODELS
+    from clinic.models import Patient
 
     for model in (*CLINICAL_MODELS, MinimalImportantChange):
         post_save.connect(_figures_changed, sender=model, dispatch_uid=f"figures-{model.__name__}")
+    # The work queue's counts (cases/dashboard.py): follow-ups, reminders, the patient's
+    # specialist, and the consults, decisions and procedures data quality looks at.
+    for model in (*CLINICAL_MODELS, CheckinReminder, Patient):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _counts_changed, sender=model, dispatch_uid=f"work-queue-{model.__name__}"
+            )

@@ -3,7 +3,8 @@ the same query as the user.
 
 Every signed-in request looks its user up again (``django.contrib.auth.get_user``), and nearly
 every request then asks for the user's roles (the idle limit, the staff two-factor rule, the
-navigation). Reading them with the user turns two queries per request into one.
+navigation). Reading them with the user turns two queries per request into one, and keeping the
+result in the session cache (clinic/auth_cache.py) into none.
 """
 
 import functools
@@ -15,6 +16,7 @@ from django.db import router
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from clinic import auth_cache
 from clinic.models import Patient, User
 
 
@@ -51,16 +53,25 @@ def _user_with_roles_sql(alias):
     return sql, params
 
 
+def _user_with_roles(user_id):
+    alias = router.db_for_read(User)
+    sql, params = _user_with_roles_sql(alias)
+    params = [user_id if param == _MARKER else param for param in params]
+    return next(iter(User._default_manager.db_manager(alias).raw(sql, params)), None)
+
+
 class ModelBackendWithRoles(ModelBackend):
     def get_user(self, user_id):
-        alias = router.db_for_read(User)
-        sql, params = _user_with_roles_sql(alias)
+        """The user with their roles, from the session cache when it holds them (no query)."""
         try:
             user_id = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        params = [user_id if param == _MARKER else param for param in params]
-        user = next(iter(User._default_manager.db_manager(alias).raw(sql, params)), None)
+        user = auth_cache.cached(
+            auth_cache.user_key(user_id),
+            lambda: _user_with_roles(user_id),
+            store=auth_cache.without_password,
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

@@ -9,6 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django_otp import middleware as otp_middleware
+
+from clinic import auth_cache
 
 # What a browser sends to an HTML portal: links and forms. CORS preflights (OPTIONS) and the
 # REST verbs have no place here.
@@ -77,7 +80,7 @@ def idle_limit_for(user):
 class SessionTimeoutMiddleware:
     """Automatic logoff: after an idle period by role, and at an absolute limit after login."""
 
-    SAVE_EVERY = 30  # seconds: do not write the session on every single request
+    SAVE_EVERY = 60  # seconds: do not write the session (database and cache) on every request
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,6 +106,19 @@ class SessionTimeoutMiddleware:
             if now - last > self.SAVE_EVERY or "last_activity" not in session:
                 session["last_activity"] = now
         return self.get_response(request)
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's middleware (``request.user.otp_device``, ``user.is_verified()``), reading the
+    device the session was verified with from the session cache (clinic/auth_cache.py): a
+    device deleted or unconfirmed is forgotten there at once, and no longer verifies anyone."""
+
+    def _device_from_persistent_id(self, persistent_id):
+        return auth_cache.cached(
+            auth_cache.device_key(persistent_id),
+            lambda: super(OTPMiddleware, self)._device_from_persistent_id(persistent_id),
+            store=auth_cache.device_without_key,
+        )
 
 
 def needs_two_factor(user):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clinic import registry, roles
+from clinic import auth_cache, registry, roles
 
 
 class User(AbstractUser):
@@ -35,6 +35,14 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def get_session_auth_hash(self):
+        # The signed-in user read from the cache (clinic/auth_cache.py) comes without its
+        # password, and with the hash computed from it when it was cached; a password set since
+        # on this copy counts.
+        if "password" not in self.__dict__ and "cached_session_auth_hash" in self.__dict__:
+            return self.cached_session_auth_hash
+        return super().get_session_auth_hash()
+
     def _get_session_auth_hash(self, secret=None):
         # Every session keeps this hash from its login, and django.contrib.auth ends a session
         # whose hash no longer matches: a new password changes it, and so does end_sessions().
@@ -54,6 +62,7 @@ class User(AbstractUser):
             session_generation=models.F("session_generation") + 1
         )
         self.refresh_from_db(fields=["session_generation"])
+        auth_cache.forget_user(self.pk)
 
     # The role groups as attributes that clinic.backends annotates on the signed-in user, so a
     # request reads the user and their roles in one query.

@@ -1,15 +1,19 @@
 """Login, logout, failed login and lockout go to the audit trail; a change of what an account
-may do ends its sessions."""
+may do ends its sessions; the signed-in user and device cached for requests are forgotten when
+they change."""
 
 import time
 
 from axes.signals import user_locked_out
+from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django_otp.models import Device
 
+from clinic import auth_cache
 from clinic.audit import record_event
-from clinic.models import AuditEvent, User
+from clinic.models import AuditEvent, Patient, User
 
 
 def _signed_in(request):
@@ -105,3 +109,34 @@ for _through in (User.groups.through, User.user_permissions.through):
         sender=_through,
         dispatch_uid=f"clinic.sessions.{_through._meta.label}",
     )
+
+
+# --- the signed-in user and their device, cached for each request (clinic/auth_cache.py) ----------
+
+
+@receiver(post_save, sender=User, dispatch_uid="clinic.auth_cache.user_saved")
+@receiver(post_delete, sender=User, dispatch_uid="clinic.auth_cache.user_deleted")
+def forget_cached_user(sender, instance, **kwargs):
+    auth_cache.forget_user(instance.pk)
+
+
+@receiver(post_save, sender=Patient, dispatch_uid="clinic.auth_cache.patient_saved")
+@receiver(post_delete, sender=Patient, dispatch_uid="clinic.auth_cache.patient_deleted")
+def forget_cached_patient_user(sender, instance, **kwargs):
+    """The cached user carries their patient record's language (clinic.backends.with_language)."""
+    if instance.user_id:
+        auth_cache.forget_user(instance.user_id)
+
+
+def forget_cached_device(sender, instance, **kwargs):
+    auth_cache.forget_device(instance)
+
+
+for _model in apps.get_models():
+    if issubclass(_model, Device):
+        for _signal in (post_save, post_delete):
+            _signal.connect(
+                forget_cached_device,
+                sender=_model,
+                dispatch_uid=f"clinic.auth_cache.{_model._meta.label}.{id(_signal)}",
+            )

@@ -116,7 +116,7 @@ MIDDLEWARE = [
     "clinic.middleware.UserLanguageMiddleware",
     # Sees the responses of everything below it, the login and 2FA redirects included.
     "clinic.middleware.PrivateResponsesMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.middleware.SessionTimeoutMiddleware",
