@@ -8,6 +8,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.cache import patch_cache_control
 from django_otp import middleware as otp_middleware
 
@@ -98,9 +99,9 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 messages.info(
                     request,
-                    "You were logged out after a period of inactivity."
+                    _("You were logged out after a period of inactivity.")
                     if idle
-                    else "Your session ended; please log in again.",
+                    else _("Your session ended; please log in again."),
                 )
                 return redirect_to_login(request.get_full_path())
             if now - last > self.SAVE_EVERY or "last_activity" not in session:

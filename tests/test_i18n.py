@@ -570,3 +570,15 @@ def test_a_spanish_specialist_reads_an_assignment_page_in_spanish(client, specia
     assert "Lectura asignada a" in html and "Respuesta del paciente" in html
     assert "Aún sin respuesta." in html
     assert "Reading assigned to" not in html and "No response yet." not in html
+
+
+def test_a_spanish_patient_logged_out_for_inactivity_is_told_in_spanish(client, patient_user):
+    from tests.clinic.test_security import age_session
+
+    client.force_login(spanish(patient_user))
+    client.get(reverse("dashboard"))
+    age_session(client, idle_seconds=31 * 60)
+    response = client.get(reverse("dashboard"), follow=True)
+    html = response.content.decode()
+    assert "Se cerró su sesión tras un periodo de inactividad." in html
+    assert "You were logged out after a period of inactivity." not in html
