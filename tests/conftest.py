@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from clinic import roles
 from tests import factories
@@ -19,6 +20,14 @@ def _fast_and_plain(settings):
     }
     settings.SECURE_SSL_REDIRECT = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language. The test client serves a request in
+    the test's own thread, and the language its middleware activated (a Spanish patient's, say)
+    would otherwise stay active there: a later test's lazy strings would come out in Spanish."""
+    translation.deactivate()
 
 
 def _in_role(user, role):

@@ -111,6 +111,7 @@ ABOVE_GRADE_8 = (
     "comorbidities, neuropathic symptomatology and occupational reintegration."
 )
 
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 # Anything on the page a payload could have injected (the portal itself has none of these).
 INJECTED = """() => {
   const found = [];
@@ -184,7 +185,9 @@ def assert_inert(page, url, *, shows=SENTINEL):
     assert response.status == 200, url
     policy = response.headers.get("content-security-policy", "")
     assert "script-src 'self'" in policy, url
-    page.wait_for_timeout(150)  # autofocus / onload handlers would have run by now
+    # Onload handlers ran before goto() returned; autofocus and animations start by the second
+    # frame after it.
+    page.evaluate(TWO_FRAMES)
     assert page.dialogs == [], url
     assert page.evaluate("window.__xss") == 0, url
     assert page.evaluate(INJECTED) == [], url
