@@ -167,7 +167,8 @@ class UserLanguageMiddleware:
     A visitor who is not signed in keeps the language a check-in link put in the session, if any.
 
     After LocaleMiddleware (which picks the cookie's or the browser's language for anyone) and
-    the authentication middleware; anyone else keeps LocaleMiddleware's choice.
+    the authentication middleware; anyone else keeps LocaleMiddleware's choice. The language is
+    also kept in the language cookie, so that the pages after a logout stay in it.
     """
 
     def __init__(self, get_response):
@@ -186,4 +187,18 @@ class UserLanguageMiddleware:
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            # Remembered in the browser too: the login page after a logout or an idle logoff is
+            # still in the person's language.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response

@@ -582,3 +582,12 @@ def test_a_spanish_patient_logged_out_for_inactivity_is_told_in_spanish(client, 
     html = response.content.decode()
     assert "Se cerró su sesión tras un periodo de inactividad." in html
     assert "You were logged out after a period of inactivity." not in html
+    assert '<html lang="es">' in html  # the login page too, from the language cookie
+
+
+def test_the_login_page_after_logging_out_stays_in_the_persons_language(client, patient_user):
+    client.force_login(spanish(patient_user))
+    client.get(reverse("dashboard"))
+    client.post(reverse("logout"))
+    html = page(client, reverse("login"))
+    assert '<html lang="es">' in html
