@@ -8,8 +8,8 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django_otp import middleware as otp_middleware
 
 from clinic import auth_cache
