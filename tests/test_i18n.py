@@ -439,7 +439,7 @@ def test_a_spanish_specialist_sees_the_cases_pages_in_spanish(client, specialist
         reverse("cases:patient_detail", args=[patient.pk]): [
             "Cronología",
             "Decisión vigente",
-            "Calendario de seguimiento",
+            "Calendario de controles",
             "Procedimiento: ",
         ],
         reverse("cases:consult_create", args=[patient.pk]): [
@@ -491,7 +491,7 @@ def test_a_technique_reads_in_spanish_and_is_stored_as_its_code():
     procedure = factories.ProcedureFactory.build(technique="fe_transforaminal")
     with translation.override("es"):
         assert procedure.get_technique_display() == "Endoscópica completa transforaminal"
-        assert str(Consult._meta.get_field("numbness").verbose_name) == "entumecimiento"
+        assert str(Consult._meta.get_field("numbness").verbose_name) == "hipoestesia"
     assert procedure.get_technique_display() == "Full-endoscopic transforaminal"
     assert procedure.technique == "fe_transforaminal"
 
@@ -521,7 +521,7 @@ def test_a_spanish_specialist_is_told_in_spanish_and_the_audit_stays_english(cli
         {"reason": "Wrong patient"},
         follow=True,
     )
-    assert "Registro marcado como registrado por error (consulta)." in response.content.decode()
+    assert "Marcado como registrado por error: consulta." in response.content.decode()
     assert AuditEvent.objects.filter(
         user=specialist, detail="consult marked entered in error"
     ).exists()

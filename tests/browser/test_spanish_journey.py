@@ -107,7 +107,7 @@ def test_maria_walks_her_journey_in_spanish(browser, live_server, maria):
         choose(page, "¿Ya volvió al trabajo?", "Todavía no")
         choose(
             page,
-            "¿Qué tan satisfecho está con el resultado de su tratamiento?",
+            "¿Cuál es su grado de satisfacción con el resultado de su tratamiento?",
             "1 — El tratamiento cumplió mis expectativas",
         )
         choose(page, "Comparado con antes del tratamiento, ¿cómo se siente ahora?", "Mucho mejor")
