@@ -418,7 +418,7 @@ def dashboard_charts(results):
     figures are withheld (editors, small numbers) are neither drawn nor in the legend."""
     stay = results.stay_distribution()
     trajectory = results.trajectory()
-    points = [_("Baseline"), *Timepoint.labels]
+    points = [pgettext("consult", "Baseline"), *Timepoint.labels]
     measure_names = {"nrs_back": _("back pain"), "nrs_leg": _("leg pain"), "odi": _("ODI")}
 
     stay_sets, stay_legend = [], []

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from cases import charts, outcomes
@@ -194,7 +195,7 @@ def _stay_rows(results):
 def _trajectory_rows(results):
     """The trajectory charts as rows: (timepoint, [MISS back, leg, ODI, open back, leg, ODI])."""
     trajectory = results.trajectory()
-    labels = [_("Baseline"), *Timepoint.labels]
+    labels = [pgettext("consult", "Baseline"), *Timepoint.labels]
     return [
         (
             label,

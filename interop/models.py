@@ -16,6 +16,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The resource types the API serves, in the order the CapabilityStatement and exports list them.
 RESOURCE_TYPES = (
@@ -145,7 +146,7 @@ class ExportJob(models.Model):
     class Status(models.TextChoices):
         ACCEPTED = "accepted", _("Accepted")
         RUNNING = "running", _("Running")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("export", "Completed")
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -46,7 +46,7 @@ def yes_no(value):
 @register.filter
 def followup_label(status):
     return {
-        "completed": _("Completed"),
+        "completed": pgettext("follow-up status", "Completed"),
         "overdue": _("Overdue"),
         "due": pgettext("follow-up status", "Due"),
         "cancelled": _("Cancelled"),
