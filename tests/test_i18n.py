@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from cases import checkins, instruments, outcomes
-from cases.models import Consult
+from cases.models import Consult, FollowUp
 from cases.views_outcomes import OutcomeFilterForm
 from clinic.models import AuditEvent, Patient
 from education import services as education_services
@@ -591,3 +591,9 @@ def test_the_login_page_after_logging_out_stays_in_the_persons_language(client, 
     client.post(reverse("logout"))
     html = page(client, reverse("login"))
     assert '<html lang="es">' in html
+
+
+def test_a_follow_up_field_the_admin_shows_has_a_spanish_label():
+    with translation.override("es"):
+        label = str(FollowUp._meta.get_field("window_opens").verbose_name)
+    assert label == "apertura de la ventana"
