@@ -20,6 +20,7 @@ class User(AbstractUser):
     """The portal's one user model; what a user may do comes from their role groups."""
 
     session_generation = models.PositiveIntegerField(
+        _("session generation"),
         default=0,
         editable=False,
         help_text=_("Moves on each time the account's sessions are ended."),
@@ -168,7 +169,7 @@ class Versioned(models.Model):
     nothing it can't redo.
     """
 
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -309,8 +310,8 @@ class Patient(Versioned):
         verbose_name=_("primary specialist"),
         limit_choices_to={"groups__name": roles.SPECIALISTS},
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
     objects = PatientQuerySet.as_manager()

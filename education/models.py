@@ -120,9 +120,10 @@ class Article(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("published version"),
     )
     next_review_due = models.DateField(_("next review due"), null=True, blank=True)
-    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True, editable=False)
     retired_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -130,8 +131,9 @@ class Article(models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("retired by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     objects = ArticleQuerySet.as_manager()
@@ -276,8 +278,10 @@ class ArticleVersion(VersionWorkflow, models.Model):
         _("summary"), max_length=300, help_text=_("One or two sentences shown in the library.")
     )
     body_markdown = models.TextField(_("Body (Markdown)"), max_length=50_000)
-    body_html = models.TextField(editable=False, help_text="Rendered and sanitised on save.")
-    toc = models.JSONField(default=list, editable=False, blank=True)
+    body_html = models.TextField(
+        _("body (HTML)"), editable=False, help_text=_("Rendered and sanitised on save.")
+    )
+    toc = models.JSONField(_("table of contents"), default=list, editable=False, blank=True)
     references_markdown = models.TextField(
         _("References (Markdown)"),
         blank=True,
@@ -289,21 +293,33 @@ class ArticleVersion(VersionWorkflow, models.Model):
         ),
     )
     references_html = models.TextField(
-        blank=True, editable=False, help_text="Rendered and sanitised on save."
+        _("references (HTML)"),
+        blank=True,
+        editable=False,
+        help_text=_("Rendered and sanitised on save."),
     )
-    word_count = models.PositiveIntegerField(default=0, editable=False)
+    word_count = models.PositiveIntegerField(_("word count"), default=0, editable=False)
     reading_grade = models.DecimalField(
+        _("reading score"),
         max_digits=4,
         decimal_places=1,
         default=0,
         editable=False,
-        help_text="The score on the version's reading scale: the Flesch-Kincaid grade (English), "
-        "INFLESZ (Spanish).",
+        help_text=_(
+            "The score on the version's reading scale: the Flesch-Kincaid grade (English), "
+            "INFLESZ (Spanish)."
+        ),
     )
     reading_scale = models.CharField(
-        max_length=10, choices=ReadingScale, default=ReadingScale.FK_GRADE, editable=False
+        _("reading scale"),
+        max_length=10,
+        choices=ReadingScale,
+        default=ReadingScale.FK_GRADE,
+        editable=False,
     )
-    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -318,7 +334,8 @@ class ArticleVersion(VersionWorkflow, models.Model):
         blank=True,
         related_name="+",
         editable=False,
-        help_text="The version this one was restored from.",
+        verbose_name=_("based on"),
+        help_text=_("The version this one was restored from."),
     )
     translated_from = models.ForeignKey(
         "self",
@@ -327,10 +344,16 @@ class ArticleVersion(VersionWorkflow, models.Model):
         blank=True,
         related_name="+",
         editable=False,
-        help_text="For a translation: the original article's version it was translated from.",
+        verbose_name=_("translated from"),
+        help_text=_("For a translation: the original article's version it was translated from."),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -338,8 +361,9 @@ class ArticleVersion(VersionWorkflow, models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -347,9 +371,10 @@ class ArticleVersion(VersionWorkflow, models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_note = models.TextField(blank=True, editable=False, max_length=4000)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    review_note = models.TextField(_("review note"), blank=True, editable=False, max_length=4000)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -357,9 +382,11 @@ class ArticleVersion(VersionWorkflow, models.Model):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("published by"),
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     readability_reason = models.TextField(
+        _("reason for publishing above the reading target"),
         blank=True,
         editable=False,
         max_length=2000,
@@ -581,23 +608,27 @@ class Assignment(models.Model):
         help_text=_("The exact version the patient was given."),
     )
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned by"),
     )
     note = models.TextField(_("Personal note"), blank=True, max_length=2000)
-    assigned_at = models.DateTimeField(default=timezone.now)
-    first_opened_at = models.DateTimeField(null=True, blank=True)
-    understood_at = models.DateTimeField(null=True, blank=True)
-    question = models.TextField(blank=True, max_length=2000)
-    asked_at = models.DateTimeField(null=True, blank=True)
-    answer = models.TextField(blank=True, max_length=4000)
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    first_opened_at = models.DateTimeField(_("first opened at"), null=True, blank=True)
+    understood_at = models.DateTimeField(_("understood at"), null=True, blank=True)
+    question = models.TextField(_("question"), blank=True, max_length=2000)
+    asked_at = models.DateTimeField(_("asked at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=4000)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("answered by"),
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = AssignmentQuerySet.as_manager()

@@ -63,7 +63,7 @@ class ApiClient(models.Model):
     """Another system (an EHR, a registry) that reads the records through the FHIR API."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     scopes = models.CharField(
         _("scopes"),
         max_length=500,
@@ -85,6 +85,7 @@ class ApiClient(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = ApiClientQuerySet.as_manager()

@@ -97,11 +97,17 @@ class ClinicalRecord(ChecksInPython, Versioned):
     """
 
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    entered_in_error = models.BooleanField(default=False, editable=False)
-    entered_in_error_reason = models.CharField(max_length=255, blank=True, editable=False)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    entered_in_error = models.BooleanField(_("entered in error"), default=False, editable=False)
+    entered_in_error_reason = models.CharField(
+        _("entered in error reason"), max_length=255, blank=True, editable=False
+    )
     entered_in_error_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -109,8 +115,11 @@ class ClinicalRecord(ChecksInPython, Versioned):
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=_("entered in error by"),
     )
-    entered_in_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+    entered_in_error_at = models.DateTimeField(
+        _("entered in error at"), null=True, blank=True, editable=False
+    )
 
     objects = ClinicalQuerySet.as_manager()
 

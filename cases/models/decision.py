@@ -57,7 +57,11 @@ class CandidacyDecision(ClinicalRecord):
     FOLLOWED_WITHOUT_SURGERY = (Outcome.CONSERVATIVE,)
 
     patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, related_name="decisions", editable=False
+        Patient,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        editable=False,
+        verbose_name=_("patient"),
     )
     consult = models.ForeignKey(
         Consult, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("consult")
@@ -76,6 +80,7 @@ class CandidacyDecision(ClinicalRecord):
         _("I have considered the red flags and this elective plan is appropriate"), default=False
     )
     criteria = models.JSONField(
+        _("criteria"),
         default=list,
         editable=False,
         help_text=_("The consult's checklist when the decision was made."),
@@ -95,11 +100,15 @@ class CandidacyDecision(ClinicalRecord):
         help_text=_("Optional, for a plan for surgery: the day the operation is booked for."),
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("decided by"),
     )
     # When the decision was entered in the portal (decided_on is the clinical day).
     decided_at = models.DateTimeField(
-        default=timezone.now, editable=False, validators=[not_in_future]
+        _("decided at"), default=timezone.now, editable=False, validators=[not_in_future]
     )
     supersedes = models.OneToOneField(
         "self",
@@ -108,6 +117,7 @@ class CandidacyDecision(ClinicalRecord):
         blank=True,
         related_name="superseded_by",
         editable=False,
+        verbose_name=_("supersedes"),
         help_text=_("The decision this one amends (each decision can be amended once)."),
     )
 

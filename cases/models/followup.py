@@ -118,10 +118,19 @@ class FollowUp(ClinicalRecord):
     Satisfaction = Satisfaction
 
     patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, related_name="follow_ups", editable=False
+        Patient,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        editable=False,
+        verbose_name=_("patient"),
     )
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+        Procedure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("procedure"),
     )
     decision = models.ForeignKey(
         CandidacyDecision,
@@ -134,10 +143,10 @@ class FollowUp(ClinicalRecord):
     )
     timepoint = models.CharField(_("timepoint"), max_length=3, choices=FollowUpTimepoint)
     # Derived from the anchor in compute_schedule(), never typed.
-    anchor_date = models.DateField(editable=False)
-    due_date = models.DateField(editable=False)
-    window_opens = models.DateField(editable=False)
-    window_closes = models.DateField(editable=False)
+    anchor_date = models.DateField(_("anchor date"), editable=False)
+    due_date = models.DateField(_("due date"), editable=False)
+    window_opens = models.DateField(_("window opens"), editable=False)
+    window_closes = models.DateField(_("window closes"), editable=False)
     # Results
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.SPECIALIST)
     assessed_on = models.DateField(
@@ -152,9 +161,11 @@ class FollowUp(ClinicalRecord):
             "counted in that timepoint's figures."
         ),
     )
-    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    cancel_reason = models.CharField(max_length=255, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    cancel_reason = models.CharField(
+        _("cancellation reason"), max_length=255, blank=True, editable=False
+    )
     nrs_back = nrs_field(_("NRS back pain"), null=True, blank=True)
     nrs_leg = nrs_field(_("NRS leg pain"), null=True, blank=True)
     returned_to_daily_activities_on = models.DateField(
@@ -180,8 +191,8 @@ class FollowUp(ClinicalRecord):
     odi_score = odi_field()
     # Patient check-ins: the ODI item marks ({section code: [marks]}), from which odi_score is
     # derived (compute_odi), and the patient's unsubmitted answers, which count nowhere.
-    odi_answers = models.JSONField(default=dict, blank=True, editable=False)
-    checkin_draft = models.JSONField(default=dict, blank=True, editable=False)
+    odi_answers = models.JSONField(_("ODI answers"), default=dict, blank=True, editable=False)
+    checkin_draft = models.JSONField(_("check-in draft"), default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = FollowUpQuerySet.as_manager()

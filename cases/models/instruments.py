@@ -30,14 +30,16 @@ class Instrument(models.Model):
 
     Code = InstrumentCode
 
-    code = models.CharField(max_length=10, choices=InstrumentCode)
-    version = models.CharField(max_length=40)
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
-    title = models.CharField(max_length=200)
-    instructions = models.TextField(blank=True, max_length=4000)
-    sections = models.JSONField()
-    is_active = models.BooleanField(default=True)
-    loaded_at = models.DateTimeField(default=timezone.now)
+    code = models.CharField(_("code"), max_length=10, choices=InstrumentCode)
+    version = models.CharField(_("version"), max_length=40)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True, max_length=4000)
+    sections = models.JSONField(_("sections"))
+    is_active = models.BooleanField(_("active"), default=True)
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
 
     objects = InstrumentQuerySet.as_manager()
 
@@ -72,12 +74,19 @@ class CheckinReminder(models.Model):
 
     Kind = CheckinEmailKind
 
-    follow_up = models.ForeignKey("FollowUp", on_delete=models.PROTECT, related_name="reminders")
-    kind = models.CharField(
-        max_length=20, choices=CheckinEmailKind, default=CheckinEmailKind.INVITATION
+    follow_up = models.ForeignKey(
+        "FollowUp",
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        verbose_name=_("follow-up"),
     )
-    sent_at = models.DateTimeField(default=timezone.now, help_text=_("When the email was queued."))
-    email = models.EmailField()
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CheckinEmailKind, default=CheckinEmailKind.INVITATION
+    )
+    sent_at = models.DateTimeField(
+        _("sent at"), default=timezone.now, help_text=_("When the email was queued.")
+    )
+    email = models.EmailField(_("email"))
 
     class Meta:
         constraints = [

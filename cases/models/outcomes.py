@@ -55,8 +55,8 @@ class MinimalImportantChange(models.Model):
         help_text=_("Optional: the MIC is also reached by this share of the baseline value."),
     )
     citation = models.CharField(_("citation"), max_length=300)
-    version = models.PositiveSmallIntegerField(default=1)
-    is_active = models.BooleanField(default=True)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    is_active = models.BooleanField(_("active"), default=True)
 
     objects = MinimalImportantChangeQuerySet.as_manager()
 

@@ -44,7 +44,11 @@ class Procedure(ClinicalRecord):
     MISS_TECHNIQUES = (Technique.FE_TRANSFORAMINAL, Technique.FE_INTERLAMINAR, Technique.TUBULAR)
 
     patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, related_name="procedures", editable=False
+        Patient,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        editable=False,
+        verbose_name=_("patient"),
     )
     decision = models.ForeignKey(
         CandidacyDecision,
@@ -89,12 +93,14 @@ class Procedure(ClinicalRecord):
         help_text=_("Empty while in hospital; at most a year after the day of the procedure."),
     )
     # Derived in compute_stay(), never typed.
-    length_of_stay_nights = models.PositiveSmallIntegerField(null=True, editable=False)
-    length_of_stay_hours = models.DecimalField(
-        max_digits=7, decimal_places=1, null=True, editable=False
+    length_of_stay_nights = models.PositiveSmallIntegerField(
+        _("length of stay (nights)"), null=True, editable=False
     )
-    same_day_discharge = models.BooleanField(null=True, editable=False)
-    next_day_discharge = models.BooleanField(null=True, editable=False)
+    length_of_stay_hours = models.DecimalField(
+        _("length of stay (hours)"), max_digits=7, decimal_places=1, null=True, editable=False
+    )
+    same_day_discharge = models.BooleanField(_("same-day discharge"), null=True, editable=False)
+    next_day_discharge = models.BooleanField(_("next-day discharge"), null=True, editable=False)
 
     history = HistoricalRecords()
     objects = ClinicalQuerySet.as_manager()
@@ -248,7 +254,11 @@ class AdverseEvent(ClinicalRecord):
     Grade = ClavienDindoGrade
 
     patient = models.ForeignKey(
-        Patient, on_delete=models.PROTECT, related_name="adverse_events", editable=False
+        Patient,
+        on_delete=models.PROTECT,
+        related_name="adverse_events",
+        editable=False,
+        verbose_name=_("patient"),
     )
     procedure = models.ForeignKey(
         Procedure,
@@ -261,9 +271,11 @@ class AdverseEvent(ClinicalRecord):
     clavien_dindo_grade = models.CharField(_("Clavien-Dindo grade"), max_length=4, choices=Grade)
     description = models.TextField(_("description"), blank=True, max_length=4000)
     # Derived in compute_timing(), never typed.
-    days_after_procedure = models.PositiveSmallIntegerField(null=True, editable=False)
-    within_30_days = models.BooleanField(default=False, editable=False)
-    within_90_days = models.BooleanField(default=False, editable=False)
+    days_after_procedure = models.PositiveSmallIntegerField(
+        _("days after procedure"), null=True, editable=False
+    )
+    within_30_days = models.BooleanField(_("within 30 days"), default=False, editable=False)
+    within_90_days = models.BooleanField(_("within 90 days"), default=False, editable=False)
 
     history = HistoricalRecords()
     objects = ClinicalQuerySet.as_manager()
