@@ -282,6 +282,30 @@ def test_assigned_reading_in_spanish(client, patient_user, editor, specialist):
     assert "Su pregunta fue enviada a su equipo de atención." in page(client, response["Location"])
 
 
+# Strings the same in both languages, proper names and numbers are not English left over.
+PLACEHOLDER_IN_MSGID = re.compile(r"%\(|\{")
+
+
+def english_msgids():
+    """The catalogue's English strings that a Spanish reader must never see as they are."""
+    found = set()
+    for msgid, strings, _ in po_entries(PO.read_text(encoding="utf-8")):
+        text = msgid.replace('\\"', '"').replace("\\n", "\n").strip()
+        if PLACEHOLDER_IN_MSGID.search(text):
+            continue
+        if any(s.replace('\\"', '"').strip() == text for s in strings):
+            continue
+        if re.search(r"[A-Za-z]{2}", text):
+            found.add(text)
+    return found
+
+
+def assert_no_english_line(text, msgids):
+    lines = {re.sub(r"<[^>]+>", " ", line).strip() for line in text.splitlines()}
+    lines |= {re.sub(r"\s+", " ", piece).strip() for piece in re.split(r"<[^>]+>", text)}
+    assert sorted(lines & msgids) == []
+
+
 def test_a_spanish_patients_emails_are_in_spanish(patient_user, specialist, editor):
     spanish(patient_user)
     patient = patient_user.patient
@@ -299,6 +323,12 @@ def test_a_spanish_patients_emails_are_in_spanish(patient_user, specialist, edit
     email = mail.outbox[-1]
     assert "tiene algo nuevo para leer en su portal" in email.subject
     assert "Inicie sesión para leerlo" in email.body
+    msgids = english_msgids()
+    for email in mail.outbox:
+        assert_no_english_line(email.subject, msgids)
+        assert_no_english_line(email.body, msgids)
+        for html, _ in getattr(email, "alternatives", []):
+            assert_no_english_line(html, msgids)
 
 
 def test_the_check_in_link_speaks_the_patients_language(client, patient_user, specialist):
@@ -323,6 +353,8 @@ def test_an_english_patients_emails_stay_english(patient, specialist):
         with TestCase.captureOnCommitCallbacks(execute=True):
             assert checkins.send_checkin_reminders() >= 1
     assert mail.outbox[-1].subject == "Your check-in is ready"
+    with pytest.raises(AssertionError):  # the check the Spanish emails pass catches English
+        assert_no_english_line(mail.outbox[-1].alternatives[0][0], english_msgids())
 
 
 def test_a_spanish_check_in_without_spanish_odi_leaves_the_odi_out(

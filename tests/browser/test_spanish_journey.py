@@ -3,33 +3,13 @@ log in, her dashboard, her assigned (Spanish) article, "I understood", a questio
 and its confirmation. Every page fails on a visible text that is one of the portal's English
 msgids (issue 16)."""
 
-import re
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from clinic.models import Patient
 from tests.browser.conftest import DEMO_PASSWORD, screenshot
 from tests.browser.test_checkins import choose
-from tests.test_i18n import po_entries
-
-PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
-# Strings the same in both languages, proper names and numbers are not English left over.
-PLACEHOLDER = re.compile(r"%\(|\{")
-
-
-def english_msgids():
-    found = set()
-    for msgid, strings, _ in po_entries(PO.read_text(encoding="utf-8")):
-        text = msgid.replace('\\"', '"').replace("\\n", "\n").strip()
-        if PLACEHOLDER.search(text) or any(s.replace('\\"', '"').strip() == text for s in strings):
-            continue
-        if re.search(r"[A-Za-z]{2}", text):
-            found.add(text)
-    return found
-
+from tests.test_i18n import english_msgids
 
 VISIBLE_TEXTS = """() => {
   const texts = [];
