@@ -306,6 +306,11 @@ def assert_no_english_line(text, msgids):
     assert sorted(lines & msgids) == []
 
 
+def assert_no_english_in_email(email, msgids):
+    for text in (email.subject, email.body, *(h for h, _ in getattr(email, "alternatives", []))):
+        assert_no_english_line(text, msgids)
+
+
 def test_a_spanish_patients_emails_are_in_spanish(patient_user, specialist, editor):
     spanish(patient_user)
     patient = patient_user.patient
@@ -325,10 +330,7 @@ def test_a_spanish_patients_emails_are_in_spanish(patient_user, specialist, edit
     assert "Inicie sesión para leerlo" in email.body
     msgids = english_msgids()
     for email in mail.outbox:
-        assert_no_english_line(email.subject, msgids)
-        assert_no_english_line(email.body, msgids)
-        for html, _ in getattr(email, "alternatives", []):
-            assert_no_english_line(html, msgids)
+        assert_no_english_in_email(email, msgids)
 
 
 def test_the_check_in_link_speaks_the_patients_language(client, patient_user, specialist):

@@ -1,15 +1,18 @@
 """Maria, the demo patient who prefers Spanish, walks her journey on a phone (390 px) in Spanish:
 log in, her dashboard, her assigned (Spanish) article, "I understood", a question, a check-in
-and its confirmation. Every page fails on a visible text that is one of the portal's English
-msgids (issue 16)."""
+and its confirmation, and the emails she was sent (her reading, her check-in). Every page fails
+on a visible text that is one of the portal's English msgids, an email on a line that is one
+(issue 16)."""
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from clinic.models import Patient
 from tests.browser.conftest import DEMO_PASSWORD, screenshot
 from tests.browser.test_checkins import choose
-from tests.test_i18n import english_msgids
+from tests.test_i18n import assert_no_english_in_email, english_msgids
 
 VISIBLE_TEXTS = """() => {
   const texts = [];
@@ -41,6 +44,15 @@ def maria(demo):
 def test_maria_walks_her_journey_in_spanish(browser, live_server, maria):
     msgids = english_msgids()
     assert {"I understood", "Log in", "Your question"} <= msgids
+    call_command("send_checkin_reminders", verbosity=0)
+    address = Patient.objects.get(user=maria).email
+    her_emails = [email for email in mail.outbox if address in email.to]
+    assert sorted(email.subject for email in her_emails) == [
+        "Spine Clinic: tiene algo nuevo para leer en su portal",  # sent when the demo was set up
+        "Su cuestionario de seguimiento está listo",
+    ]
+    for email in her_emails:
+        assert_no_english_in_email(email, msgids)
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-MX")
     page = context.new_page()
     page.set_default_timeout(15_000)
