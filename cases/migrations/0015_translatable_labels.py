@@ -4,6 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import clinic.migration_operations
 import clinic.models
 
 
@@ -76,799 +77,809 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "procedures",
             },
         ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="description",
-            field=models.TextField(blank=True, max_length=4000, verbose_name="description"),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="onset_date",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="onset date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="procedure",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="adverse_events",
-                to="cases.procedure",
-                verbose_name="procedure",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="consult",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="decisions",
-                to="cases.consult",
-                verbose_name="consult",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="health_note",
-            field=models.CharField(blank=True, max_length=255, verbose_name="health note"),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="outcome",
-            field=models.CharField(
-                choices=[
-                    ("miss", "MISS candidate"),
-                    ("open", "Open surgery"),
-                    ("conservative", "Conservative care"),
-                    ("workup", "More work-up"),
-                    ("refer", "Refer"),
-                ],
-                max_length=15,
-                verbose_name="outcome",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="rationale",
-            field=models.TextField(max_length=4000, verbose_name="rationale"),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="severity_note",
-            field=models.CharField(blank=True, max_length=255, verbose_name="severity note"),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="symptoms_note",
-            field=models.CharField(blank=True, max_length=255, verbose_name="symptoms note"),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="consult_date",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="consult date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="diabetes",
-            field=models.BooleanField(default=False, verbose_name="diabetes"),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="dominant_pain",
-            field=models.CharField(
-                choices=[
-                    ("leg", "Leg-dominant (radicular)"),
-                    ("back", "Back-dominant"),
-                    ("equal", "Leg and back equally"),
-                ],
-                max_length=10,
-                verbose_name="dominant pain",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="morphology",
-            field=models.CharField(
-                choices=[
-                    ("protrusion", "Protrusion"),
-                    ("extrusion", "Extrusion"),
-                    ("sequestration", "Sequestration"),
-                ],
-                max_length=15,
-                verbose_name="morphology",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="notes",
-            field=models.TextField(blank=True, max_length=4000, verbose_name="notes"),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="numbness",
-            field=models.BooleanField(default=False, verbose_name="numbness"),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="patient",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="consults",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="physiotherapy",
-            field=models.BooleanField(default=False, verbose_name="physiotherapy"),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="side",
-            field=models.CharField(
-                choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
-                max_length=10,
-                verbose_name="side",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="smoking",
-            field=models.CharField(
-                choices=[("never", "Never"), ("former", "Former"), ("current", "Current")],
-                max_length=10,
-                verbose_name="smoking",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="specialist",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="consults",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="specialist",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="work_status",
-            field=models.CharField(
-                choices=[
-                    ("working", "Working"),
-                    ("sick_leave", "On sick leave"),
-                    ("unemployed", "Unemployed"),
-                    ("retired", "Retired"),
-                    ("student", "Student"),
-                    ("other", "Other"),
-                ],
-                max_length=15,
-                verbose_name="work status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="zone",
-            field=models.CharField(
-                choices=[
-                    ("central", "Central"),
-                    ("subarticular", "Subarticular (paracentral)"),
-                    ("foraminal", "Foraminal"),
-                    ("extraforaminal", "Extraforaminal"),
-                ],
-                max_length=15,
-                verbose_name="zone",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="assessed_on",
-            field=models.DateField(
-                blank=True,
-                null=True,
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="assessed on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="decision",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The anchor for patients who were not operated.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="follow_ups",
-                to="cases.candidacydecision",
-                verbose_name="decision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="global_perceived_effect",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("completely_recovered", "Completely recovered"),
-                    ("much_improved", "Much improved"),
-                    ("slightly_improved", "Slightly improved"),
-                    ("no_change", "No change"),
-                    ("slightly_worse", "Slightly worse"),
-                    ("much_worse", "Much worse"),
-                    ("worse_than_ever", "Worse than ever"),
-                ],
-                max_length=25,
-                verbose_name="global perceived effect",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="satisfaction",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                choices=[
-                    (1, "1 — The treatment met my expectations"),
-                    (2, "2 — Not as improved as hoped, but would have the same treatment again"),
-                    (3, "3 — Helped, but would not have the same treatment again"),
-                    (4, "4 — I am the same or worse than before"),
-                ],
-                help_text="NASS: 1–2 count as satisfied.",
-                null=True,
-                verbose_name="satisfaction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="source",
-            field=models.CharField(
-                choices=[
-                    ("specialist", "Entered by the specialist"),
-                    ("patient", "Answered by the patient"),
-                ],
-                default="specialist",
-                max_length=10,
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="timepoint",
-            field=models.CharField(
-                choices=[
-                    ("bl", "Baseline"),
-                    ("2w", "2 weeks"),
-                    ("6w", "6 weeks"),
-                    ("3m", "3 months"),
-                    ("12m", "12 months"),
-                    ("24m", "24 months"),
-                ],
-                max_length=3,
-                verbose_name="timepoint",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="description",
-            field=models.TextField(blank=True, max_length=4000, verbose_name="description"),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="onset_date",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="onset date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="procedure",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.procedure",
-                verbose_name="procedure",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="consult",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.consult",
-                verbose_name="consult",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="health_note",
-            field=models.CharField(blank=True, max_length=255, verbose_name="health note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="outcome",
-            field=models.CharField(
-                choices=[
-                    ("miss", "MISS candidate"),
-                    ("open", "Open surgery"),
-                    ("conservative", "Conservative care"),
-                    ("workup", "More work-up"),
-                    ("refer", "Refer"),
-                ],
-                max_length=15,
-                verbose_name="outcome",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="rationale",
-            field=models.TextField(max_length=4000, verbose_name="rationale"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="severity_note",
-            field=models.CharField(blank=True, max_length=255, verbose_name="severity note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="symptoms_note",
-            field=models.CharField(blank=True, max_length=255, verbose_name="symptoms note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="consult_date",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="consult date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="diabetes",
-            field=models.BooleanField(default=False, verbose_name="diabetes"),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="dominant_pain",
-            field=models.CharField(
-                choices=[
-                    ("leg", "Leg-dominant (radicular)"),
-                    ("back", "Back-dominant"),
-                    ("equal", "Leg and back equally"),
-                ],
-                max_length=10,
-                verbose_name="dominant pain",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="morphology",
-            field=models.CharField(
-                choices=[
-                    ("protrusion", "Protrusion"),
-                    ("extrusion", "Extrusion"),
-                    ("sequestration", "Sequestration"),
-                ],
-                max_length=15,
-                verbose_name="morphology",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="notes",
-            field=models.TextField(blank=True, max_length=4000, verbose_name="notes"),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="numbness",
-            field=models.BooleanField(default=False, verbose_name="numbness"),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="patient",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="physiotherapy",
-            field=models.BooleanField(default=False, verbose_name="physiotherapy"),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="side",
-            field=models.CharField(
-                choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
-                max_length=10,
-                verbose_name="side",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="smoking",
-            field=models.CharField(
-                choices=[("never", "Never"), ("former", "Former"), ("current", "Current")],
-                max_length=10,
-                verbose_name="smoking",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="specialist",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="specialist",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="work_status",
-            field=models.CharField(
-                choices=[
-                    ("working", "Working"),
-                    ("sick_leave", "On sick leave"),
-                    ("unemployed", "Unemployed"),
-                    ("retired", "Retired"),
-                    ("student", "Student"),
-                    ("other", "Other"),
-                ],
-                max_length=15,
-                verbose_name="work status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="zone",
-            field=models.CharField(
-                choices=[
-                    ("central", "Central"),
-                    ("subarticular", "Subarticular (paracentral)"),
-                    ("foraminal", "Foraminal"),
-                    ("extraforaminal", "Extraforaminal"),
-                ],
-                max_length=15,
-                verbose_name="zone",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="assessed_on",
-            field=models.DateField(
-                blank=True,
-                null=True,
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="assessed on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="decision",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="The anchor for patients who were not operated.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.candidacydecision",
-                verbose_name="decision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="global_perceived_effect",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("completely_recovered", "Completely recovered"),
-                    ("much_improved", "Much improved"),
-                    ("slightly_improved", "Slightly improved"),
-                    ("no_change", "No change"),
-                    ("slightly_worse", "Slightly worse"),
-                    ("much_worse", "Much worse"),
-                    ("worse_than_ever", "Worse than ever"),
-                ],
-                max_length=25,
-                verbose_name="global perceived effect",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="satisfaction",
-            field=models.PositiveSmallIntegerField(
-                blank=True,
-                choices=[
-                    (1, "1 — The treatment met my expectations"),
-                    (2, "2 — Not as improved as hoped, but would have the same treatment again"),
-                    (3, "3 — Helped, but would not have the same treatment again"),
-                    (4, "4 — I am the same or worse than before"),
-                ],
-                help_text="NASS: 1–2 count as satisfied.",
-                null=True,
-                verbose_name="satisfaction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="source",
-            field=models.CharField(
-                choices=[
-                    ("specialist", "Entered by the specialist"),
-                    ("patient", "Answered by the patient"),
-                ],
-                default="specialist",
-                max_length=10,
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="timepoint",
-            field=models.CharField(
-                choices=[
-                    ("bl", "Baseline"),
-                    ("2w", "2 weeks"),
-                    ("6w", "6 weeks"),
-                    ("3m", "3 months"),
-                    ("12m", "12 months"),
-                    ("24m", "24 months"),
-                ],
-                max_length=3,
-                verbose_name="timepoint",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="admitted_at",
-            field=models.DateTimeField(
-                help_text="At most 30 days before the day of the procedure.",
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="admitted at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="decision",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="The decision for surgery this procedure carries out.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.candidacydecision",
-                verbose_name="decision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="discharged_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="Empty while in hospital; at most a year after the day of the procedure.",
-                null=True,
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="discharged at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="level",
-            field=models.CharField(
-                choices=[
-                    ("L1-L2", "L1-L2"),
-                    ("L2-L3", "L2-L3"),
-                    ("L3-L4", "L3-L4"),
-                    ("L4-L5", "L4-L5"),
-                    ("L5-S1", "L5-S1"),
-                ],
-                max_length=5,
-                verbose_name="level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="procedure_date",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="procedure date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="second_level",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("L1-L2", "L1-L2"),
-                    ("L2-L3", "L2-L3"),
-                    ("L3-L4", "L3-L4"),
-                    ("L4-L5", "L4-L5"),
-                    ("L5-S1", "L5-S1"),
-                ],
-                max_length=5,
-                verbose_name="second level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="side",
-            field=models.CharField(
-                choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
-                max_length=10,
-                verbose_name="side",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="surgeon",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="surgeon",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="technique",
-            field=models.CharField(
-                choices=[
-                    ("fe_transforaminal", "Full-endoscopic transforaminal"),
-                    ("fe_interlaminar", "Full-endoscopic interlaminar"),
-                    ("tubular", "Tubular microdiscectomy"),
-                    ("open", "Open microdiscectomy"),
-                ],
-                max_length=20,
-                verbose_name="technique",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="minimalimportantchange",
-            name="citation",
-            field=models.CharField(max_length=300, verbose_name="citation"),
-        ),
-        migrations.AlterField(
-            model_name="minimalimportantchange",
-            name="measure",
-            field=models.CharField(
-                choices=[
-                    ("nrs_back", "NRS back pain"),
-                    ("nrs_leg", "NRS leg pain"),
-                    ("odi", "ODI"),
-                ],
-                max_length=10,
-                verbose_name="measure",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="admitted_at",
-            field=models.DateTimeField(
-                help_text="At most 30 days before the day of the procedure.",
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="admitted at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="decision",
-            field=models.ForeignKey(
-                help_text="The decision for surgery this procedure carries out.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="procedures",
-                to="cases.candidacydecision",
-                verbose_name="decision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="discharged_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="Empty while in hospital; at most a year after the day of the procedure.",
-                null=True,
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="discharged at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="level",
-            field=models.CharField(
-                choices=[
-                    ("L1-L2", "L1-L2"),
-                    ("L2-L3", "L2-L3"),
-                    ("L3-L4", "L3-L4"),
-                    ("L4-L5", "L4-L5"),
-                    ("L5-S1", "L5-S1"),
-                ],
-                max_length=5,
-                verbose_name="level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="procedure_date",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="procedure date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="second_level",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("L1-L2", "L1-L2"),
-                    ("L2-L3", "L2-L3"),
-                    ("L3-L4", "L3-L4"),
-                    ("L4-L5", "L4-L5"),
-                    ("L5-S1", "L5-S1"),
-                ],
-                max_length=5,
-                verbose_name="second level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="side",
-            field=models.CharField(
-                choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
-                max_length=10,
-                verbose_name="side",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="surgeon",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="procedures",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="surgeon",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="technique",
-            field=models.CharField(
-                choices=[
-                    ("fe_transforaminal", "Full-endoscopic transforaminal"),
-                    ("fe_interlaminar", "Full-endoscopic interlaminar"),
-                    ("tubular", "Tubular microdiscectomy"),
-                    ("open", "Open microdiscectomy"),
-                ],
-                max_length=20,
-                verbose_name="technique",
-            ),
+        clinic.migration_operations.AlterFieldLabels(
+            fields=[
+                (
+                    "adverseevent",
+                    "description",
+                    models.TextField(blank=True, max_length=4000, verbose_name="description"),
+                ),
+                (
+                    "adverseevent",
+                    "onset_date",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="onset date",
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "procedure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adverse_events",
+                        to="cases.procedure",
+                        verbose_name="procedure",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "consult",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="cases.consult",
+                        verbose_name="consult",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "health_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="health note"),
+                ),
+                (
+                    "candidacydecision",
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("miss", "MISS candidate"),
+                            ("open", "Open surgery"),
+                            ("conservative", "Conservative care"),
+                            ("workup", "More work-up"),
+                            ("refer", "Refer"),
+                        ],
+                        max_length=15,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "rationale",
+                    models.TextField(max_length=4000, verbose_name="rationale"),
+                ),
+                (
+                    "candidacydecision",
+                    "severity_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="severity note"),
+                ),
+                (
+                    "candidacydecision",
+                    "symptoms_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="symptoms note"),
+                ),
+                (
+                    "consult",
+                    "consult_date",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="consult date",
+                    ),
+                ),
+                (
+                    "consult",
+                    "diabetes",
+                    models.BooleanField(default=False, verbose_name="diabetes"),
+                ),
+                (
+                    "consult",
+                    "dominant_pain",
+                    models.CharField(
+                        choices=[
+                            ("leg", "Leg-dominant (radicular)"),
+                            ("back", "Back-dominant"),
+                            ("equal", "Leg and back equally"),
+                        ],
+                        max_length=10,
+                        verbose_name="dominant pain",
+                    ),
+                ),
+                (
+                    "consult",
+                    "morphology",
+                    models.CharField(
+                        choices=[
+                            ("protrusion", "Protrusion"),
+                            ("extrusion", "Extrusion"),
+                            ("sequestration", "Sequestration"),
+                        ],
+                        max_length=15,
+                        verbose_name="morphology",
+                    ),
+                ),
+                (
+                    "consult",
+                    "notes",
+                    models.TextField(blank=True, max_length=4000, verbose_name="notes"),
+                ),
+                (
+                    "consult",
+                    "numbness",
+                    models.BooleanField(default=False, verbose_name="numbness"),
+                ),
+                (
+                    "consult",
+                    "patient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consults",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "consult",
+                    "physiotherapy",
+                    models.BooleanField(default=False, verbose_name="physiotherapy"),
+                ),
+                (
+                    "consult",
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
+                        max_length=10,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "consult",
+                    "smoking",
+                    models.CharField(
+                        choices=[("never", "Never"), ("former", "Former"), ("current", "Current")],
+                        max_length=10,
+                        verbose_name="smoking",
+                    ),
+                ),
+                (
+                    "consult",
+                    "specialist",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consults",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="specialist",
+                    ),
+                ),
+                (
+                    "consult",
+                    "work_status",
+                    models.CharField(
+                        choices=[
+                            ("working", "Working"),
+                            ("sick_leave", "On sick leave"),
+                            ("unemployed", "Unemployed"),
+                            ("retired", "Retired"),
+                            ("student", "Student"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="work status",
+                    ),
+                ),
+                (
+                    "consult",
+                    "zone",
+                    models.CharField(
+                        choices=[
+                            ("central", "Central"),
+                            ("subarticular", "Subarticular (paracentral)"),
+                            ("foraminal", "Foraminal"),
+                            ("extraforaminal", "Extraforaminal"),
+                        ],
+                        max_length=15,
+                        verbose_name="zone",
+                    ),
+                ),
+                (
+                    "followup",
+                    "assessed_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="assessed on",
+                    ),
+                ),
+                (
+                    "followup",
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The anchor for patients who were not operated.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="cases.candidacydecision",
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "followup",
+                    "global_perceived_effect",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completely_recovered", "Completely recovered"),
+                            ("much_improved", "Much improved"),
+                            ("slightly_improved", "Slightly improved"),
+                            ("no_change", "No change"),
+                            ("slightly_worse", "Slightly worse"),
+                            ("much_worse", "Much worse"),
+                            ("worse_than_ever", "Worse than ever"),
+                        ],
+                        max_length=25,
+                        verbose_name="global perceived effect",
+                    ),
+                ),
+                (
+                    "followup",
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 — The treatment met my expectations"),
+                            (
+                                2,
+                                "2 — Not as improved as hoped, but would have the same treatment again",
+                            ),
+                            (3, "3 — Helped, but would not have the same treatment again"),
+                            (4, "4 — I am the same or worse than before"),
+                        ],
+                        help_text="NASS: 1–2 count as satisfied.",
+                        null=True,
+                        verbose_name="satisfaction",
+                    ),
+                ),
+                (
+                    "followup",
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("specialist", "Entered by the specialist"),
+                            ("patient", "Answered by the patient"),
+                        ],
+                        default="specialist",
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "followup",
+                    "timepoint",
+                    models.CharField(
+                        choices=[
+                            ("bl", "Baseline"),
+                            ("2w", "2 weeks"),
+                            ("6w", "6 weeks"),
+                            ("3m", "3 months"),
+                            ("12m", "12 months"),
+                            ("24m", "24 months"),
+                        ],
+                        max_length=3,
+                        verbose_name="timepoint",
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "description",
+                    models.TextField(blank=True, max_length=4000, verbose_name="description"),
+                ),
+                (
+                    "historicaladverseevent",
+                    "onset_date",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="onset date",
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "procedure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.procedure",
+                        verbose_name="procedure",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "consult",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.consult",
+                        verbose_name="consult",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "health_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="health note"),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("miss", "MISS candidate"),
+                            ("open", "Open surgery"),
+                            ("conservative", "Conservative care"),
+                            ("workup", "More work-up"),
+                            ("refer", "Refer"),
+                        ],
+                        max_length=15,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "rationale",
+                    models.TextField(max_length=4000, verbose_name="rationale"),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "severity_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="severity note"),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "symptoms_note",
+                    models.CharField(blank=True, max_length=255, verbose_name="symptoms note"),
+                ),
+                (
+                    "historicalconsult",
+                    "consult_date",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="consult date",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "diabetes",
+                    models.BooleanField(default=False, verbose_name="diabetes"),
+                ),
+                (
+                    "historicalconsult",
+                    "dominant_pain",
+                    models.CharField(
+                        choices=[
+                            ("leg", "Leg-dominant (radicular)"),
+                            ("back", "Back-dominant"),
+                            ("equal", "Leg and back equally"),
+                        ],
+                        max_length=10,
+                        verbose_name="dominant pain",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "morphology",
+                    models.CharField(
+                        choices=[
+                            ("protrusion", "Protrusion"),
+                            ("extrusion", "Extrusion"),
+                            ("sequestration", "Sequestration"),
+                        ],
+                        max_length=15,
+                        verbose_name="morphology",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "notes",
+                    models.TextField(blank=True, max_length=4000, verbose_name="notes"),
+                ),
+                (
+                    "historicalconsult",
+                    "numbness",
+                    models.BooleanField(default=False, verbose_name="numbness"),
+                ),
+                (
+                    "historicalconsult",
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "physiotherapy",
+                    models.BooleanField(default=False, verbose_name="physiotherapy"),
+                ),
+                (
+                    "historicalconsult",
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
+                        max_length=10,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "smoking",
+                    models.CharField(
+                        choices=[("never", "Never"), ("former", "Former"), ("current", "Current")],
+                        max_length=10,
+                        verbose_name="smoking",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "specialist",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="specialist",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "work_status",
+                    models.CharField(
+                        choices=[
+                            ("working", "Working"),
+                            ("sick_leave", "On sick leave"),
+                            ("unemployed", "Unemployed"),
+                            ("retired", "Retired"),
+                            ("student", "Student"),
+                            ("other", "Other"),
+                        ],
+                        max_length=15,
+                        verbose_name="work status",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "zone",
+                    models.CharField(
+                        choices=[
+                            ("central", "Central"),
+                            ("subarticular", "Subarticular (paracentral)"),
+                            ("foraminal", "Foraminal"),
+                            ("extraforaminal", "Extraforaminal"),
+                        ],
+                        max_length=15,
+                        verbose_name="zone",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "assessed_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="assessed on",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The anchor for patients who were not operated.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.candidacydecision",
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "global_perceived_effect",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completely_recovered", "Completely recovered"),
+                            ("much_improved", "Much improved"),
+                            ("slightly_improved", "Slightly improved"),
+                            ("no_change", "No change"),
+                            ("slightly_worse", "Slightly worse"),
+                            ("much_worse", "Much worse"),
+                            ("worse_than_ever", "Worse than ever"),
+                        ],
+                        max_length=25,
+                        verbose_name="global perceived effect",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "satisfaction",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 — The treatment met my expectations"),
+                            (
+                                2,
+                                "2 — Not as improved as hoped, but would have the same treatment again",
+                            ),
+                            (3, "3 — Helped, but would not have the same treatment again"),
+                            (4, "4 — I am the same or worse than before"),
+                        ],
+                        help_text="NASS: 1–2 count as satisfied.",
+                        null=True,
+                        verbose_name="satisfaction",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("specialist", "Entered by the specialist"),
+                            ("patient", "Answered by the patient"),
+                        ],
+                        default="specialist",
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "timepoint",
+                    models.CharField(
+                        choices=[
+                            ("bl", "Baseline"),
+                            ("2w", "2 weeks"),
+                            ("6w", "6 weeks"),
+                            ("3m", "3 months"),
+                            ("12m", "12 months"),
+                            ("24m", "24 months"),
+                        ],
+                        max_length=3,
+                        verbose_name="timepoint",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "admitted_at",
+                    models.DateTimeField(
+                        help_text="At most 30 days before the day of the procedure.",
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="admitted at",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "decision",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The decision for surgery this procedure carries out.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.candidacydecision",
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "discharged_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty while in hospital; at most a year after the day of the procedure.",
+                        null=True,
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="discharged at",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("L1-L2", "L1-L2"),
+                            ("L2-L3", "L2-L3"),
+                            ("L3-L4", "L3-L4"),
+                            ("L4-L5", "L4-L5"),
+                            ("L5-S1", "L5-S1"),
+                        ],
+                        max_length=5,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "procedure_date",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="procedure date",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "second_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("L1-L2", "L1-L2"),
+                            ("L2-L3", "L2-L3"),
+                            ("L3-L4", "L3-L4"),
+                            ("L4-L5", "L4-L5"),
+                            ("L5-S1", "L5-S1"),
+                        ],
+                        max_length=5,
+                        verbose_name="second level",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
+                        max_length=10,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "surgeon",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="surgeon",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "technique",
+                    models.CharField(
+                        choices=[
+                            ("fe_transforaminal", "Full-endoscopic transforaminal"),
+                            ("fe_interlaminar", "Full-endoscopic interlaminar"),
+                            ("tubular", "Tubular microdiscectomy"),
+                            ("open", "Open microdiscectomy"),
+                        ],
+                        max_length=20,
+                        verbose_name="technique",
+                    ),
+                ),
+                (
+                    "minimalimportantchange",
+                    "citation",
+                    models.CharField(max_length=300, verbose_name="citation"),
+                ),
+                (
+                    "minimalimportantchange",
+                    "measure",
+                    models.CharField(
+                        choices=[
+                            ("nrs_back", "NRS back pain"),
+                            ("nrs_leg", "NRS leg pain"),
+                            ("odi", "ODI"),
+                        ],
+                        max_length=10,
+                        verbose_name="measure",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "admitted_at",
+                    models.DateTimeField(
+                        help_text="At most 30 days before the day of the procedure.",
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="admitted at",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "decision",
+                    models.ForeignKey(
+                        help_text="The decision for surgery this procedure carries out.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="procedures",
+                        to="cases.candidacydecision",
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "discharged_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty while in hospital; at most a year after the day of the procedure.",
+                        null=True,
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="discharged at",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("L1-L2", "L1-L2"),
+                            ("L2-L3", "L2-L3"),
+                            ("L3-L4", "L3-L4"),
+                            ("L4-L5", "L4-L5"),
+                            ("L5-S1", "L5-S1"),
+                        ],
+                        max_length=5,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "procedure_date",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="procedure date",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "second_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("L1-L2", "L1-L2"),
+                            ("L2-L3", "L2-L3"),
+                            ("L3-L4", "L3-L4"),
+                            ("L4-L5", "L4-L5"),
+                            ("L5-S1", "L5-S1"),
+                        ],
+                        max_length=5,
+                        verbose_name="second level",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "side",
+                    models.CharField(
+                        choices=[("left", "Left"), ("right", "Right"), ("bilateral", "Bilateral")],
+                        max_length=10,
+                        verbose_name="side",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "surgeon",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="procedures",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="surgeon",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "technique",
+                    models.CharField(
+                        choices=[
+                            ("fe_transforaminal", "Full-endoscopic transforaminal"),
+                            ("fe_interlaminar", "Full-endoscopic interlaminar"),
+                            ("tubular", "Tubular microdiscectomy"),
+                            ("open", "Open microdiscectomy"),
+                        ],
+                        max_length=20,
+                        verbose_name="technique",
+                    ),
+                ),
+            ],
         ),
     ]

@@ -5,6 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import clinic.migration_operations
 import clinic.models
 
 
@@ -16,1109 +17,1173 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="days_after_procedure",
-            field=models.PositiveSmallIntegerField(
-                editable=False, null=True, verbose_name="days after procedure"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="patient",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="adverse_events",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="recorded_by",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="within_30_days",
-            field=models.BooleanField(default=False, editable=False, verbose_name="within 30 days"),
-        ),
-        migrations.AlterField(
-            model_name="adverseevent",
-            name="within_90_days",
-            field=models.BooleanField(default=False, editable=False, verbose_name="within 90 days"),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="criteria",
-            field=models.JSONField(
-                default=list,
-                editable=False,
-                help_text="The consult's checklist when the decision was made.",
-                verbose_name="criteria",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="decided_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now,
-                editable=False,
-                validators=[clinic.models.not_in_future],
-                verbose_name="decided at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="decided_by",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="decided by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="patient",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="decisions",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="recorded_by",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="supersedes",
-            field=models.OneToOneField(
-                blank=True,
-                editable=False,
-                help_text="The decision this one amends (each decision can be amended once).",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="superseded_by",
-                to="cases.candidacydecision",
-                verbose_name="supersedes",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="candidacydecision",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="checkinreminder",
-            name="email",
-            field=models.EmailField(max_length=254, verbose_name="email"),
-        ),
-        migrations.AlterField(
-            model_name="checkinreminder",
-            name="follow_up",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reminders",
-                to="cases.followup",
-                verbose_name="follow-up",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="checkinreminder",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("invitation", "Invitation"),
-                    ("reminder_1", "First reminder"),
-                    ("reminder_2", "Second reminder"),
-                    ("reminder_3", "Third reminder"),
-                ],
-                default="invitation",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="checkinreminder",
-            name="sent_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now,
-                help_text="When the email was queued.",
-                verbose_name="sent at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="recorded_by",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="consult",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="anchor_date",
-            field=models.DateField(editable=False, verbose_name="anchor date"),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="cancel_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="cancellation reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="cancelled_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="cancelled at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="checkin_draft",
-            field=models.JSONField(
-                blank=True, default=dict, editable=False, verbose_name="check-in draft"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="completed_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="completed at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="due_date",
-            field=models.DateField(editable=False, verbose_name="due date"),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="odi_answers",
-            field=models.JSONField(
-                blank=True, default=dict, editable=False, verbose_name="ODI answers"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="patient",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="follow_ups",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="procedure",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="follow_ups",
-                to="cases.procedure",
-                verbose_name="procedure",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="recorded_by",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="window_closes",
-            field=models.DateField(editable=False, verbose_name="window closes"),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="window_opens",
-            field=models.DateField(editable=False, verbose_name="window opens"),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="days_after_procedure",
-            field=models.PositiveSmallIntegerField(
-                editable=False, null=True, verbose_name="days after procedure"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="patient",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="recorded_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="within_30_days",
-            field=models.BooleanField(default=False, editable=False, verbose_name="within 30 days"),
-        ),
-        migrations.AlterField(
-            model_name="historicaladverseevent",
-            name="within_90_days",
-            field=models.BooleanField(default=False, editable=False, verbose_name="within 90 days"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="criteria",
-            field=models.JSONField(
-                default=list,
-                editable=False,
-                help_text="The consult's checklist when the decision was made.",
-                verbose_name="criteria",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="decided_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now,
-                editable=False,
-                validators=[clinic.models.not_in_future],
-                verbose_name="decided at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="decided_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="decided by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="patient",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="recorded_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="supersedes",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                help_text="The decision this one amends (each decision can be amended once).",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.candidacydecision",
-                verbose_name="supersedes",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidacydecision",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="recorded_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalconsult",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="anchor_date",
-            field=models.DateField(editable=False, verbose_name="anchor date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="cancel_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="cancellation reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="cancelled_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="cancelled at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="checkin_draft",
-            field=models.JSONField(
-                blank=True, default=dict, editable=False, verbose_name="check-in draft"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="completed_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="completed at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="due_date",
-            field=models.DateField(editable=False, verbose_name="due date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="odi_answers",
-            field=models.JSONField(
-                blank=True, default=dict, editable=False, verbose_name="ODI answers"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="patient",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="procedure",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.procedure",
-                verbose_name="procedure",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="recorded_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="window_closes",
-            field=models.DateField(editable=False, verbose_name="window closes"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfollowup",
-            name="window_opens",
-            field=models.DateField(editable=False, verbose_name="window opens"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="length_of_stay_hours",
-            field=models.DecimalField(
-                decimal_places=1,
-                editable=False,
-                max_digits=7,
-                null=True,
-                verbose_name="length of stay (hours)",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="length_of_stay_nights",
-            field=models.PositiveSmallIntegerField(
-                editable=False, null=True, verbose_name="length of stay (nights)"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="next_day_discharge",
-            field=models.BooleanField(editable=False, null=True, verbose_name="next-day discharge"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="patient",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="recorded_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="same_day_discharge",
-            field=models.BooleanField(editable=False, null=True, verbose_name="same-day discharge"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprocedure",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="code",
-            field=models.CharField(
-                choices=[("odi", "Oswestry Disability Index")], max_length=10, verbose_name="code"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="instructions",
-            field=models.TextField(blank=True, max_length=4000, verbose_name="instructions"),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="is_active",
-            field=models.BooleanField(default=True, verbose_name="active"),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="language",
-            field=models.CharField(
-                choices=[("en", "English"), ("es", "Español")],
-                default="en",
-                max_length=10,
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="loaded_at",
-            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="loaded at"),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="sections",
-            field=models.JSONField(verbose_name="sections"),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="title",
-            field=models.CharField(max_length=200, verbose_name="title"),
-        ),
-        migrations.AlterField(
-            model_name="instrument",
-            name="version",
-            field=models.CharField(max_length=40, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="minimalimportantchange",
-            name="is_active",
-            field=models.BooleanField(default=True, verbose_name="active"),
-        ),
-        migrations.AlterField(
-            model_name="minimalimportantchange",
-            name="version",
-            field=models.PositiveSmallIntegerField(default=1, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="entered_in_error",
-            field=models.BooleanField(
-                default=False, editable=False, verbose_name="entered in error"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="entered_in_error_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="entered in error at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="entered_in_error_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="entered in error by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="entered_in_error_reason",
-            field=models.CharField(
-                blank=True, editable=False, max_length=255, verbose_name="entered in error reason"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="length_of_stay_hours",
-            field=models.DecimalField(
-                decimal_places=1,
-                editable=False,
-                max_digits=7,
-                null=True,
-                verbose_name="length of stay (hours)",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="length_of_stay_nights",
-            field=models.PositiveSmallIntegerField(
-                editable=False, null=True, verbose_name="length of stay (nights)"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="next_day_discharge",
-            field=models.BooleanField(editable=False, null=True, verbose_name="next-day discharge"),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="patient",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="procedures",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="recorded_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="recorded at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="recorded_by",
-            field=models.ForeignKey(
-                editable=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="recorded by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="same_day_discharge",
-            field=models.BooleanField(editable=False, null=True, verbose_name="same-day discharge"),
-        ),
-        migrations.AlterField(
-            model_name="procedure",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+        clinic.migration_operations.AlterFieldLabels(
+            fields=[
+                (
+                    "adverseevent",
+                    "days_after_procedure",
+                    models.PositiveSmallIntegerField(
+                        editable=False, null=True, verbose_name="days after procedure"
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "patient",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adverse_events",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "recorded_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "adverseevent",
+                    "within_30_days",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="within 30 days"
+                    ),
+                ),
+                (
+                    "adverseevent",
+                    "within_90_days",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="within 90 days"
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "criteria",
+                    models.JSONField(
+                        default=list,
+                        editable=False,
+                        help_text="The consult's checklist when the decision was made.",
+                        verbose_name="criteria",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "decided_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        validators=[clinic.models.not_in_future],
+                        verbose_name="decided at",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "decided_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "patient",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "recorded_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        editable=False,
+                        help_text="The decision this one amends (each decision can be amended once).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="cases.candidacydecision",
+                        verbose_name="supersedes",
+                    ),
+                ),
+                (
+                    "candidacydecision",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "checkinreminder",
+                    "email",
+                    models.EmailField(max_length=254, verbose_name="email"),
+                ),
+                (
+                    "checkinreminder",
+                    "follow_up",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reminders",
+                        to="cases.followup",
+                        verbose_name="follow-up",
+                    ),
+                ),
+                (
+                    "checkinreminder",
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("invitation", "Invitation"),
+                            ("reminder_1", "First reminder"),
+                            ("reminder_2", "Second reminder"),
+                            ("reminder_3", "Third reminder"),
+                        ],
+                        default="invitation",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "checkinreminder",
+                    "sent_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="When the email was queued.",
+                        verbose_name="sent at",
+                    ),
+                ),
+                (
+                    "consult",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "consult",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "consult",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "consult",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "consult",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "consult",
+                    "recorded_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "consult",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "followup",
+                    "anchor_date",
+                    models.DateField(editable=False, verbose_name="anchor date"),
+                ),
+                (
+                    "followup",
+                    "cancel_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="cancellation reason",
+                    ),
+                ),
+                (
+                    "followup",
+                    "cancelled_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="cancelled at"
+                    ),
+                ),
+                (
+                    "followup",
+                    "checkin_draft",
+                    models.JSONField(
+                        blank=True, default=dict, editable=False, verbose_name="check-in draft"
+                    ),
+                ),
+                (
+                    "followup",
+                    "completed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="completed at"
+                    ),
+                ),
+                ("followup", "due_date", models.DateField(editable=False, verbose_name="due date")),
+                (
+                    "followup",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "followup",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "followup",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "followup",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "followup",
+                    "odi_answers",
+                    models.JSONField(
+                        blank=True, default=dict, editable=False, verbose_name="ODI answers"
+                    ),
+                ),
+                (
+                    "followup",
+                    "patient",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "followup",
+                    "procedure",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="follow_ups",
+                        to="cases.procedure",
+                        verbose_name="procedure",
+                    ),
+                ),
+                (
+                    "followup",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "followup",
+                    "recorded_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "followup",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "followup",
+                    "window_closes",
+                    models.DateField(editable=False, verbose_name="window closes"),
+                ),
+                (
+                    "followup",
+                    "window_opens",
+                    models.DateField(editable=False, verbose_name="window opens"),
+                ),
+                (
+                    "historicaladverseevent",
+                    "days_after_procedure",
+                    models.PositiveSmallIntegerField(
+                        editable=False, null=True, verbose_name="days after procedure"
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "historicaladverseevent",
+                    "within_30_days",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="within 30 days"
+                    ),
+                ),
+                (
+                    "historicaladverseevent",
+                    "within_90_days",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="within 90 days"
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "criteria",
+                    models.JSONField(
+                        default=list,
+                        editable=False,
+                        help_text="The consult's checklist when the decision was made.",
+                        verbose_name="criteria",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "decided_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        validators=[clinic.models.not_in_future],
+                        verbose_name="decided at",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        help_text="The decision this one amends (each decision can be amended once).",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.candidacydecision",
+                        verbose_name="supersedes",
+                    ),
+                ),
+                (
+                    "historicalcandidacydecision",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "historicalconsult",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "historicalconsult",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "historicalfollowup",
+                    "anchor_date",
+                    models.DateField(editable=False, verbose_name="anchor date"),
+                ),
+                (
+                    "historicalfollowup",
+                    "cancel_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="cancellation reason",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "cancelled_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="cancelled at"
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "checkin_draft",
+                    models.JSONField(
+                        blank=True, default=dict, editable=False, verbose_name="check-in draft"
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "completed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="completed at"
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "due_date",
+                    models.DateField(editable=False, verbose_name="due date"),
+                ),
+                (
+                    "historicalfollowup",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "odi_answers",
+                    models.JSONField(
+                        blank=True, default=dict, editable=False, verbose_name="ODI answers"
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "procedure",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.procedure",
+                        verbose_name="procedure",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "historicalfollowup",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "historicalfollowup",
+                    "window_closes",
+                    models.DateField(editable=False, verbose_name="window closes"),
+                ),
+                (
+                    "historicalfollowup",
+                    "window_opens",
+                    models.DateField(editable=False, verbose_name="window opens"),
+                ),
+                (
+                    "historicalprocedure",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "length_of_stay_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        editable=False,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="length of stay (hours)",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "length_of_stay_nights",
+                    models.PositiveSmallIntegerField(
+                        editable=False, null=True, verbose_name="length of stay (nights)"
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "next_day_discharge",
+                    models.BooleanField(
+                        editable=False, null=True, verbose_name="next-day discharge"
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "same_day_discharge",
+                    models.BooleanField(
+                        editable=False, null=True, verbose_name="same-day discharge"
+                    ),
+                ),
+                (
+                    "historicalprocedure",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "instrument",
+                    "code",
+                    models.CharField(
+                        choices=[("odi", "Oswestry Disability Index")],
+                        max_length=10,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "instrument",
+                    "instructions",
+                    models.TextField(blank=True, max_length=4000, verbose_name="instructions"),
+                ),
+                (
+                    "instrument",
+                    "is_active",
+                    models.BooleanField(default=True, verbose_name="active"),
+                ),
+                (
+                    "instrument",
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Español")],
+                        default="en",
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "instrument",
+                    "loaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="loaded at"
+                    ),
+                ),
+                ("instrument", "sections", models.JSONField(verbose_name="sections")),
+                ("instrument", "title", models.CharField(max_length=200, verbose_name="title")),
+                ("instrument", "version", models.CharField(max_length=40, verbose_name="version")),
+                (
+                    "minimalimportantchange",
+                    "is_active",
+                    models.BooleanField(default=True, verbose_name="active"),
+                ),
+                (
+                    "minimalimportantchange",
+                    "version",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="version"),
+                ),
+                (
+                    "procedure",
+                    "entered_in_error",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="entered in error"
+                    ),
+                ),
+                (
+                    "procedure",
+                    "entered_in_error_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="entered in error at"
+                    ),
+                ),
+                (
+                    "procedure",
+                    "entered_in_error_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="entered in error by",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "entered_in_error_reason",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        max_length=255,
+                        verbose_name="entered in error reason",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "length_of_stay_hours",
+                    models.DecimalField(
+                        decimal_places=1,
+                        editable=False,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="length of stay (hours)",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "length_of_stay_nights",
+                    models.PositiveSmallIntegerField(
+                        editable=False, null=True, verbose_name="length of stay (nights)"
+                    ),
+                ),
+                (
+                    "procedure",
+                    "next_day_discharge",
+                    models.BooleanField(
+                        editable=False, null=True, verbose_name="next-day discharge"
+                    ),
+                ),
+                (
+                    "procedure",
+                    "patient",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="procedures",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="recorded at",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "recorded_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "procedure",
+                    "same_day_discharge",
+                    models.BooleanField(
+                        editable=False, null=True, verbose_name="same-day discharge"
+                    ),
+                ),
+                (
+                    "procedure",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+            ],
         ),
     ]

@@ -5,6 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import clinic.migration_operations
 import clinic.models
 
 
@@ -30,263 +31,267 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "patients",
             },
         ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("view", "View"),
-                    ("create", "Create"),
-                    ("update", "Update"),
-                    ("export", "Export"),
-                    ("login", "Login"),
-                    ("login_failed", "Login failed"),
-                    ("lockout", "Lockout"),
-                    ("logout", "Logout"),
-                    ("delete", "Delete"),
-                ],
-                max_length=20,
-                verbose_name="action",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="at",
-            field=models.DateTimeField(
-                db_index=True, default=django.utils.timezone.now, verbose_name="at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="detail",
-            field=models.CharField(blank=True, max_length=255, verbose_name="detail"),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="ip_address",
-            field=models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="object_id",
-            field=models.CharField(blank=True, max_length=64, verbose_name="object id"),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="object_type",
-            field=models.CharField(blank=True, max_length=100, verbose_name="object type"),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="patient",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="clinic.patient",
-                verbose_name="patient",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="user",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="user",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="username",
-            field=models.CharField(
-                blank=True,
-                help_text="As typed, for failures.",
-                max_length=150,
-                verbose_name="username",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="date_of_birth",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="date of birth",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="email",
-            field=models.EmailField(blank=True, max_length=254, verbose_name="email"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="family_name",
-            field=models.CharField(max_length=100, verbose_name="family name"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="given_name",
-            field=models.CharField(max_length=100, verbose_name="given name"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="phone",
-            field=models.CharField(blank=True, max_length=40, verbose_name="phone"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="preferred_language",
-            field=models.CharField(
-                choices=[("en", "English"), ("es", "Español")],
-                default="en",
-                max_length=10,
-                verbose_name="preferred language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="primary_specialist",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                limit_choices_to={"groups__name": "Specialists"},
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="primary specialist",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="sex",
-            field=models.CharField(
-                choices=[
-                    ("female", "Female"),
-                    ("male", "Male"),
-                    ("other", "Other"),
-                    ("unknown", "Not recorded"),
-                ],
-                default="unknown",
-                max_length=10,
-                verbose_name="sex",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="user",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="The patient's portal login, if they have one.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="portal login",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="date_of_birth",
-            field=models.DateField(
-                validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
-                verbose_name="date of birth",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="email",
-            field=models.EmailField(blank=True, max_length=254, verbose_name="email"),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="family_name",
-            field=models.CharField(max_length=100, verbose_name="family name"),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="given_name",
-            field=models.CharField(max_length=100, verbose_name="given name"),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="phone",
-            field=models.CharField(blank=True, max_length=40, verbose_name="phone"),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="preferred_language",
-            field=models.CharField(
-                choices=[("en", "English"), ("es", "Español")],
-                default="en",
-                max_length=10,
-                verbose_name="preferred language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="primary_specialist",
-            field=models.ForeignKey(
-                blank=True,
-                limit_choices_to={"groups__name": "Specialists"},
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="primary_patients",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="primary specialist",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="sex",
-            field=models.CharField(
-                choices=[
-                    ("female", "Female"),
-                    ("male", "Male"),
-                    ("other", "Other"),
-                    ("unknown", "Not recorded"),
-                ],
-                default="unknown",
-                max_length=10,
-                verbose_name="sex",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="user",
-            field=models.OneToOneField(
-                blank=True,
-                help_text="The patient's portal login, if they have one.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="patient",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="portal login",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="user",
-            name="language",
-            field=models.CharField(
-                choices=[("en", "English"), ("es", "Español")],
-                default="en",
-                max_length=10,
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="user",
-            name="session_generation",
-            field=models.PositiveIntegerField(
-                default=0,
-                editable=False,
-                help_text="Moves on each time the account's sessions are ended.",
-            ),
+        clinic.migration_operations.AlterFieldLabels(
+            fields=[
+                (
+                    "auditevent",
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "View"),
+                            ("create", "Create"),
+                            ("update", "Update"),
+                            ("export", "Export"),
+                            ("login", "Login"),
+                            ("login_failed", "Login failed"),
+                            ("lockout", "Lockout"),
+                            ("logout", "Logout"),
+                            ("delete", "Delete"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "auditevent",
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                (
+                    "auditevent",
+                    "detail",
+                    models.CharField(blank=True, max_length=255, verbose_name="detail"),
+                ),
+                (
+                    "auditevent",
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "auditevent",
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object id"),
+                ),
+                (
+                    "auditevent",
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="object type"),
+                ),
+                (
+                    "auditevent",
+                    "patient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clinic.patient",
+                        verbose_name="patient",
+                    ),
+                ),
+                (
+                    "auditevent",
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "auditevent",
+                    "username",
+                    models.CharField(
+                        blank=True,
+                        help_text="As typed, for failures.",
+                        max_length=150,
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "historicalpatient",
+                    "date_of_birth",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="date of birth",
+                    ),
+                ),
+                (
+                    "historicalpatient",
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email"),
+                ),
+                (
+                    "historicalpatient",
+                    "family_name",
+                    models.CharField(max_length=100, verbose_name="family name"),
+                ),
+                (
+                    "historicalpatient",
+                    "given_name",
+                    models.CharField(max_length=100, verbose_name="given name"),
+                ),
+                (
+                    "historicalpatient",
+                    "phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="phone"),
+                ),
+                (
+                    "historicalpatient",
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Español")],
+                        default="en",
+                        max_length=10,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "historicalpatient",
+                    "primary_specialist",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        limit_choices_to={"groups__name": "Specialists"},
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="primary specialist",
+                    ),
+                ),
+                (
+                    "historicalpatient",
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Not recorded"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "historicalpatient",
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The patient's portal login, if they have one.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="portal login",
+                    ),
+                ),
+                (
+                    "patient",
+                    "date_of_birth",
+                    models.DateField(
+                        validators=[clinic.models.not_before_1900, clinic.models.not_in_future],
+                        verbose_name="date of birth",
+                    ),
+                ),
+                (
+                    "patient",
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email"),
+                ),
+                (
+                    "patient",
+                    "family_name",
+                    models.CharField(max_length=100, verbose_name="family name"),
+                ),
+                (
+                    "patient",
+                    "given_name",
+                    models.CharField(max_length=100, verbose_name="given name"),
+                ),
+                (
+                    "patient",
+                    "phone",
+                    models.CharField(blank=True, max_length=40, verbose_name="phone"),
+                ),
+                (
+                    "patient",
+                    "preferred_language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Español")],
+                        default="en",
+                        max_length=10,
+                        verbose_name="preferred language",
+                    ),
+                ),
+                (
+                    "patient",
+                    "primary_specialist",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"groups__name": "Specialists"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="primary_patients",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="primary specialist",
+                    ),
+                ),
+                (
+                    "patient",
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Not recorded"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "patient",
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The patient's portal login, if they have one.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="patient",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="portal login",
+                    ),
+                ),
+                (
+                    "user",
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("es", "Español")],
+                        default="en",
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "user",
+                    "session_generation",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="Moves on each time the account's sessions are ended.",
+                    ),
+                ),
+            ],
         ),
     ]

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import clinic.migration_operations
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -9,44 +11,48 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="updated_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpatient",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="patient",
-            name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
-        ),
-        migrations.AlterField(
-            model_name="user",
-            name="session_generation",
-            field=models.PositiveIntegerField(
-                default=0,
-                editable=False,
-                help_text="Moves on each time the account's sessions are ended.",
-                verbose_name="session generation",
-            ),
+        clinic.migration_operations.AlterFieldLabels(
+            fields=[
+                (
+                    "historicalpatient",
+                    "created_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                (
+                    "historicalpatient",
+                    "updated_at",
+                    models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+                ),
+                (
+                    "historicalpatient",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "patient",
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "patient",
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                (
+                    "patient",
+                    "version",
+                    models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+                ),
+                (
+                    "user",
+                    "session_generation",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="Moves on each time the account's sessions are ended.",
+                        verbose_name="session generation",
+                    ),
+                ),
+            ],
         ),
     ]

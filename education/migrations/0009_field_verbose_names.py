@@ -5,598 +5,608 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import clinic.migration_operations
+
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("education", "0008_alter_article_options_alter_articleversion_options_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("education", "0008_alter_article_options_alter_articleversion_options_and_more"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="article",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="published_version",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="education.articleversion",
-                verbose_name="published version",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="retired_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="retired at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="retired_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="retired by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="author",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="author",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="based_on",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                help_text="The version this one was restored from.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="education.articleversion",
-                verbose_name="based on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="body_html",
-            field=models.TextField(
-                editable=False,
-                help_text="Rendered and sanitised on save.",
-                verbose_name="body (HTML)",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="published at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="published_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="published by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="readability_reason",
-            field=models.TextField(
-                blank=True,
-                editable=False,
-                help_text="Why this version is published though its reading score misses its language's target (grade 8 or below in English, INFLESZ 55 or above in Spanish).",
-                max_length=2000,
-                verbose_name="reason for publishing above the reading target",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="reading_grade",
-            field=models.DecimalField(
-                decimal_places=1,
-                default=0,
-                editable=False,
-                help_text="The score on the version's reading scale: the Flesch-Kincaid grade (English), INFLESZ (Spanish).",
-                max_digits=4,
-                verbose_name="reading score",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="reading_minutes",
-            field=models.PositiveSmallIntegerField(
-                default=1, editable=False, verbose_name="reading time (minutes)"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="reading_scale",
-            field=models.CharField(
-                choices=[
-                    ("fk_grade", "Flesch-Kincaid grade"),
-                    ("inflesz", "INFLESZ (Szigriszt-Pazos)"),
-                ],
-                default="fk_grade",
-                editable=False,
-                max_length=10,
-                verbose_name="reading scale",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="references_html",
-            field=models.TextField(
-                blank=True,
-                editable=False,
-                help_text="Rendered and sanitised on save.",
-                verbose_name="references (HTML)",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="review_note",
-            field=models.TextField(
-                blank=True, editable=False, max_length=4000, verbose_name="review note"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="reviewed_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="reviewed at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="reviewed_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="reviewed by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="submitted_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="submitted at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="submitted_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="submitted by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="toc",
-            field=models.JSONField(
-                blank=True, default=list, editable=False, verbose_name="table of contents"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="translated_from",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                help_text="For a translation: the original article's version it was translated from.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="education.articleversion",
-                verbose_name="translated from",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="articleversion",
-            name="word_count",
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="word count"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="answer",
-            field=models.TextField(blank=True, max_length=4000, verbose_name="answer"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="answered_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="answered_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="answered by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="asked_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="asked at"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="assigned_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="assigned at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="assigned_by",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="assigned by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="first_opened_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="first opened at"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="question",
-            field=models.TextField(blank=True, max_length=2000, verbose_name="question"),
-        ),
-        migrations.AlterField(
-            model_name="assignment",
-            name="understood_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="understood at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="published_version",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="education.articleversion",
-                verbose_name="published version",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="retired_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="retired at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="retired_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="retired by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="author",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="author",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="based_on",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                help_text="The version this one was restored from.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="education.articleversion",
-                verbose_name="based on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="body_html",
-            field=models.TextField(
-                editable=False,
-                help_text="Rendered and sanitised on save.",
-                verbose_name="body (HTML)",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="published_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="published at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="published_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="published by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="readability_reason",
-            field=models.TextField(
-                blank=True,
-                editable=False,
-                help_text="Why this version is published though its reading score misses its language's target (grade 8 or below in English, INFLESZ 55 or above in Spanish).",
-                max_length=2000,
-                verbose_name="reason for publishing above the reading target",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="reading_grade",
-            field=models.DecimalField(
-                decimal_places=1,
-                default=0,
-                editable=False,
-                help_text="The score on the version's reading scale: the Flesch-Kincaid grade (English), INFLESZ (Spanish).",
-                max_digits=4,
-                verbose_name="reading score",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="reading_minutes",
-            field=models.PositiveSmallIntegerField(
-                default=1, editable=False, verbose_name="reading time (minutes)"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="reading_scale",
-            field=models.CharField(
-                choices=[
-                    ("fk_grade", "Flesch-Kincaid grade"),
-                    ("inflesz", "INFLESZ (Szigriszt-Pazos)"),
-                ],
-                default="fk_grade",
-                editable=False,
-                max_length=10,
-                verbose_name="reading scale",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="references_html",
-            field=models.TextField(
-                blank=True,
-                editable=False,
-                help_text="Rendered and sanitised on save.",
-                verbose_name="references (HTML)",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="review_note",
-            field=models.TextField(
-                blank=True, editable=False, max_length=4000, verbose_name="review note"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="reviewed_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="reviewed at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="reviewed_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="reviewed by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="submitted_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="submitted at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="submitted_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="submitted by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="toc",
-            field=models.JSONField(
-                blank=True, default=list, editable=False, verbose_name="table of contents"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="translated_from",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                editable=False,
-                help_text="For a translation: the original article's version it was translated from.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="education.articleversion",
-                verbose_name="translated from",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticleversion",
-            name="word_count",
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="word count"),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="answer",
-            field=models.TextField(blank=True, max_length=4000, verbose_name="answer"),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="answered_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="answered_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="answered by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="asked_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="asked at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="assigned_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="assigned at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="assigned_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="assigned by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="first_opened_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="first opened at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="question",
-            field=models.TextField(blank=True, max_length=2000, verbose_name="question"),
-        ),
-        migrations.AlterField(
-            model_name="historicalassignment",
-            name="understood_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="understood at"),
+        clinic.migration_operations.AlterFieldLabels(
+            fields=[
+                (
+                    "article",
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "article",
+                    "published_version",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="education.articleversion",
+                        verbose_name="published version",
+                    ),
+                ),
+                (
+                    "article",
+                    "retired_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="retired at"
+                    ),
+                ),
+                (
+                    "article",
+                    "retired_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="retired by",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        help_text="The version this one was restored from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="education.articleversion",
+                        verbose_name="based on",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "body_html",
+                    models.TextField(
+                        editable=False,
+                        help_text="Rendered and sanitised on save.",
+                        verbose_name="body (HTML)",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "readability_reason",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="Why this version is published though its reading score misses its language's target (grade 8 or below in English, INFLESZ 55 or above in Spanish).",
+                        max_length=2000,
+                        verbose_name="reason for publishing above the reading target",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "reading_grade",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        editable=False,
+                        help_text="The score on the version's reading scale: the Flesch-Kincaid grade (English), INFLESZ (Spanish).",
+                        max_digits=4,
+                        verbose_name="reading score",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "reading_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, verbose_name="reading time (minutes)"
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "reading_scale",
+                    models.CharField(
+                        choices=[
+                            ("fk_grade", "Flesch-Kincaid grade"),
+                            ("inflesz", "INFLESZ (Szigriszt-Pazos)"),
+                        ],
+                        default="fk_grade",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="reading scale",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "references_html",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="Rendered and sanitised on save.",
+                        verbose_name="references (HTML)",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "review_note",
+                    models.TextField(
+                        blank=True, editable=False, max_length=4000, verbose_name="review note"
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "reviewed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="reviewed at"
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="submitted at"
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "toc",
+                    models.JSONField(
+                        blank=True, default=list, editable=False, verbose_name="table of contents"
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "translated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        help_text="For a translation: the original article's version it was translated from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="education.articleversion",
+                        verbose_name="translated from",
+                    ),
+                ),
+                (
+                    "articleversion",
+                    "word_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="word count"
+                    ),
+                ),
+                (
+                    "assignment",
+                    "answer",
+                    models.TextField(blank=True, max_length=4000, verbose_name="answer"),
+                ),
+                (
+                    "assignment",
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "assignment",
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "assignment",
+                    "asked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="asked at"),
+                ),
+                (
+                    "assignment",
+                    "assigned_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="assigned at"
+                    ),
+                ),
+                (
+                    "assignment",
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned by",
+                    ),
+                ),
+                (
+                    "assignment",
+                    "first_opened_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first opened at"),
+                ),
+                (
+                    "assignment",
+                    "question",
+                    models.TextField(blank=True, max_length=2000, verbose_name="question"),
+                ),
+                (
+                    "assignment",
+                    "understood_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="understood at"),
+                ),
+                (
+                    "historicalarticle",
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "historicalarticle",
+                    "published_version",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="education.articleversion",
+                        verbose_name="published version",
+                    ),
+                ),
+                (
+                    "historicalarticle",
+                    "retired_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="retired at"
+                    ),
+                ),
+                (
+                    "historicalarticle",
+                    "retired_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="retired by",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        help_text="The version this one was restored from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="education.articleversion",
+                        verbose_name="based on",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "body_html",
+                    models.TextField(
+                        editable=False,
+                        help_text="Rendered and sanitised on save.",
+                        verbose_name="body (HTML)",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "readability_reason",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="Why this version is published though its reading score misses its language's target (grade 8 or below in English, INFLESZ 55 or above in Spanish).",
+                        max_length=2000,
+                        verbose_name="reason for publishing above the reading target",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "reading_grade",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=0,
+                        editable=False,
+                        help_text="The score on the version's reading scale: the Flesch-Kincaid grade (English), INFLESZ (Spanish).",
+                        max_digits=4,
+                        verbose_name="reading score",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "reading_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, verbose_name="reading time (minutes)"
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "reading_scale",
+                    models.CharField(
+                        choices=[
+                            ("fk_grade", "Flesch-Kincaid grade"),
+                            ("inflesz", "INFLESZ (Szigriszt-Pazos)"),
+                        ],
+                        default="fk_grade",
+                        editable=False,
+                        max_length=10,
+                        verbose_name="reading scale",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "references_html",
+                    models.TextField(
+                        blank=True,
+                        editable=False,
+                        help_text="Rendered and sanitised on save.",
+                        verbose_name="references (HTML)",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "review_note",
+                    models.TextField(
+                        blank=True, editable=False, max_length=4000, verbose_name="review note"
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "reviewed_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="reviewed at"
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="submitted at"
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="submitted by",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "toc",
+                    models.JSONField(
+                        blank=True, default=list, editable=False, verbose_name="table of contents"
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "translated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        editable=False,
+                        help_text="For a translation: the original article's version it was translated from.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="education.articleversion",
+                        verbose_name="translated from",
+                    ),
+                ),
+                (
+                    "historicalarticleversion",
+                    "word_count",
+                    models.PositiveIntegerField(
+                        default=0, editable=False, verbose_name="word count"
+                    ),
+                ),
+                (
+                    "historicalassignment",
+                    "answer",
+                    models.TextField(blank=True, max_length=4000, verbose_name="answer"),
+                ),
+                (
+                    "historicalassignment",
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "historicalassignment",
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "historicalassignment",
+                    "asked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="asked at"),
+                ),
+                (
+                    "historicalassignment",
+                    "assigned_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="assigned at"
+                    ),
+                ),
+                (
+                    "historicalassignment",
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned by",
+                    ),
+                ),
+                (
+                    "historicalassignment",
+                    "first_opened_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first opened at"),
+                ),
+                (
+                    "historicalassignment",
+                    "question",
+                    models.TextField(blank=True, max_length=2000, verbose_name="question"),
+                ),
+                (
+                    "historicalassignment",
+                    "understood_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="understood at"),
+                ),
+            ],
         ),
     ]

@@ -3,6 +3,7 @@
 import django.utils.timezone
 from django.db import migrations, models
 
+import clinic.migration_operations
 import interop.models
 
 
@@ -36,37 +37,41 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "export jobs",
             },
         ),
-        migrations.AlterField(
-            model_name="apiclient",
-            name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, editable=False, verbose_name="created at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="apiclient",
-            name="expires_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="Empty: the token does not expire.",
-                null=True,
-                verbose_name="expires at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="apiclient",
-            name="name",
-            field=models.CharField(max_length=100, unique=True, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="apiclient",
-            name="scopes",
-            field=models.CharField(
-                default="system/*.read",
-                help_text="Space-separated: system/*.read, or system/Patient.read system/Observation.read",
-                max_length=500,
-                validators=[interop.models.validate_scopes],
-                verbose_name="scopes",
-            ),
+        clinic.migration_operations.AlterFieldLabels(
+            fields=[
+                (
+                    "apiclient",
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "apiclient",
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty: the token does not expire.",
+                        null=True,
+                        verbose_name="expires at",
+                    ),
+                ),
+                (
+                    "apiclient",
+                    "name",
+                    models.CharField(max_length=100, unique=True, verbose_name="name"),
+                ),
+                (
+                    "apiclient",
+                    "scopes",
+                    models.CharField(
+                        default="system/*.read",
+                        help_text="Space-separated: system/*.read, or system/Patient.read system/Observation.read",
+                        max_length=500,
+                        validators=[interop.models.validate_scopes],
+                        verbose_name="scopes",
+                    ),
+                ),
+            ],
         ),
     ]

@@ -4,32 +4,38 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import clinic.migration_operations
+
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("interop", "0003_alter_apiclient_options_alter_exportfile_options_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("interop", "0003_alter_apiclient_options_alter_exportfile_options_and_more"),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="apiclient",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="apiclient",
-            name="token_hash",
-            field=models.CharField(
-                editable=False, max_length=64, unique=True, verbose_name="token hash"
-            ),
+        clinic.migration_operations.AlterFieldLabels(
+            fields=[
+                (
+                    "apiclient",
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "apiclient",
+                    "token_hash",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="token hash"
+                    ),
+                ),
+            ],
         ),
     ]
