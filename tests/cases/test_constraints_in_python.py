@@ -20,11 +20,12 @@ from cases import services
 from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Procedure
 from clinic.constraints import CheckedInPython, NotInPython, verdict
 from tests import factories
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=examples(60),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from cases.models import Consult, FollowUp
 from clinic.models import AuditEvent
 from tests.cases.test_properties_more import assert_pages_load, fields, posted
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
 SETTINGS = settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -47,10 +47,11 @@ from tests.cases.test_properties_more import (
     free_text,
     posted,
 )
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_SETTINGS = settings(SETTINGS, max_examples=20)  # admin pages are the slowest to render
+ADMIN_SETTINGS = settings(SETTINGS, max_examples=examples(20))  # the admin is slow to render
 
 # --- the admin's change forms of clinical records ------------------------------------------------
 

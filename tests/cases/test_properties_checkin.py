@@ -27,11 +27,12 @@ from cases import checkin_form, checkins, instruments, odi
 from cases.models import FollowUp
 from clinic.models import AuditEvent
 from tests.cases.test_checkins import PLACEHOLDER, answers, schedule_for
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
 SETTINGS = settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -310,7 +311,7 @@ def test_a_checkin_post_saves_what_the_answers_mean_or_shows_errors_and_writes_n
     assert_post_does(patient_client, due_checkin(patient_user, specialist), data, outcome)
 
 
-@settings(SETTINGS, max_examples=25)
+@settings(SETTINGS, max_examples=examples(25))
 @given(
     question=st.sampled_from(list(DATE_OF)),
     answer=st.sampled_from(["yes", "not_yet"]),

@@ -23,10 +23,11 @@ from education import services as education_services
 from tests import factories
 from tests.cases.test_checkins import answers, schedule_for
 from tests.cases.test_properties_more import SETTINGS, value
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE_SETTINGS = settings(SETTINGS, max_examples=8)
+HOSTILE_SETTINGS = settings(SETTINGS, max_examples=examples(8))
 
 MEGABYTE = "x" * 1_000_000
 RED_TEAM = [

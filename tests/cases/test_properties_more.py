@@ -19,11 +19,12 @@ from cases.models import AdverseEvent, CandidacyDecision, Consult, FollowUp, Pro
 from clinic.models import AuditEvent, Patient
 from education.models import Assignment
 from tests import factories
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
 SETTINGS = settings(
-    max_examples=25,
+    max_examples=examples(25),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

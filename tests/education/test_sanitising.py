@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from education.models import Article
 from education.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
+from tests.examples import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +196,7 @@ FRAGMENTS = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=25))
 def test_any_mix_of_markup_renders_to_allowed_html_only(pieces):
     html, _ = render_markdown("".join(pieces))

@@ -1,0 +1,10 @@
+"""How many examples a property test draws: its own figure, scaled by the environment's
+``HYPOTHESIS_EXAMPLES_SCALE`` (CI's PostgreSQL leg draws half; see .ci/run)."""
+
+import os
+
+SCALE = float(os.environ.get("HYPOTHESIS_EXAMPLES_SCALE", "1"))
+
+
+def examples(wanted):
+    return max(1, round(wanted * SCALE))
