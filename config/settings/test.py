@@ -3,7 +3,7 @@ deployment — a fixed key, plain HTTP, no staff two-factor unless a test asks f
 tasks run at once, a fast password hasher, mail kept in memory and plain static storage."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, STORAGES, env
+from .base import DATABASES, SECRET_KEY, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = SECRET_KEY or "insecure-key-for-tests-only"
@@ -25,6 +25,11 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sessions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A test database is thrown away: its commits (every migration's) need not wait for the disk.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
