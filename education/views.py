@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clinic import page_cache as signed_in_pages
 from clinic.audit import record_view
 from clinic.models import Patient
 from education import page_cache, services, workflow
@@ -397,10 +398,10 @@ def assignment_detail(request, pk):
     opened = is_own and services.open_assignment(assignment=assignment, by=request.user)
     if not opened:  # the first opening is audited as such, every other reading as a view
         record_view(request, assignment, detail="viewed reading")
-    return render(
+    return signed_in_pages.render(
         request,
         "education/assignment_detail.html",
-        {
+        lambda: {
             "assignment": assignment,
             "article": assignment.article,
             "version": assignment.version,
@@ -409,6 +410,7 @@ def assignment_detail(request, pk):
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
         },
+        patient=assignment.patient_id,
     )
 
 
