@@ -118,17 +118,21 @@ def outcome_dashboard(request):
     full = _may_see_all(request.user)
     form_class = OutcomeFilterForm if full else AggregateFilterForm
     form = form_class(request.GET or None)
-    # Read on every request: it also asks for a refresh of figures older than the records.
-    results = form.results()
-    if request.GET.get("format") == "csv" and results is not None:
-        return _csv(request, results, full)
+    if request.GET.get("format") == "csv":
+        # A download of figures there are is audited as an export: they are read each time.
+        results = form.results()
+        if results is not None:
+            return _csv(request, results, full)
     record_view(request, detail="outcome dashboard" if full else "outcome dashboard (suppressed)")
+    # The figures are read when the page is rendered (and a refresh asked for if they are older
+    # than the records): a page from the cache was rendered since the last change of either.
     return page_cache.render(
-        request, "cases/outcomes.html", lambda: _dashboard_context(request, form, results, full)
+        request, "cases/outcomes.html", lambda: _dashboard_context(request, form, full)
     )
 
 
-def _dashboard_context(request, form, results, full):
+def _dashboard_context(request, form, full):
+    results = form.results()
     query = request.GET.copy()
     query["format"] = "csv"
     context = {"form": form, "results": results, "full": full, "csv_query": query.urlencode()}
