@@ -119,10 +119,14 @@ def outcome_dashboard(request):
     form_class = OutcomeFilterForm if full else AggregateFilterForm
     form = form_class(request.GET or None)
     if request.GET.get("format") == "csv":
-        # A download of figures there are is audited as an export: they are read each time.
-        results = form.results()
-        if results is not None:
-            return _csv(request, results, full)
+        download = page_cache.respond(request, lambda: _csv(form, full))
+        if download is not None:  # else no figures to download: the page says why
+            record_event(
+                AuditEvent.Action.EXPORT,
+                user=request.user,
+                detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
+            )
+            return download
     record_view(request, detail="outcome dashboard" if full else "outcome dashboard (suppressed)")
     # The figures are read when the page is rendered (and a refresh asked for if they are older
     # than the records): a page from the cache was rendered since the last change of either.
@@ -223,21 +227,16 @@ CSV_HEADER = ["figure", "measure", "the article says", "unit"]
 CSV_CELL = ["value", "95% CI low", "95% CI high", "n", "drawn from", "completeness %"]
 
 
-def _csv(request, results, full):
+def _csv(form, full):
+    """The figures as a CSV download, or None if there are none (yet, or for this period)."""
+    results = form.results()
+    if results is None:
+        return None
     name = "clinic-outcomes" if full else "clinic-outcomes-suppressed"
-    record_event(
-        AuditEvent.Action.EXPORT,
-        user=request.user,
-        detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
-    )
-
-    def download():
-        # The CSV is data, the same whoever downloads it: its words stay in English.
-        with translation.override("en"):
-            rows = [[_plain(value) for value in row] for row in _csv_rows(results)]
-        return spreadsheet.csv_download(f"{name}.csv", rows)
-
-    return page_cache.respond(request, download)
+    # The CSV is data, the same whoever downloads it: its words stay in English.
+    with translation.override("en"):
+        rows = [[_plain(value) for value in row] for row in _csv_rows(results)]
+    return spreadsheet.csv_download(f"{name}.csv", rows)
 
 
 def _plain(value):

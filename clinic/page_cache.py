@@ -74,7 +74,8 @@ def render(request, template_name, context, *, patient=None):
 
 
 def respond(request, make_response, *, patient=None):
-    """The response ``make_response()`` gives, its body from the cache if an entry holds."""
+    """The response ``make_response()`` gives, its body from the cache if an entry holds.
+    ``make_response()`` may answer None (nothing to send): that is passed on, never kept."""
     if not _cacheable(request):
         return make_response()
     names = (SHARED, patient_generation(patient)) if patient is not None else (CLINIC,)
@@ -93,7 +94,7 @@ def respond(request, make_response, *, patient=None):
             response[name] = value
         return response
     response = make_response()
-    if response.status_code != 200 or not _cacheable(request):
+    if response is None or response.status_code != 200 or not _cacheable(request):
         return response
     if response.streaming:  # a download, kept whole: the outcome CSV is a few kilobytes
         response = _whole(response)

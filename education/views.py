@@ -395,7 +395,12 @@ def assignment_detail(request, pk):
         pk=pk,
     )
     is_own = assignment.patient.user_id == request.user.pk
-    opened = is_own and services.open_assignment(assignment=assignment, by=request.user)
+    # Only the first opening writes (a transaction, on SQLite the write lock): the test first.
+    opened = (
+        is_own
+        and assignment.first_opened_at is None
+        and services.open_assignment(assignment=assignment, by=request.user)
+    )
     if not opened:  # the first opening is audited as such, every other reading as a view
         record_view(request, assignment, detail="viewed reading")
     return signed_in_pages.render(
