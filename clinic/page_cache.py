@@ -195,7 +195,7 @@ def _patient_of(instance):
     return getattr(instance, "patient_id", None)
 
 
-def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
+def _saved(sender, instance, update_fields=None, **kwargs):
     if isinstance(instance, User) and update_fields and set(update_fields) <= UNSHOWN_USER_FIELDS:
         return
     patient = _patient_of(instance)
@@ -209,6 +209,7 @@ def _relation_changed(sender, action, **kwargs):
 
 
 def connect():
+    """Every save and delete of the pages' models (and the roles) moves their generations."""
     models = [Group]
     for label in APPS:
         models += apps.get_app_config(label).get_models(include_auto_created=True)
