@@ -361,6 +361,27 @@ def test_the_day_turning_renders_the_page_again(specialist, procedure, monkeypat
     assert rendered(client.get("/"))
 
 
+def test_new_clinic_details_render_the_page_again(specialist, procedure, settings):
+    client = signed_in(specialist)
+    from_cache(client, "/")
+    settings.CLINIC_PHONE = "+34 900 000 111"
+    assert rendered(client.get("/"))
+
+
+def test_a_page_is_kept_ten_minutes_at_most(specialist, procedure, monkeypatch):
+    kept = []
+    store = page_cache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("clinic:page:"):
+            kept.append(timeout)
+        return store(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "set", spy)
+    get(signed_in(specialist), procedure.patient.get_absolute_url())
+    assert kept == [10 * 60]
+
+
 # --- what is never served from the cache, or kept -----------------------------------------------
 
 
