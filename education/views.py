@@ -388,11 +388,10 @@ def assignment_list(request):
 @require_safe
 def assignment_detail(request, pk):
     """The patient reads their assignment (the exact version given); a specialist reviews it."""
+    # What every request needs — may they read it, whose is it, was it opened — and no more:
+    # the page from the cache needs nothing else, the page rendered reads the rest.
     assignment = get_object_or_404(
-        Assignment.objects.visible_to(request.user).select_related(
-            "patient", "article", "version", "assigned_by", "answered_by"
-        ),
-        pk=pk,
+        Assignment.objects.visible_to(request.user).select_related("patient"), pk=pk
     )
     is_own = assignment.patient.user_id == request.user.pk
     # Only the first opening writes (a transaction, on SQLite the write lock): the test first.
@@ -406,17 +405,24 @@ def assignment_detail(request, pk):
     return signed_in_pages.render(
         request,
         "education/assignment_detail.html",
-        lambda: {
-            "assignment": assignment,
-            "article": assignment.article,
-            "version": assignment.version,
-            "credits": assignment.version.credits(),
-            "is_own": is_own,
-            "question_form": QuestionForm(),
-            "answer_form": AnswerForm(),
-        },
+        lambda: _reading_context(assignment.pk, is_own=is_own),
         patient=assignment.patient_id,
     )
+
+
+def _reading_context(pk, *, is_own):
+    assignment = Assignment.objects.select_related(
+        "patient", "article", "version", "assigned_by", "answered_by"
+    ).get(pk=pk)
+    return {
+        "assignment": assignment,
+        "article": assignment.article,
+        "version": assignment.version,
+        "credits": assignment.version.credits(),
+        "is_own": is_own,
+        "question_form": QuestionForm(),
+        "answer_form": AnswerForm(),
+    }
 
 
 def _own_assignment(request, pk):

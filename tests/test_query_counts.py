@@ -262,11 +262,12 @@ EXPECTED = {
     "follow-up form": 5,
     "patient's reading (specialist)": 6,
     "reading list (specialist)": 6,
-    # The assigned article names its author and clinical reviewer with their roles (issue 14).
-    "assignment (specialist)": 6,
+    # The assigned article names its author and clinical reviewer with their roles (issue 14);
+    # it is read twice: may they, and whose (every GET), then all it shows (rendering).
+    "assignment (specialist)": 7,
     "data quality": 22,
     "patient dashboard": 6,
-    "patient's assigned article": 6,  # its author and reviewer, as on the public page
+    "patient's assigned article": 7,  # its author and reviewer, as on the public page
     "check-in": 6,
     "editor dashboard": 6,
     "manage articles": 5,
