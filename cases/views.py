@@ -33,10 +33,10 @@ from cases.models import (
 from cases.models.patient import patient_timeline, with_columns
 from cases.models.procedure import ONE_PROCEDURE_PER_DECISION
 from cases.outcomes import active_thresholds
-from clinic import spreadsheet
+from clinic import page_cache, spreadsheet
 from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, Patient
-from clinic.paging import keyset_page
+from clinic.paging import keyset_page, requested_position
 
 Action = AuditEvent.Action
 READ = ["clinic.view_patient", "cases.view_consult"]
@@ -65,16 +65,21 @@ def _form_error(form, error):
 @require_safe
 @permission_required(READ, raise_exception=True)
 def patient_list(request):
-    patients = Patient.objects.visible_to(request.user)
-    filterset = PatientFilter(request.GET or None, queryset=patients)
-    if filterset.is_valid():  # a filter with errors shows them over the whole list
-        patients = filterset.qs
-    page = keyset_page(
-        patients.only("pk"), request.GET, ordering=PATIENT_LIST_ORDER, size=PAGE_SIZE
-    )
-    page.object_list = with_columns(page.object_list)
-    record_view(request, detail=f"patient list, {page.position}")
-    return render(request, "cases/patient_list.html", {"form": filterset.form, "page": page})
+    # The audit says which page was asked for: a page from the cache is never looked up.
+    record_view(request, detail=f"patient list, {requested_position(request.GET)}")
+
+    def context():
+        patients = Patient.objects.visible_to(request.user)
+        filterset = PatientFilter(request.GET or None, queryset=patients)
+        if filterset.is_valid():  # a filter with errors shows them over the whole list
+            patients = filterset.qs
+        page = keyset_page(
+            patients.only("pk"), request.GET, ordering=PATIENT_LIST_ORDER, size=PAGE_SIZE
+        )
+        page.object_list = with_columns(page.object_list)
+        return {"form": filterset.form, "page": page}
+
+    return page_cache.render(request, "cases/patient_list.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -96,6 +101,13 @@ def patient_create(request):
 @permission_required(READ, raise_exception=True)
 def patient_detail(request, pk):
     patient = _patient_or_404(request, pk)
+    record_view(request, patient, detail="patient record")
+    return page_cache.render(
+        request, "cases/patient_detail.html", lambda: _timeline(patient), patient=patient.pk
+    )
+
+
+def _timeline(patient):
     context = patient_timeline(patient)
     thresholds = active_thresholds()
     current = context["current_decision"]
@@ -109,8 +121,7 @@ def patient_detail(request, pk):
         anchor = follow_up.anchor
         key = f"{anchor._meta.model_name}-{anchor.pk}" if anchor is not None else None
         follow_up.mic = follow_up.mic_reached(thresholds, baseline=baselines.get(key))
-    record_view(request, patient, detail="patient record")
-    return render(request, "cases/patient_detail.html", {"patient": patient, **context})
+    return {"patient": patient, **context}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

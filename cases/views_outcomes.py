@@ -10,7 +10,6 @@ docs/architecture.md).
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_safe
 from cases import charts, outcomes
 from cases.dashboard import non_responders, with_waiting_time
 from cases.models import Timepoint
-from clinic import roles, spreadsheet
+from clinic import page_cache, roles, spreadsheet
 from clinic.audit import record_event, record_view
 from clinic.models import AuditEvent, User
 
@@ -119,10 +118,25 @@ def outcome_dashboard(request):
     full = _may_see_all(request.user)
     form_class = OutcomeFilterForm if full else AggregateFilterForm
     form = form_class(request.GET or None)
-    results = form.results()
-    if request.GET.get("format") == "csv" and results is not None:
-        return _csv(request, results, full)
+    if request.GET.get("format") == "csv":
+        download = page_cache.respond(request, lambda: _csv(form, full))
+        if download is not None:  # else no figures to download: the page says why
+            record_event(
+                AuditEvent.Action.EXPORT,
+                user=request.user,
+                detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
+            )
+            return download
     record_view(request, detail="outcome dashboard" if full else "outcome dashboard (suppressed)")
+    # The figures are read when the page is rendered (and a refresh asked for if they are older
+    # than the records): a page from the cache was rendered since the last change of either.
+    return page_cache.render(
+        request, "cases/outcomes.html", lambda: _dashboard_context(request, form, full)
+    )
+
+
+def _dashboard_context(request, form, full):
+    results = form.results()
     query = request.GET.copy()
     query["format"] = "csv"
     context = {"form": form, "results": results, "full": full, "csv_query": query.urlencode()}
@@ -146,7 +160,7 @@ def outcome_dashboard(request):
         "min_cell_size": outcomes.MIN_CELL_SIZE,
         "completeness_min": settings.OUTCOME_COMPLETENESS_MIN,
     }
-    return render(request, "cases/outcomes.html", context)
+    return context
 
 
 def _cell_text(spec, cell):
@@ -213,13 +227,12 @@ CSV_HEADER = ["figure", "measure", "the article says", "unit"]
 CSV_CELL = ["value", "95% CI low", "95% CI high", "n", "drawn from", "completeness %"]
 
 
-def _csv(request, results, full):
+def _csv(form, full):
+    """The figures as a CSV download, or None if there are none (yet, or for this period)."""
+    results = form.results()
+    if results is None:
+        return None
     name = "clinic-outcomes" if full else "clinic-outcomes-suppressed"
-    record_event(
-        AuditEvent.Action.EXPORT,
-        user=request.user,
-        detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
-    )
     # The CSV is data, the same whoever downloads it: its words stay in English.
     with translation.override("en"):
         rows = [[_plain(value) for value in row] for row in _csv_rows(results)]

@@ -7,7 +7,9 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        from clinic import checks, roles, signals  # noqa: F401  (checks and the login audit register)
+        from clinic import checks, page_cache, roles, signals  # noqa: F401  (checks, login audit)
+
+        page_cache.connect()
 
         # After the permissions exist (django.contrib.auth's own post_migrate handler runs
         # first: it is connected earlier), give each role its permissions.

@@ -114,6 +114,16 @@ class KeysetPage(Sequence):
 MARKERS = ("after", "before", "page")
 
 
+def requested_position(query):
+    """The page the ``query`` parameters ask for, as :class:`KeysetPage` names its position."""
+    after, before = marker_pk(query.get("after")), marker_pk(query.get("before"))
+    if after is not None:
+        return f"after {after}"
+    if before is not None:
+        return f"before {before}"
+    return "first page"
+
+
 def keyset_page(queryset, query, *, ordering, size, count_limit=None):
     """The page of ``queryset`` (in ``ordering``, which ends with the primary key) that the
     request's ``query`` parameters mark: after a row, before a row, or the first page."""

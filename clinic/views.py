@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from clinic import registry, services, spreadsheet, two_factor, unavailable
+from clinic import page_cache, registry, services, spreadsheet, two_factor, unavailable
 from clinic.audit import client_ip, record_event, record_view
 from clinic.filters import AuditEventFilter
 from clinic.forms import TokenForm, VerifyForm
@@ -41,16 +41,29 @@ def dashboard(request):
     # a superuser, who usually has no patients of their own, sees the clinic's by default.
     scope = request.GET.get("queue")
     everyone = scope == "all" or (user.is_superuser and scope != "mine")
-    context = {"queue_everyone": everyone}
     if user.is_clinician:
-        context["my_patients"] = (
-            Patient.objects.filter(primary_specialist=user)
-            .only("mrn", "given_name", "family_name", "updated_at")
-            .order_by("-updated_at", "-id")[:RECENT_PATIENTS_SHOWN]
-        )
         record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
-    context.update(registry.dashboard_context(user, everyone=everyone))
-    return render(request, "clinic/dashboard.html", context)
+
+    def context():
+        shown = {"queue_everyone": everyone}
+        if user.is_clinician:
+            shown["my_patients"] = (
+                Patient.objects.filter(primary_specialist=user)
+                .only("mrn", "given_name", "family_name", "updated_at")
+                .order_by("-updated_at", "-id")[:RECENT_PATIENTS_SHOWN]
+            )
+        return shown | registry.dashboard_context(user, everyone=everyone)
+
+    return page_cache.render(
+        request, "clinic/dashboard.html", context, patient=_own_patient_pk(user)
+    )
+
+
+def _own_patient_pk(user):
+    """A patient's dashboard shows their own records alone; anyone else's, the clinic's."""
+    if user.is_patient and not (user.is_clinician or user.is_editor) and hasattr(user, "patient"):
+        return user.patient.pk
+    return None
 
 
 def permission_denied(request, exception=None):

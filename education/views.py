@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clinic import page_cache as signed_in_pages
 from clinic.audit import record_view
 from clinic.models import Patient
 from education import page_cache, services, workflow
@@ -387,29 +388,41 @@ def assignment_list(request):
 @require_safe
 def assignment_detail(request, pk):
     """The patient reads their assignment (the exact version given); a specialist reviews it."""
+    # What every request needs — may they read it, whose is it, was it opened — and no more:
+    # the page from the cache needs nothing else, the page rendered reads the rest.
     assignment = get_object_or_404(
-        Assignment.objects.visible_to(request.user).select_related(
-            "patient", "article", "version", "assigned_by", "answered_by"
-        ),
-        pk=pk,
+        Assignment.objects.visible_to(request.user).select_related("patient"), pk=pk
     )
     is_own = assignment.patient.user_id == request.user.pk
-    opened = is_own and services.open_assignment(assignment=assignment, by=request.user)
+    # Only the first opening writes (a transaction, on SQLite the write lock): the test first.
+    opened = (
+        is_own
+        and assignment.first_opened_at is None
+        and services.open_assignment(assignment=assignment, by=request.user)
+    )
     if not opened:  # the first opening is audited as such, every other reading as a view
         record_view(request, assignment, detail="viewed reading")
-    return render(
+    return signed_in_pages.render(
         request,
         "education/assignment_detail.html",
-        {
-            "assignment": assignment,
-            "article": assignment.article,
-            "version": assignment.version,
-            "credits": assignment.version.credits(),
-            "is_own": is_own,
-            "question_form": QuestionForm(),
-            "answer_form": AnswerForm(),
-        },
+        lambda: _reading_context(assignment.pk, is_own=is_own),
+        patient=assignment.patient_id,
     )
+
+
+def _reading_context(pk, *, is_own):
+    assignment = Assignment.objects.select_related(
+        "patient", "article", "version", "assigned_by", "answered_by"
+    ).get(pk=pk)
+    return {
+        "assignment": assignment,
+        "article": assignment.article,
+        "version": assignment.version,
+        "credits": assignment.version.credits(),
+        "is_own": is_own,
+        "question_form": QuestionForm(),
+        "answer_form": AnswerForm(),
+    }
 
 
 def _own_assignment(request, pk):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import CandidacyDecision, Consult, FollowUp
+from clinic import page_cache
 from clinic.models import AuditEvent, Patient
 from education.models import Assignment
 from tests import factories
@@ -42,15 +43,20 @@ def test_patient_list_query_count_does_not_grow_with_rows(
     client_for, specialist, django_assert_num_queries, steady_session, query
 ):
     client = client_for(specialist)
-    make_patients(3, specialist)
     client.get(reverse("cases:patient_list") + query)  # warm the session and permission caches
-    with django_assert_num_queries(7) as small:
+    make_patients(3, specialist)  # and the page is rendered again (clinic/page_cache.py)
+    with django_assert_num_queries(7) as cold:
+        client.get(reverse("cases:patient_list") + query)
+    # From the page cache: the session, the user, the permission and the audit entry.
+    with django_assert_num_queries(4) as warm:
         client.get(reverse("cases:patient_list") + query)
     make_patients(30, specialist)
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(len(cold.captured_queries)):
         response = client.get(reverse("cases:patient_list") + query)
     assert response.context["page"].count == 33
     assert len(response.context["page"].object_list) == 25
+    with django_assert_num_queries(len(warm.captured_queries)):
+        client.get(reverse("cases:patient_list") + query)
 
 
 def test_patient_page_query_count_does_not_grow_with_records(
@@ -59,13 +65,19 @@ def test_patient_page_query_count_does_not_grow_with_records(
     client = client_for(specialist)
     url = records["patient"].get_absolute_url()
     client.get(url)
+    factories.ConsultFactory(patient=records["patient"])  # the page is rendered again
     # 14: the outcome chart adds one query, the active minimal-important-change thresholds.
-    with django_assert_num_queries(12) as small:
+    with django_assert_num_queries(12) as cold:
+        client.get(url)
+    # From the page cache: the session, the user, the permissions, the patient, the audit entry.
+    with django_assert_num_queries(5) as warm:
         client.get(url)
     for _ in range(5):
         factories.AdverseEventFactory(procedure=records["procedure"])
         factories.ConsultFactory(patient=records["patient"])
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_num_queries(len(cold.captured_queries)):
+        client.get(url)
+    with django_assert_num_queries(len(warm.captured_queries)):
         client.get(url)
 
 
@@ -77,14 +89,21 @@ def test_dashboard_query_count_does_not_grow_with_due_follow_ups(
     make_patients(2, specialist)
     # The work queue: each list and its count (questions, reviews, follow-ups, data to complete),
     # the permission that shows the answer boxes, recent patients and reading, the audited view.
-    # The follow-up and data-quality counts are cached until a record they count changes.
+    # The follow-up and data-quality counts are cached until a record they count changes, and
+    # the page itself until anything the clinic's pages show changes (clinic/page_cache.py).
     with django_assert_num_queries(15) as cold:
         client.get("/")
+    with django_assert_num_queries(3) as cached:  # the session, the user, the audit entry
+        client.get("/")
+    page_cache.move(page_cache.CLINIC)
     with django_assert_num_queries(13) as warm:
         client.get("/")
     make_patients(10, specialist)
     with django_assert_num_queries(len(cold.captured_queries)):
         client.get("/")
+    with django_assert_num_queries(len(cached.captured_queries)):
+        client.get("/")
+    page_cache.move(page_cache.CLINIC)
     with django_assert_num_queries(len(warm.captured_queries)):
         client.get("/")
 
