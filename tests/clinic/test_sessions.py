@@ -24,7 +24,7 @@ def signed_in(user):
 
 
 def is_signed_in(client):
-    return client.get(reverse("dashboard")).context["user"].is_authenticated
+    return client.get(reverse("dashboard")).wsgi_request.user.is_authenticated
 
 
 def saved(user, **changes):

@@ -14,6 +14,7 @@ from cases import services
 from cases.checkins import send_checkin_reminders
 from cases.dashboard import QUEUE_SHOWN, _all_reminders_sent, non_responders
 from cases.models import CheckinReminder, FollowUp
+from clinic import page_cache
 from clinic.models import AuditEvent
 from education.models import Assignment
 from tests import factories
@@ -393,12 +394,14 @@ def test_the_dashboard_takes_the_same_queries_however_long_the_queue(
     grow(specialist, other_specialist, editor, 2)
     client = client_for(specialist)
     client.get("/" + query)  # warm the session and permission caches, and count the queue
+    page_cache.move(page_cache.CLINIC)  # the page rendered again, not from the page cache
     with django_assert_num_queries(13) as small:
         response = client.get("/" + query)
     count = len(small.captured_queries)  # before the query log grows past its length
     assert response.context["non_responders"]
     grow(specialist, other_specialist, editor, QUEUE_SHOWN + 2)
     client.get("/" + query)  # the counts change: counted again, once
+    page_cache.move(page_cache.CLINIC)
     with django_assert_num_queries(count):
         response = client.get("/" + query)
     assert len(response.context["non_responders"]) == QUEUE_SHOWN
