@@ -54,6 +54,6 @@ def matrix_admin_objects(request, live_server):
     """The access matrix's ``admin_objects`` on the live server's database. The thresholds a
     data migration made are gone once an earlier browser test has emptied the tables: made
     again first, so that every admin model has its row."""
-    migration = import_module("cases.migrations.0003_minimalimportantchange")
+    migration = import_module("cases.migrations.0001_squashed_0016_field_verbose_names")
     migration.seed_thresholds(apps, None)
     return request.getfixturevalue("admin_objects")

@@ -31,7 +31,9 @@ def _a_row_in_every_table():
     devices, questionnaire wording, reminders, admin log, sessions)."""
     call_command("seed_demo", "--force", "--password", "x-long-demo-password-1", verbosity=0)
     # Rows a data migration made are gone if an earlier transactional test flushed the tables.
-    import_module("cases.migrations.0003_minimalimportantchange").seed_thresholds(apps, None)
+    import_module("cases.migrations.0001_squashed_0016_field_verbose_names").seed_thresholds(
+        apps, None
+    )
     admin = User.objects.get(username="admin")
     access = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x", "path_info": "/"}
     attempt = AccessAttempt.objects.create(**access, failures_since_start=1)
