@@ -75,19 +75,22 @@ class ModelBackendWithRoles(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
-        """The user's own and their groups' permissions in one query (Django asks two)."""
+        """The user's own and their groups' permissions in one query (Django asks two), kept in
+        the session cache (clinic/auth_cache.py) between requests."""
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            permissions = Permission.objects.all()
-            if not user_obj.is_superuser:
-                permissions = permissions.filter(
-                    Q(user=user_obj) | Q(group__user=user_obj)
-                ).distinct()
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in permissions.values_list(
-                    "content_type__app_label", "codename"
-                )
-            }
+            user_obj._perm_cache = auth_cache.permissions(
+                user_obj.pk, lambda: _permissions(user_obj)
+            )
         return user_obj._perm_cache
+
+
+def _permissions(user):
+    permissions = Permission.objects.all()
+    if not user.is_superuser:
+        permissions = permissions.filter(Q(user=user) | Q(group__user=user)).distinct()
+    return {
+        f"{app_label}.{codename}"
+        for app_label, codename in permissions.values_list("content_type__app_label", "codename")
+    }

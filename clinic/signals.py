@@ -1,11 +1,12 @@
 """Login, logout, failed login and lockout go to the audit trail; a change of what an account
-may do ends its sessions; the signed-in user and device cached for requests are forgotten when
-they change."""
+may do ends its sessions; the signed-in user, their permissions and their device cached for
+requests are forgotten when they change."""
 
 import time
 
 from axes.signals import user_locked_out
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -126,6 +127,32 @@ def forget_cached_patient_user(sender, instance, **kwargs):
     """The cached user carries their patient record's language (clinic.backends.with_language)."""
     if instance.user_id:
         auth_cache.forget_user(instance.user_id)
+
+
+def forget_cached_permissions(sender, action=None, **kwargs):
+    """A role's permissions, a role, a permission or someone's roles changed: every cached set of
+    permissions is computed again (a user's own changes also forget their entry)."""
+    if action is None or action in ("post_add", "post_remove", "post_clear"):
+        auth_cache.forget_rights()
+
+
+for _model in (Group, Permission):
+    for _signal in (post_save, post_delete):
+        _signal.connect(
+            forget_cached_permissions,
+            sender=_model,
+            dispatch_uid=f"clinic.auth_cache.rights.{_model._meta.label}.{id(_signal)}",
+        )
+for _through in (
+    Group.permissions.through,
+    User.groups.through,
+    User.user_permissions.through,
+):
+    m2m_changed.connect(
+        forget_cached_permissions,
+        sender=_through,
+        dispatch_uid=f"clinic.auth_cache.rights.{_through._meta.label}",
+    )
 
 
 def forget_cached_device(sender, instance, **kwargs):

@@ -1,20 +1,23 @@
 """With a session cache (production's, clinic/auth_cache.py), a signed-in request reads nothing
 from the database: the session, the user with their roles and the verified second factor come
-from the cache. Every change that ends or narrows a session still applies on the next request."""
+from the cache, and so do their permissions. Every change that ends or narrows a session, or
+changes what a role may do, still applies on the next request."""
 
 import pickle
 import time
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import auth_cache, roles
+from clinic.models import Patient
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.clinic.urls_hello")]
 
@@ -171,3 +174,79 @@ def test_after_a_change_of_secret_key_a_new_login_works(client, patient_user, se
     signed_in(client, patient_user)
     assert hello(client)[0] == 200
     assert hello(client) == (200, [])
+
+
+# --- permissions ----------------------------------------------------------------------------------
+
+VIEW_AUDIT = "clinic.view_auditevent"
+
+
+def _fresh(user):
+    """The user as the next request loads them (no permissions read yet)."""
+    return type(user)._default_manager.get(pk=user.pk)
+
+
+def _specialists_role():
+    return Group.objects.get(name=roles.SPECIALISTS)
+
+
+def _view_audit():
+    return Permission.objects.get(codename="view_auditevent", content_type__app_label="clinic")
+
+
+def test_permissions_are_read_once_then_from_the_cache(specialist, django_assert_num_queries):
+    permissions = _fresh(specialist).get_all_permissions()
+    assert "cases.add_consult" in permissions
+    user = _fresh(specialist)
+    with django_assert_num_queries(0):
+        assert user.get_all_permissions() == permissions
+        assert user.has_perm("cases.add_consult")
+
+
+def test_each_user_has_their_own_cached_permissions(specialist, editor):
+    assert _fresh(specialist).has_perm("cases.add_consult")
+    assert not _fresh(editor).has_perm("cases.add_consult")
+    assert _fresh(specialist).has_perm("cases.add_consult")
+
+
+def test_a_permission_given_to_or_taken_from_a_role_applies_on_the_next_request(specialist):
+    assert not _fresh(specialist).has_perm(VIEW_AUDIT)
+    _specialists_role().permissions.add(_view_audit())
+    assert _fresh(specialist).has_perm(VIEW_AUDIT)
+    _specialists_role().permissions.remove(_view_audit())
+    assert not _fresh(specialist).has_perm(VIEW_AUDIT)
+
+
+def test_a_deleted_role_takes_its_permissions_with_it(specialist):
+    assert _fresh(specialist).has_perm("cases.add_consult")
+    _specialists_role().delete()
+    assert not _fresh(specialist).has_perm("cases.add_consult")
+
+
+def test_a_new_permission_reaches_the_superuser_on_the_next_request(superuser):
+    # (has_perm is True for a superuser whatever the set: the admin reads the set itself)
+    assert "clinic.export_everything" not in _fresh(superuser).get_all_permissions()
+    Permission.objects.create(
+        codename="export_everything",
+        name="Can export everything",
+        content_type=ContentType.objects.get_for_model(Patient),
+    )
+    assert "clinic.export_everything" in _fresh(superuser).get_all_permissions()
+
+
+def test_permissions_read_while_a_change_is_uncommitted_are_read_again_after_it(
+    specialist, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _specialists_role().permissions.add(_view_audit())
+        # A request reading before the commit caches what it saw under the moved generation...
+        auth_cache.permissions(specialist.pk, lambda: {"stale"})
+    # ...which the commit moves on again.
+    assert _fresh(specialist).has_perm(VIEW_AUDIT)
+    assert "stale" not in _fresh(specialist).get_all_permissions()
+
+
+def test_a_user_with_a_direct_permission_sees_it_on_the_next_request(specialist):
+    assert not _fresh(specialist).has_perm(VIEW_AUDIT)
+    specialist.user_permissions.add(_view_audit())
+    assert _fresh(specialist).has_perm(VIEW_AUDIT)
