@@ -388,25 +388,39 @@ def assignment_list(request):
 @require_safe
 def assignment_detail(request, pk):
     """The patient reads their assignment (the exact version given); a specialist reviews it."""
-    # What every request needs — may they read it, whose is it, was it opened — and no more:
-    # the page from the cache needs nothing else, the page rendered reads the rest.
-    assignment = get_object_or_404(
-        Assignment.objects.visible_to(request.user).select_related("patient"), pk=pk
+    # What every request needs — may they read it, whose is it, was it opened — and no more: the
+    # page from the cache needs nothing else, the page rendered reads the rest.
+    found = (
+        Assignment.objects.visible_to(request.user)
+        .filter(pk=pk)
+        .order_by()
+        .values_list("patient_id", "patient__user_id", "first_opened_at")
     )
-    is_own = assignment.patient.user_id == request.user.pk
+    if not found:
+        raise Http404
+    ((patient_id, patient_user_id, first_opened_at),) = found
+    is_own = patient_user_id == request.user.pk
     # Only the first opening writes (a transaction, on SQLite the write lock): the test first.
     opened = (
         is_own
-        and assignment.first_opened_at is None
-        and services.open_assignment(assignment=assignment, by=request.user)
+        and first_opened_at is None
+        and services.open_assignment(
+            assignment=Assignment.objects.select_related("patient").get(pk=pk), by=request.user
+        )
     )
     if not opened:  # the first opening is audited as such, every other reading as a view
-        record_view(request, assignment, detail="viewed reading")
+        # The event names the assignment and its patient by their keys (nothing more is read).
+        record_view(
+            request,
+            Assignment(pk=pk, patient_id=patient_id),
+            patient=Patient(pk=patient_id),
+            detail="viewed reading",
+        )
     return signed_in_pages.render(
         request,
         "education/assignment_detail.html",
-        lambda: _reading_context(assignment.pk, is_own=is_own),
-        patient=assignment.patient_id,
+        lambda: _reading_context(pk, is_own=is_own),
+        patient=patient_id,
     )
 
 
