@@ -435,6 +435,19 @@ def test_a_patient_opens_their_assignment_and_it_is_recorded(client_for, patient
     assert AuditEvent.objects.filter(detail="opened reading", patient=assignment.patient).exists()
 
 
+def test_each_later_reading_is_audited_as_a_view_of_that_assignment(
+    client_for, patient_user, assignment
+):
+    client = client_for(patient_user)
+    client.get(assignment.get_absolute_url())  # the first opening
+    for _ in range(2):  # rendered, then from the page cache
+        assert client.get(assignment.get_absolute_url()).status_code == 200
+    views = AuditEvent.objects.filter(action="view", detail="viewed reading")
+    assert list(views.values_list("user", "object_type", "object_id", "patient")) == [
+        (patient_user.pk, "education.assignment", str(assignment.pk), assignment.patient_id)
+    ] * 2
+
+
 def test_patient_cannot_open_another_patients_assignment(
     client_for, other_patient_user, assignment
 ):
