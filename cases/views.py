@@ -100,6 +100,10 @@ def patient_create(request):
 @require_safe
 @permission_required(READ, raise_exception=True)
 def patient_detail(request, pk):
+    kept = page_cache.kept(request)
+    if kept is not None:  # seen by this reader before, unchanged since: no need to read it
+        record_view(request, Patient(pk=kept[0]), detail="patient record")
+        return kept[1]
     patient = _patient_or_404(request, pk)
     record_view(request, patient, detail="patient record")
     return page_cache.render(

@@ -78,8 +78,7 @@ def respond(request, make_response, *, patient=None):
     ``make_response()`` may answer None (nothing to send): that is passed on, never kept."""
     if not _cacheable(request):
         return make_response()
-    names = (SHARED, patient_generation(patient)) if patient is not None else (CLINIC,)
-    generation_keys = [GENERATION_KEY.format(name=name) for name in names]
+    generation_keys = _generation_keys(patient)
     page_key = _page_key(request)
     try:
         found = cache.get_many([*generation_keys, page_key])
@@ -89,10 +88,7 @@ def respond(request, make_response, *, patient=None):
         return make_response()
     stored = found.get(page_key)
     if stored is not None and stored["generations"] == generations:
-        response = HttpResponse(stored["content"])
-        for name, value in stored["headers"]:
-            response[name] = value
-        return response
+        return _kept_response(stored)
     response = make_response()
     if response is None or response.status_code != 200 or not _cacheable(request):
         return response
@@ -100,6 +96,7 @@ def respond(request, make_response, *, patient=None):
         response = _whole(response)
     entry = {
         "generations": generations,
+        "patient": patient,
         "content": response.content,
         "headers": list(response.items()),
     }
@@ -108,6 +105,41 @@ def respond(request, make_response, *, patient=None):
         cache.set(_page_key(request), entry, TIMEOUT)
     except Exception:
         logger.warning("Could not store a page", exc_info=True)
+    return response
+
+
+def kept(request):
+    """``(patient, response)``: the page of one patient's records kept for ``request``, and that
+    patient's primary key, if an entry still holds; else None. For a view that reads the
+    database only to know whose page it is (and whether the reader may see it): an entry made
+    for this reader and this path answers both while the generations it holds have not moved —
+    a record deleted, given to another patient or to another account moves them, and the roles
+    are in the key."""
+    if not _cacheable(request):
+        return None
+    try:
+        stored = cache.get(_page_key(request))
+        if stored is None or stored.get("patient") is None:  # not one patient's page
+            return None
+        generation_keys = _generation_keys(stored["patient"])
+        found = cache.get_many(generation_keys)
+    except Exception:
+        logger.warning("Page cache unavailable", exc_info=True)
+        return None
+    if [found.get(key) for key in generation_keys] != stored["generations"]:
+        return None
+    return stored["patient"], _kept_response(stored)
+
+
+def _generation_keys(patient):
+    names = (SHARED, patient_generation(patient)) if patient is not None else (CLINIC,)
+    return [GENERATION_KEY.format(name=name) for name in names]
+
+
+def _kept_response(stored):
+    response = HttpResponse(stored["content"])
+    for name, value in stored["headers"]:
+        response[name] = value
     return response
 
 

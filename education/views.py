@@ -388,6 +388,11 @@ def assignment_list(request):
 @require_safe
 def assignment_detail(request, pk):
     """The patient reads their assignment (the exact version given); a specialist reviews it."""
+    kept = signed_in_pages.kept(request)
+    if kept is not None:  # read by this reader before, unchanged since: opened, and theirs to read
+        patient_id, response = kept
+        _audit_reading(request, pk, patient_id)
+        return response
     # What every request needs — may they read it, whose is it, was it opened — and no more: the
     # page from the cache needs nothing else, the page rendered reads the rest.
     found = (
@@ -409,18 +414,22 @@ def assignment_detail(request, pk):
         )
     )
     if not opened:  # the first opening is audited as such, every other reading as a view
-        # The event names the assignment and its patient by their keys (nothing more is read).
-        record_view(
-            request,
-            Assignment(pk=pk, patient_id=patient_id),
-            patient=Patient(pk=patient_id),
-            detail="viewed reading",
-        )
+        _audit_reading(request, pk, patient_id)
     return signed_in_pages.render(
         request,
         "education/assignment_detail.html",
         lambda: _reading_context(pk, is_own=is_own),
         patient=patient_id,
+    )
+
+
+def _audit_reading(request, pk, patient_id):
+    """The event names the assignment and its patient by their keys (nothing more is read)."""
+    record_view(
+        request,
+        Assignment(pk=pk, patient_id=patient_id),
+        patient=Patient(pk=patient_id),
+        detail="viewed reading",
     )
 
 

@@ -131,6 +131,31 @@ def test_the_audit_event_is_written_on_a_timeline_from_the_cache(specialist, pro
     assert views.count() == before + 1
 
 
+def test_a_reading_from_the_cache_reads_neither_the_reading_nor_the_patient(
+    patient_user, assignment
+):
+    client = signed_in(patient_user)
+    url = assignment.get_absolute_url()
+    from_cache(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        assert not rendered(client.get(url))
+    tables = " ".join(query["sql"].split(" WHERE ")[0] for query in queries.captured_queries)
+    assert "education_assignment" not in tables and "clinic_patient" not in tables
+    assert "INSERT INTO" in tables  # the audit entry
+
+
+def test_a_reading_whose_record_leaves_the_account_is_refused_though_it_was_cached(
+    patient_user, assignment
+):
+    client = signed_in(patient_user)
+    url = assignment.get_absolute_url()
+    from_cache(client, url)
+    patient = assignment.patient
+    patient.user = None  # the account no longer holds this record
+    patient.save()
+    assert client.get(url).status_code == 404
+
+
 def test_a_role_taken_away_is_refused_at_once_though_the_page_was_cached(specialist, procedure):
     client = signed_in(specialist)
     url = procedure.patient.get_absolute_url()

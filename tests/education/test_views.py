@@ -443,9 +443,11 @@ def test_each_later_reading_is_audited_as_a_view_of_that_assignment(
     for _ in range(2):  # rendered, then from the page cache
         assert client.get(assignment.get_absolute_url()).status_code == 200
     views = AuditEvent.objects.filter(action="view", detail="viewed reading")
-    assert list(views.values_list("user", "object_type", "object_id", "patient")) == [
-        (patient_user.pk, "education.assignment", str(assignment.pk), assignment.patient_id)
-    ] * 2
+    assert (
+        list(views.values_list("user", "object_type", "object_id", "patient"))
+        == [(patient_user.pk, "education.assignment", str(assignment.pk), assignment.patient_id)]
+        * 2
+    )
 
 
 def test_patient_cannot_open_another_patients_assignment(
