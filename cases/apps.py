@@ -10,7 +10,8 @@ class CasesConfig(AppConfig):
         from django.urls import reverse
 
         from cases import dashboard, demo, outcomes, services, signals
-        from clinic import registry, roles
+        from cases.models import FigureResult, FigureSnapshot
+        from clinic import page_cache, registry, roles
         from clinic.models import PATIENT_CHANGE_CHECKS
 
         roles.grant(
@@ -42,7 +43,9 @@ class CasesConfig(AppConfig):
         if services.check_patient_change not in PATIENT_CHANGE_CHECKS:
             PATIENT_CHANGE_CHECKS.append(services.check_patient_change)
 
-        # The clinic's own figures, for [[figure:key]] tokens in articles (education/figures.py).
+        # The clinic's own figures, for [[figure:key]] tokens in articles (education/figures.py);
+        # the signed-in pages that show them are rendered again when they are refreshed.
         outcomes.register_article_figures()
+        page_cache.register_figures(FigureSnapshot, FigureResult)
         # Saved clinical records keep the figures current (a refresh after each commit).
         signals.connect()

@@ -17,7 +17,10 @@ of the data it shows hold:
 - a page of one patient's records (their timeline, their own dashboard, their reading) holds
   that patient's generation and the shared one (articles, people and roles, figures);
 - a page across patients (the patient list, the clinicians' dashboard, the outcome pages) holds
-  the clinic's, which every write moves.
+  the clinic's, which every write moves;
+- a page that shows the clinic's outcome figures (a patient's reading: its live figures) also
+  holds the figures' one, which a refresh of the figures moves (and nothing else): the refresh
+  that follows every clinical change then leaves the other patients' pages in the cache.
 
 :func:`connect` moves them on each save or delete of the project's own models (and on each
 change of a role), now and again once the transaction commits; the writes no page shows — the
@@ -54,11 +57,21 @@ PAGE_KEY = "clinic:page:{digest}"
 GENERATION_KEY = "clinic:page-generation:{name}"
 CLINIC = "clinic"  # every page across patients
 SHARED = "shared"  # what one patient's pages show besides their records: articles, people
+FIGURES = "figures"  # the clinic's outcome figures (the models an app names: register_figures)
 SITE_SETTINGS = ("CLINIC_NAME", "CLINIC_LOGO", "CLINIC_PHONE", "CLINIC_ADDRESS")
 # The apps whose models the pages show; the writes of the others (sessions, axes, tasks) and
 # the ones below move nothing.
 APPS = ("clinic", "education", "cases", "interop")
 UNSHOWN_MODELS = (AuditEvent,)
+_figure_models = set()
+
+
+def register_figures(*models):
+    """The models that hold the outcome figures pages show (cases' snapshots): their writes move
+    the figures' generation and the clinic's, not the shared one."""
+    _figure_models.update(models)
+
+
 UNSHOWN_USER_FIELDS = {"last_login"}
 
 
@@ -66,19 +79,25 @@ def patient_generation(patient_pk):
     return f"patient:{patient_pk}"
 
 
-def render(request, template_name, context, *, patient=None):
+def render(request, template_name, context, *, patient=None, figures=False):
     """``django.shortcuts.render`` through the cache: ``context()`` builds the context (only on a
     miss); ``patient`` (a primary key) is whose records alone the page shows, if it is one
-    patient's page."""
-    return respond(request, lambda: render_page(request, template_name, context()), patient=patient)
+    patient's page; ``figures``, whether it shows the clinic's outcome figures."""
+    return respond(
+        request,
+        lambda: render_page(request, template_name, context()),
+        patient=patient,
+        figures=figures,
+    )
 
 
-def respond(request, make_response, *, patient=None):
+def respond(request, make_response, *, patient=None, figures=False):
     """The response ``make_response()`` gives, its body from the cache if an entry holds.
     ``make_response()`` may answer None (nothing to send): that is passed on, never kept."""
     if not _cacheable(request):
         return make_response()
-    generation_keys = _generation_keys(patient)
+    names = _names(patient, figures)
+    generation_keys = _generation_keys(names)
     page_key = _page_key(request)
     try:
         found = cache.get_many([*generation_keys, page_key])
@@ -96,6 +115,7 @@ def respond(request, make_response, *, patient=None):
         response = _whole(response)
     entry = {
         "generations": generations,
+        "names": names,
         "patient": patient,
         "content": response.content,
         "headers": list(response.items()),
@@ -119,9 +139,9 @@ def kept(request):
         return None
     try:
         stored = cache.get(_page_key(request))
-        if stored is None or stored.get("patient") is None:  # not one patient's page
-            return None
-        generation_keys = _generation_keys(stored["patient"])
+        if stored is None or stored.get("patient") is None or "names" not in stored:
+            return None  # not one patient's page (or kept by an earlier release)
+        generation_keys = _generation_keys(stored["names"])
         found = cache.get_many(generation_keys)
     except Exception:
         logger.warning("Page cache unavailable", exc_info=True)
@@ -131,8 +151,12 @@ def kept(request):
     return stored["patient"], _kept_response(stored)
 
 
-def _generation_keys(patient):
+def _names(patient, figures):
     names = (SHARED, patient_generation(patient)) if patient is not None else (CLINIC,)
+    return (*names, FIGURES) if figures else names
+
+
+def _generation_keys(names):
     return [GENERATION_KEY.format(name=name) for name in names]
 
 
@@ -229,6 +253,9 @@ def _patient_of(instance):
 
 def _saved(sender, instance, update_fields=None, **kwargs):
     if isinstance(instance, User) and update_fields and set(update_fields) <= UNSHOWN_USER_FIELDS:
+        return
+    if type(instance) in _figure_models:
+        move(CLINIC, FIGURES)
         return
     patient = _patient_of(instance)
     move(CLINIC, patient_generation(patient) if patient is not None else SHARED)

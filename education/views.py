@@ -420,6 +420,7 @@ def assignment_detail(request, pk):
         "education/assignment_detail.html",
         lambda: _reading_context(pk, is_own=is_own),
         patient=patient_id,
+        figures=True,  # the article's live figures
     )
 
 

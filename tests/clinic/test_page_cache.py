@@ -303,6 +303,21 @@ def test_a_new_figure_snapshot_shows_on_the_outcome_pages(specialist, procedure)
     assert get(client, OUTCOMES + "?format=csv")[0].content != cached  # computed at
 
 
+def test_a_figure_refresh_renders_the_reading_again_and_leaves_the_other_patient_pages(
+    specialist, patient_user, assignment
+):
+    outcomes.refresh()
+    timeline = assignment.patient.get_absolute_url()
+    clinician, reader = signed_in(specialist), signed_in(patient_user)
+    from_cache(reader, assignment.get_absolute_url())  # opened first: that moves her pages
+    from_cache(clinician, timeline)
+    from_cache(reader, "/")
+    outcomes.refresh()  # as after every clinical change, anywhere in the clinic
+    assert rendered(reader.get(assignment.get_absolute_url()))  # its article's live figures
+    assert not rendered(reader.get("/"))
+    assert not rendered(clinician.get(timeline))
+
+
 def test_another_patients_record_leaves_a_patients_pages_in_the_cache(
     specialist, patient_user, procedure
 ):
