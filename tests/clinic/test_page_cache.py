@@ -443,6 +443,7 @@ def test_a_failing_cache_is_a_miss(specialist, procedure, monkeypatch, caplog):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
+    monkeypatch.setattr(page_cache.cache, "get", broken)
     monkeypatch.setattr(page_cache.cache, "get_many", broken)
     monkeypatch.setattr(page_cache.cache, "set", broken)
     monkeypatch.setattr(page_cache.cache, "set_many", broken)
