@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django_otp import middleware as otp_middleware
 
-from clinic import auth_cache
+from clinic import auth_cache, registry
 
 # What a browser sends to an HTML portal: links and forms. CORS preflights (OPTIONS) and the
 # REST verbs have no place here.
@@ -26,14 +26,18 @@ class AllowedMethodsMiddleware:
     The portal's views each declare which of the three they answer (``require_safe``,
     ``require_POST``, ``require_http_methods``); the admin and Django's class-based views would
     otherwise answer OPTIONS, PUT, PATCH or DELETE as a GET or a POST and show the page (a
-    patient's record in the admin) without auditing it.
+    patient's record in the admin) without auditing it. An API whose views all answer every
+    method themselves, in its own format, registers its prefix (``clinic.registry``): the FHIR
+    API answers its 405s as OperationOutcomes.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ALLOWED_METHODS:
+        if request.method not in ALLOWED_METHODS and not request.path.startswith(
+            registry.method_answering_prefixes()
+        ):
             return HttpResponseNotAllowed(ALLOWED_METHODS)
         return self.get_response(request)
 

@@ -10,6 +10,7 @@ _dashboard_panels = []
 _landing_panels = []
 _demo_seeders = []
 _patient_url = None
+_method_answering_prefixes = []
 
 
 def register_dashboard_panel(panel):
@@ -57,3 +58,15 @@ def register_patient_url(url_of):
 
 def patient_url(patient):
     return _patient_url(patient) if _patient_url is not None else None
+
+
+def register_method_answering_prefix(prefix):
+    """``prefix``: a path under which every view answers every HTTP method itself (an API that
+    refuses the methods it does not serve in its own format); the portal's 405 to anything but
+    GET, HEAD and POST (clinic.middleware.AllowedMethodsMiddleware) lets such requests through."""
+    if prefix not in _method_answering_prefixes:
+        _method_answering_prefixes.append(prefix)
+
+
+def method_answering_prefixes():
+    return tuple(_method_answering_prefixes)

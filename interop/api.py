@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 
 from clinic.audit import client_ip, record_event
 from clinic.models import AuditEvent
@@ -61,6 +60,26 @@ def error_response(error):
     return fhir_response(
         operation_outcome(error.code, error.message), status=error.status, headers=error.headers
     )
+
+
+def read_only(view):
+    """Django's ``require_safe`` answered in FHIR: any method but GET and HEAD gets 405 with an
+    OperationOutcome and ``Allow`` (this API only reads), before the token is looked at."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return error_response(
+                FhirError(
+                    405,
+                    "not-supported",
+                    f"{request.method[:20]} is not supported: this API only reads (GET).",
+                    {"Allow": "GET, HEAD"},
+                )
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def bearer_token(request):
@@ -146,7 +165,7 @@ def fhir_endpoint(view):
 
     @login_not_required
     @csrf_exempt
-    @require_safe
+    @read_only
     @functools.wraps(view)
     @translation.override(settings.LANGUAGE_CODE)
     def wrapper(request, **kwargs):

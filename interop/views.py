@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, urlencode
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_safe
 
 from interop import capability, exports
 from interop.api import (
@@ -14,6 +13,7 @@ from interop.api import (
     fhir_endpoint,
     fhir_response,
     operation_outcome,
+    read_only,
     require_scope,
 )
 from interop.models import RESOURCE_TYPES, ExportJob
@@ -27,7 +27,7 @@ def base_url(request):
 
 @login_not_required
 @csrf_exempt
-@require_safe
+@read_only
 def metadata(request):
     """The CapabilityStatement: public, so that a client can learn what it may ask."""
     return fhir_response(capability.capability_statement(base_url(request)))
@@ -204,4 +204,4 @@ def unknown(request, path):
     )
 
 
-unknown = login_not_required(csrf_exempt(require_safe(unknown)))
+unknown = login_not_required(csrf_exempt(read_only(unknown)))

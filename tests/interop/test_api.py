@@ -117,13 +117,31 @@ def test_an_unknown_id_or_type_is_404(api):
         outcome(api(path), 404)
 
 
-def test_the_api_reads_only(client, api_client):
+def test_the_api_reads_only_and_says_so_in_fhir(client, api_client):
+    """Every pattern of interop/urls.py, with a method it does not serve."""
     _, token = api_client
-    response = client.post("/fhir/r4/Patient", {}, HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert response.status_code == 405
-    assert client.put("/fhir/r4/Patient/1", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == (
-        405
-    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    for method, path in [
+        ("post", "/fhir/r4/Patient"),
+        ("put", "/fhir/r4/Patient/1"),
+        ("patch", "/fhir/r4/Observation/consult-nrs-back-1"),
+        ("delete", "/fhir/r4/Patient/1"),
+        ("post", "/fhir/r4/metadata"),
+        ("delete", "/fhir/r4/$export"),
+        ("post", "/fhir/r4/Patient/$export"),
+        ("delete", "/fhir/r4/$export-status/6b1f8c1e-4f6a-4c55-9d55-2f4c0e9e7a11"),
+        ("put", "/fhir/r4/$export-file/6b1f8c1e-4f6a-4c55-9d55-2f4c0e9e7a11/1"),
+        ("options", "/fhir/r4/Patient/1/$everything"),
+        ("post", "/fhir/r4/Encounter"),  # unknown: the method is refused first
+        ("delete", "/fhir/r4/Patient"),
+    ]:
+        for headers in (auth, {}):  # before the token is looked at
+            response = getattr(client, method)(path, **headers)
+            issue = outcome(response, 405)
+            assert response["Allow"] == "GET, HEAD"
+            assert response["Content-Type"].startswith("application/fhir+json")
+            assert issue["code"] == "not-supported"
+            assert method.upper() in issue["diagnostics"]
 
 
 def test_search_by_patient_and_date(api):
