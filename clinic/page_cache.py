@@ -63,6 +63,7 @@ SITE_SETTINGS = ("CLINIC_NAME", "CLINIC_LOGO", "CLINIC_PHONE", "CLINIC_ADDRESS")
 # the ones below move nothing.
 APPS = ("clinic", "education", "cases", "interop")
 UNSHOWN_MODELS = (AuditEvent,)
+UNSHOWN_USER_FIELDS = {"last_login"}
 _figure_models = set()
 
 
@@ -70,9 +71,6 @@ def register_figures(*models):
     """The models that hold the outcome figures pages show (cases' snapshots): their writes move
     the figures' generation and the clinic's, not the shared one."""
     _figure_models.update(models)
-
-
-UNSHOWN_USER_FIELDS = {"last_login"}
 
 
 def patient_generation(patient_pk):
@@ -115,8 +113,8 @@ def respond(request, make_response, *, patient=None, figures=False):
         response = _whole(response)
     entry = {
         "generations": generations,
-        "names": names,
         "patient": patient,
+        "figures": figures,
         "content": response.content,
         "headers": list(response.items()),
     }
@@ -139,9 +137,9 @@ def kept(request):
         return None
     try:
         stored = cache.get(_page_key(request))
-        if stored is None or stored.get("patient") is None or "names" not in stored:
+        if stored is None or stored.get("patient") is None or "figures" not in stored:
             return None  # not one patient's page (or kept by an earlier release)
-        generation_keys = _generation_keys(stored["names"])
+        generation_keys = _generation_keys(_names(stored["patient"], stored["figures"]))
         found = cache.get_many(generation_keys)
     except Exception:
         logger.warning("Page cache unavailable", exc_info=True)
