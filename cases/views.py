@@ -34,7 +34,7 @@ from cases.models.patient import patient_timeline, with_columns
 from cases.models.procedure import ONE_PROCEDURE_PER_DECISION
 from cases.outcomes import active_thresholds
 from clinic import page_cache, spreadsheet
-from clinic.audit import record_event, record_view
+from clinic.audit import record_export, record_view
 from clinic.models import AuditEvent, Patient
 from clinic.paging import keyset_page, requested_position
 
@@ -592,7 +592,5 @@ def export_csv(request, table):
     # never stored nor sent to the database.
     key = export.export_key(request.session, request.POST.get("export"))
     header, rows = export.rows(table, key=key)
-    record_event(
-        Action.EXPORT, user=request.user, detail=f"research export {table}: {len(rows)} rows"
-    )
+    record_export(request, detail=f"research export {table}: {len(rows)} rows")
     return spreadsheet.csv_download(f"{table}-deidentified.csv", [header, *rows])

@@ -20,8 +20,8 @@ from cases import charts, outcomes
 from cases.dashboard import non_responders, with_waiting_time
 from cases.models import Timepoint
 from clinic import page_cache, roles, spreadsheet
-from clinic.audit import record_event, record_view
-from clinic.models import AuditEvent, User
+from clinic.audit import record_export, record_view
+from clinic.models import User
 
 # The clinical team: may see every figure with its n.
 FULL_VIEW = ["cases.view_procedure", "cases.view_followup", "cases.view_adverseevent"]
@@ -121,9 +121,8 @@ def outcome_dashboard(request):
     if request.GET.get("format") == "csv":
         download = page_cache.respond(request, lambda: _csv(form, full))
         if download is not None:  # else no figures to download: the page says why
-            record_event(
-                AuditEvent.Action.EXPORT,
-                user=request.user,
+            record_export(
+                request,
                 detail="outcome dashboard CSV" if full else "outcome dashboard CSV (suppressed)",
             )
             return download

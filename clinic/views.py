@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from clinic import page_cache, registry, services, spreadsheet, two_factor, unavailable
-from clinic.audit import client_ip, record_event, record_view
+from clinic.audit import client_ip, record_event, record_export, record_view, view_events
 from clinic.filters import AuditEventFilter
 from clinic.forms import TokenForm, VerifyForm
 from clinic.models import AuditEvent, Patient
@@ -43,6 +43,10 @@ def dashboard(request):
     everyone = scope == "all" or (user.is_superuser and scope != "mine")
     if user.is_clinician:
         record_view(request, detail="dashboard")  # it lists patients, due follow-ups, questions
+    elif _patient_only(user):
+        kept = page_cache.kept(request)
+        if kept is not None:  # their own, unchanged since: no need to look up their record
+            return kept[1]
 
     def context():
         shown = {"queue_everyone": everyone}
@@ -61,9 +65,13 @@ def dashboard(request):
 
 def _own_patient_pk(user):
     """A patient's dashboard shows their own records alone; anyone else's, the clinic's."""
-    if user.is_patient and not (user.is_clinician or user.is_editor) and hasattr(user, "patient"):
+    if _patient_only(user) and hasattr(user, "patient"):
         return user.patient.pk
     return None
+
+
+def _patient_only(user):
+    return user.is_patient and not (user.is_clinician or user.is_editor)
 
 
 def permission_denied(request, exception=None):
@@ -199,6 +207,7 @@ def audit_trail(request):
     """The audit trail for superusers: filter by patient, user, action and date; export CSV."""
     if not request.user.is_superuser:
         raise PermissionDenied
+    view_events.write()  # what this process holds back is in the trail it shows
     filterset = AuditEventFilter(
         request.GET or None, queryset=AuditEvent.objects.select_related("user", "patient")
     )
@@ -210,7 +219,7 @@ def audit_trail(request):
     else:
         events = filterset.qs
     if request.GET.get("format") == "csv":
-        record_event(AuditEvent.Action.EXPORT, user=request.user, detail="audit trail CSV")
+        record_export(request, detail="audit trail CSV")
         return spreadsheet.csv_download("audit-trail.csv", _audit_rows(events))
     page = keyset_page(
         events, request.GET, ordering=["-at", "-id"], size=50, count_limit=AUDIT_COUNT_LIMIT

@@ -258,6 +258,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 CLIENT_IP_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 CLIENT_IP_HEADER = env.str("DJANGO_CLIENT_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip"
+# A page viewed reaches the audit trail within this many seconds, written together with the
+# process's other views (clinic/audit.py ViewEvents; README, Audit trail); 0 writes each view
+# before its page is sent. Changes, exports and sign-ins are always written at once.
+AUDIT_VIEW_DELAY_SECONDS = env.float("AUDIT_VIEW_DELAY_SECONDS", default=1.0)
 AXES_USERNAME_CALLABLE = "clinic.inputs.login_username"  # cut to a username's length
 
 # Two-factor authentication for staff (specialists, editors, superusers). On unless the local
