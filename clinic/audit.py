@@ -152,11 +152,11 @@ class ViewEvents:
     the first was held; the request that holds the ``MAX_HELD``-th writes them itself; the
     process writes what it holds when it exits (gunicorn's workers exit by ``sys.exit``, so a
     restart or a graceful stop loses none). Only a process killed outright loses what it holds:
-    the views of at most that last delay.
+    the reads of at most that last delay.
 
     A page is never shown without its event held or written: while a write fails (the database
     is unreachable), what was held stays held and is tried again after each delay, and every new
-    view is written at once, so that a page that cannot be audited answers the database's 503
+    read is written at once, so that a page that cannot be audited answers the database's 503
     as before.
     """
 
@@ -212,6 +212,7 @@ class ViewEvents:
                 with self._lock:
                     self._held[:0] = events
                 self._failing = True
+                self._due.set()  # the writer tries them again after the delay
                 raise
             self._failing = False
             return len(events)
@@ -225,7 +226,6 @@ class ViewEvents:
                 self.write()
             except Exception:
                 logger.exception("View events could not be written; they are kept and retried.")
-                self._due.set()
             finally:
                 connections.close_all()  # this thread's own: none is held between writes
 

@@ -211,3 +211,33 @@ print("exiting")
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == ["exiting", "written 2"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_could_not_be_written_is_written_when_the_database_is_back(
+    settings, client_for, specialist, monkeypatch
+):
+    """The request that fills the buffer cannot write it (503); the writer writes it later."""
+    settings.AUDIT_VIEW_DELAY_SECONDS = 0.05
+    audit.view_events._reset()
+    monkeypatch.setattr(audit.view_events, "MAX_HELD", 1)
+    real_insert, attempts = audit._insert, []
+
+    def refused_once(events):
+        attempts.append(len(events))
+        if len(attempts) == 1:
+            refused()
+        real_insert(events)
+
+    monkeypatch.setattr(audit, "_insert", refused_once)
+    client = client_for(specialist)
+    client.raise_request_exception = False
+    try:
+        assert client.get(PATIENT_LIST).status_code == 503
+        deadline = time.monotonic() + 5
+        while not views().exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert views().count() == 1
+        assert attempts == [1, 1]
+    finally:
+        audit.view_events._reset()
