@@ -216,8 +216,9 @@ else:
         for alias in ("default", "sessions")
     }
 # Sessions are written to the database and read through the cache: a Redis restart (or
-# `cache.clear()`) logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# `cache.clear()`) logs nobody out. Django's cached_db store, with the 503 of an unreachable
+# database where it would answer 400 (clinic/sessions.py).
+SESSION_ENGINE = "clinic.sessions"
 SESSION_CACHE_ALIAS = "sessions"
 
 # --- Authentication ---------------------------------------------------------------------------

@@ -102,7 +102,12 @@ def test_sessions_survive_the_cache_being_emptied(settings, patient_user):
 
 
 def test_sessions_are_kept_in_the_database_in_every_configuration(settings):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    from importlib import import_module
+
+    from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseStore
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert issubclass(store, CachedDatabaseStore)
 
 
 @pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
@@ -195,6 +200,32 @@ def test_a_form_sent_while_the_database_cannot_be_reached_is_refused_and_writes_
     with database_unreachable():
         assert_unavailable_page(client.post(url, {"notes": "sent during the outage"}))
     assert not Consult.objects.filter(notes="sent during the outage").exists()
+
+
+@pytest.mark.urls("tests.clinic.urls_hello")
+def test_a_session_saved_while_the_database_cannot_be_reached_answers_503_not_400(
+    settings, patient_user, database_unreachable
+):
+    """A page that needs no query (here the hello; in production a page from the page cache)
+    still saves the session's activity stamp now and then: without the database that is the
+    503 page, not Django's 400 "session interrupted"."""
+    settings.CACHES = {  # the session and the user read from the cache, as with Redis
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sessions": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    client = Client()
+    client.raise_request_exception = False
+    client.force_login(patient_user)
+    assert client.get("/hello/").status_code == 200  # the session and the user now cached
+    with database_unreachable():
+        assert client.get("/hello/").content == b"hello"  # no query at all
+    session = client.session
+    session["last_activity"] = time.time() - 120  # due to be stamped again, not idle
+    session.save()
+    with database_unreachable():
+        assert_unavailable_page(client.get("/hello/"))
+    assert client.get("/hello/").content == b"hello"  # stamped once the database is back
+    assert time.time() - client.session["last_activity"] < 60
 
 
 def test_only_failures_to_reach_the_database_are_unavailability():

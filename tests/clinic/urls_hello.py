@@ -9,3 +9,6 @@ def hello(request):
 
 
 urlpatterns = [path("hello/", hello), path("", include("config.urls"))]
+handler403 = "clinic.views.permission_denied"
+handler404 = "clinic.views.page_not_found"
+handler500 = "clinic.views.server_error"
