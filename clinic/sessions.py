@@ -22,5 +22,5 @@ class SessionStore(cached_db.SessionStore):
         except UpdateError as error:
             failure = error.__context__  # what the database store caught
             if failure is not None and unavailable.is_unavailable(failure):
-                raise failure  # its cause, the driver's error, says why (unavailable.py)
+                raise failure from failure.__cause__  # the driver's error says why
             raise
