@@ -115,7 +115,7 @@ def test_redis_url_moves_the_cache_the_sessions_cache_and_the_tasks_to_redis():
     )
     assert value == (
         "django_redis.cache.RedisCache django_redis.cache.RedisCache True "
-        "django.contrib.sessions.backends.cached_db django_tasks_rq.RQBackend "
+        "clinic.sessions django_tasks_rq.RQBackend "
         "redis://127.0.0.1:6379/1"
     )
 
@@ -128,7 +128,7 @@ def test_without_redis_sessions_go_through_the_file_cache_and_tasks_to_the_datab
     )
     assert value == (
         "django.core.cache.backends.filebased.FileBasedCache "
-        "django.contrib.sessions.backends.cached_db "
+        "clinic.sessions "
         "django_tasks_db.DatabaseBackend"
     )
 
