@@ -1,9 +1,35 @@
+import os
+
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
 
 from clinic import roles
 from tests import factories
+
+
+# A test that uses none of these cannot open the database (pytest-django refuses it).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``TESTS_DATABASE_ONLY=1`` (CI's PostgreSQL leg), only the tests that use the
+    database: any other gives there the answer it gave in the SQLite leg."""
+    if os.environ.get("TESTS_DATABASE_ONLY") != "1":
+        return
+    kept, left = [], []
+    for item in items:
+        uses = item.get_closest_marker("django_db") or DATABASE_FIXTURES & set(item.fixturenames)
+        (kept if uses else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

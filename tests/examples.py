@@ -1,5 +1,5 @@
 """How many examples a property test draws: its own figure, scaled by the environment's
-``HYPOTHESIS_EXAMPLES_SCALE`` (CI's PostgreSQL leg draws half; see .ci/run)."""
+``HYPOTHESIS_EXAMPLES_SCALE`` (CI draws half on each database; see .ci/run)."""
 
 import os
 

@@ -44,6 +44,15 @@ ROLES = ("anonymous", "patient", "other patient", "editor", "specialist", "super
 # Answered by no page: refused with 405 before the login or any view (clinic.middleware).
 REFUSED = ("PUT", "PATCH", "DELETE", "OPTIONS")
 
+
+def methods_for(role, index, answered):
+    """The methods to send to the ``index``-th URL as ``role``: those a page answers, as every
+    role; the refused ones, answered before the session is read (whoever asks), from one role in
+    turn, so that over the URLs each role sends them."""
+    refused = REFUSED if ROLES[index % len(ROLES)] == role else ()
+    return (*answered, *refused)
+
+
 # The admin's pages for each model follow from what each staff role may do with the model there
 # (v = view, a = add, c = change, d = delete), as the role table (clinic/roles.py) and the
 # ModelAdmins' own rules make it. Visitors and patients never get past the admin's login page.
@@ -537,14 +546,15 @@ def _send(client, method, url, *, role, user, wanted, record_of=None):
 
 
 def test_every_role_gets_exactly_what_the_access_matrix_says(client_for, users, objects):
-    """GET, HEAD (answered as the GET) and every method no page answers (405), as every role."""
+    """GET and HEAD (answered as the GET) as every role; every method no page answers (405)
+    from one role in turn."""
     mismatches = []
     urls = list(_portal_urls(objects))
     for r, role in enumerate(ROLES):
         client = client_for(users[role])
-        for key, url in urls:
+        for index, (key, url) in enumerate(urls):
             record_of = objects["patient"] if _shows_a_record(key) else None
-            for method in ("GET", "HEAD", *REFUSED):
+            for method in methods_for(role, index, ("GET", "HEAD")):
                 wanted = 405 if method in REFUSED else MATRIX[key][1 + r]
                 if method == "HEAD" and key == "admin:login" and wanted == 302:
                     wanted = 200  # Django's admin sends a signed-in user on for a GET only
@@ -638,16 +648,17 @@ def _admin_expected(model, page, role, method="GET"):
 def test_every_role_gets_exactly_what_admin_models_says_on_every_admin_page(
     client_for, users, admin_objects
 ):
-    """GET, HEAD, an empty POST and every method the admin never answers (405), as every role."""
+    """GET, HEAD and an empty POST as every role; every method the admin never answers (405)
+    from one role in turn."""
     mismatches = []
     opened = 0
     pages = list(_admin_model_pages(admin_objects))
     for role in ROLES:
         client = client_for(users[role])
-        for model, page, url in pages:
+        for index, (model, page, url) in enumerate(pages):
             shows_record = page in ADMIN_RECORD_PAGES
             record_of = _admin_patient_of(admin_objects[model]) if shows_record else None
-            for method in ("GET", "HEAD", "POST", *REFUSED):
+            for method in methods_for(role, index, ("GET", "HEAD", "POST")):
                 if method == "POST" and page == "delete":
                     continue  # an empty POST there confirms the deletion
                 wanted = _admin_expected(model, page, role, method)
