@@ -7,7 +7,6 @@ from django.utils import translation
 from clinic import roles
 from tests import factories
 
-
 # A test that uses none of these cannot open the database (pytest-django refuses it).
 DATABASE_FIXTURES = {
     "db",
