@@ -203,3 +203,12 @@ class AssignmentFactory(DjangoModelFactory):
     article = factory.LazyFunction(published_article)
     version = factory.LazyAttribute(lambda a: a.article.published_version)
     assigned_by = factory.SubFactory(UserFactory)
+
+
+def distinctly_named(patient):
+    """``patient`` again, renamed to names no word of a page contains, for a test that asserts a
+    name is *not* shown (a drawn family name "Lang" is in "Language")."""
+    patient = Patient.objects.get(pk=patient.pk)
+    patient.given_name, patient.family_name = "Zephyrine", "Quillfeather"
+    patient.save_if_current(expected_version=patient.version)
+    return patient

@@ -118,9 +118,7 @@ def test_each_email_carries_its_own_link_and_both_work(client, patient, due_chec
 def test_the_link_asks_for_the_date_of_birth_and_shows_nothing_about_the_patient(
     opened, patient, due_checkin
 ):
-    # Names no word of the page contains (a drawn "Lang" is in "Language").
-    patient.given_name, patient.family_name = "Zephyrine", "Quillfeather"
-    patient.save_if_current(expected_version=patient.version)
+    patient = factories.distinctly_named(patient)
     response = opened.get(reverse("cases:checkin_link"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -250,6 +248,7 @@ def test_a_link_session_opens_nothing_else(confirmed, patient, specialist, due_c
     someone_else = schedule_for(factories.PatientFactory(), specialist).follow_ups.first()
     article = factories.published_article(article__audience="patients")
     login = reverse("login")
+    patient = factories.distinctly_named(patient)
     home = confirmed.get(reverse("dashboard"))  # the public home page, as for anyone
     assert home.context["user"].is_anonymous
     assert patient.family_name not in home.content.decode()

@@ -218,10 +218,11 @@ def test_patients_never_see_the_work_queue(client_for, patient_user, specialist)
 def test_editors_see_their_articles_and_no_patient_in_the_queue(client_for, editor, specialist):
     procedure = operated(specialist)
     asked(procedure.patient)
+    patient = factories.distinctly_named(procedure.patient)
     response = dashboard(client_for(editor), "?queue=all")
     page = text_of(response)
     assert "Work queue" not in page
-    assert procedure.patient.family_name not in page
+    assert patient.family_name not in page
     assert "non_responders" not in response.context and "open_questions" not in response.context
     assert 'id="articles-heading"' in page
 
